@@ -1,0 +1,85 @@
+"""The Document: what every source form is turned into before reading.
+
+An ingest module turns one file (text, HTML, Word, PDF, scan) into a
+``Document``: an ordered list of blocks, each a paragraph of text or a table
+grid, and every piece of text carries the place in the source it came from.
+The reader never opens files; it walks these blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePlace:
+    """Where a piece of text sits in the original file.
+
+    Text-like sources (txt, md, html) give a 1-based ``line`` and character
+    offsets ``start``/``end`` into the decoded source text. Paged sources
+    (PDF, scans) give a 1-based ``page`` and a ``bbox`` (x0, y0, x1, y1) in
+    PDF points from the top-left corner. OCR adds its ``confidence`` (0-1).
+    """
+
+    line: int | None = None
+    start: int | None = None
+    end: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for name in ("line", "start", "end", "page", "bbox", "confidence"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = list(value) if name == "bbox" else value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A run of text. For plain-text sources one paragraph is one line."""
+
+    text: str
+    place: SourcePlace
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One cell of a table grid.
+
+    ``covered`` marks a grid slot that belongs to a merged cell whose text
+    sits in another slot (rowspan/colspan); it carries no text of its own.
+    """
+
+    text: str
+    place: SourcePlace
+    covered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A table as a true grid: rows of equal length after merges are expanded."""
+
+    rows: tuple[tuple[GridCell, ...], ...]
+    place: SourcePlace
+
+
+Block = Paragraph | Grid
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source file as blocks, ready for the reader.
+
+    ``kind`` names the source form (``txt``, ``md``, ``html``, ``docx``,
+    ``pdf``, ``ocr``...); ``name`` is the file name shown to users.
+    ``metadata`` holds facts the container itself states (a PDF's creation
+    date, an HTML ``<title>``); the reader may use them as weak evidence.
+    """
+
+    name: str
+    kind: str
+    blocks: tuple[Block, ...]
+    metadata: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,45 @@
+"""The exception tree.
+
+    GongkaiError
+    ├── SourceError          a file could not be turned into a Document
+    │   ├── UnsupportedSource    not a form gongkai reads (or damaged beyond use)
+    │   ├── DecodeError          text whose encoding cannot be determined
+    │   └── ConverterMissing     a needed external converter is not installed
+    └── GoldError            a gold file is malformed
+
+Defects in a report (a broken 勾稽关系, a late publication) are never
+exceptions: they are Findings. Exceptions are for files gongkai cannot read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GongkaiError(Exception):
+    """Base of every error gongkai raises on purpose."""
+
+
+class SourceError(GongkaiError):
+    """A source file could not be read; the message names the file."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class UnsupportedSource(SourceError):
+    pass
+
+
+class DecodeError(SourceError):
+    pass
+
+
+class ConverterMissing(SourceError):
+    pass
+
+
+class GoldError(GongkaiError):
+    pass

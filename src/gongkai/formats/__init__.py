@@ -1,0 +1,20 @@
+"""The national report formats, declared once as data."""
+
+from .model import Block, BlockLayout, Column, Format, Identity, IdentityKind, Row, Section, Table
+from .national import FORMAT_2019, FORMAT_2021, FORMAT_PRE2019, FORMATS
+
+__all__ = [
+    "FORMATS",
+    "FORMAT_2019",
+    "FORMAT_2021",
+    "FORMAT_PRE2019",
+    "Block",
+    "BlockLayout",
+    "Column",
+    "Format",
+    "Identity",
+    "IdentityKind",
+    "Row",
+    "Section",
+    "Table",
+]

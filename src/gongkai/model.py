@@ -1,0 +1,97 @@
+"""The typed report model: what the reader produces and the checker reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from .document import SourcePlace
+from .formats import FORMATS, Format
+
+
+class CellState(Enum):
+    READ = "read"  # a number printed in the source
+    BLANK = "blank"  # printed, but empty (or only spaces)
+    ABSENT = "absent"  # not in the source (or printed so that it cannot be read)
+    INFERRED = "inferred"  # derived: the only reading of glued digits that fits the identities
+
+
+class EntityType(Enum):
+    """Who publishes the report; decides the 条例 第四十九条 deadline."""
+
+    GOVERNMENT = "government"  # 县级以上人民政府 report on its whole administration (31 March)
+    TOWNSHIP = "township"  # 乡（镇）人民政府 / 街道: deadline set by local rules
+    DEPARTMENT = "department"  # 人民政府部门 and other organs reporting on their own work (31 Jan)
+    OTHER = "other"  # not determinable
+
+
+Number = int | Decimal
+
+
+@dataclass(slots=True)
+class Cell:
+    id: str
+    value: Number | None = None
+    raw: str | None = None
+    state: CellState = CellState.ABSENT
+    place: SourcePlace | None = None
+    unit: str | None = None  # a unit printed inside the cell ("元", "万元")
+
+    def to_json(self) -> dict[str, object]:
+        value: object = self.value
+        if isinstance(value, Decimal):
+            value = float(value)
+        return {
+            "value": value,
+            "raw": self.raw,
+            "state": self.state.value,
+            "span": self.place.to_json() if self.place else None,
+        }
+
+
+@dataclass(slots=True)
+class TextSection:
+    """One of the numbered parts of the report (一、总体情况 …)."""
+
+    number: int
+    heading: str
+    text: str
+    place: SourcePlace | None = None
+
+
+@dataclass(slots=True)
+class Report:
+    source: str
+    format: Format | None
+    cells: dict[str, Cell] = field(default_factory=dict)
+    agency: str | None = None
+    entity_type: EntityType = EntityType.OTHER
+    year: int | None = None
+    published: date | None = None
+    title: str | None = None
+    sections: dict[int, TextSection] = field(default_factory=dict)
+    prose: str = ""  # the report's text outside its tables, for narrative checks
+    notes: list[str] = field(default_factory=list)  # how the reader read it
+
+    @property
+    def format_id(self) -> str | None:
+        return self.format.id if self.format else None
+
+    def value(self, cell_id: str) -> Number | None:
+        cell = self.cells.get(cell_id)
+        return cell.value if cell else None
+
+    def number(self, cell_id: str) -> Number:
+        """The value for arithmetic: blank and absent count as zero."""
+        value = self.value(cell_id)
+        return value if value is not None else 0
+
+    def state(self, cell_id: str) -> CellState:
+        cell = self.cells.get(cell_id)
+        return cell.state if cell else CellState.ABSENT
+
+
+def format_by_id(format_id: str | None) -> Format | None:
+    return FORMATS.get(format_id) if format_id else None

@@ -1,0 +1,85 @@
+"""Document → Report: find the format, the sections, the tables and the metadata."""
+
+from __future__ import annotations
+
+from ..document import Document
+from ..formats import FORMAT_2019, FORMAT_2021, FORMAT_PRE2019, Format
+from ..model import Report, TextSection
+from .linear import LinearText, normalize_label
+from .metadata import read_metadata
+from .sections import SectionHit, find_sections, generic_sections
+from .settings import DEFAULT_SETTINGS, ReaderSettings
+from .tables import read_tables
+
+__all__ = ["ReaderSettings", "detect_format", "read_document"]
+
+_TABLE_ANCHORS = tuple(
+    normalize_label(s) for s in ("本年新收政府信息公开申请数量", "第二十条第（一）项", "结转下年度继续办理")
+)
+
+
+def detect_format(norm: str, year: int | None) -> Format | None:
+    """Decide the format from what the tables print, not from the year."""
+    has_tables = any(anchor in norm for anchor in _TABLE_ANCHORS)
+    scores = {f.id: sum(normalize_label(s) in norm for s in f.signals) for f in (FORMAT_2021, FORMAT_2019)}
+    if has_tables:
+        if scores["2021"] > scores["2019"]:
+            return FORMAT_2021
+        if scores["2019"] > scores["2021"]:
+            return FORMAT_2019
+        if year is not None:
+            return FORMAT_2021 if year >= 2021 else FORMAT_2019
+        return FORMAT_2021
+    if year is not None and year <= 2018:
+        return FORMAT_PRE2019
+    if any(normalize_label(s) in norm for s in FORMAT_PRE2019.signals):
+        return FORMAT_PRE2019
+    return None
+
+
+def _regions(lt: LinearText, hits: dict[int, SectionHit]) -> dict[int, tuple[int, int]]:
+    numbers = sorted(hits)
+    out = {}
+    for i, n in enumerate(numbers):
+        end = hits[numbers[i + 1]].start if i + 1 < len(numbers) else len(lt.norm)
+        out[n] = (hits[n].end, end)
+    # a table whose heading was not found is looked for between its neighbours
+    for n in range(1, 7):
+        if n not in out:
+            before = [out[m][1] for m in numbers if m < n]
+            after = [hits[m].start for m in numbers if m > n]
+            out[n] = (hits[max(m for m in numbers if m < n)].end if before else 0, min(after) if after else len(lt.norm))
+    return out
+
+
+def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTINGS) -> Report:
+    lt = LinearText(document)
+    meta = read_metadata(lt, settings)
+    fmt = detect_format(lt.norm, meta.year)
+    report = Report(
+        source=document.name,
+        format=fmt,
+        agency=meta.agency,
+        entity_type=meta.entity_type,
+        year=meta.year,
+        published=meta.published,
+        title=meta.title,
+    )
+    hits = find_sections(lt, fmt.sections) if fmt is not None and fmt.sections else generic_sections(lt)
+    spans: list[tuple[int, int]] = []
+    if fmt is not None and fmt.tables:
+        tables = read_tables(lt, fmt, _regions(lt, hits), settings)
+        report.cells = tables.cells
+        report.notes += tables.notes
+        spans = tables.spans
+    numbers = sorted(hits)
+    for i, n in enumerate(numbers):
+        start = lt.lin(hits[n].start)
+        end = lt.lin(hits[numbers[i + 1]].start) if i + 1 < len(numbers) else len(lt.text)
+        body_start = lt.lin_end(hits[n].end)
+        report.sections[n] = TextSection(n, hits[n].heading, lt.text[body_start:end], lt.place(start, body_start))
+    prose = list(lt.text)
+    for a, b in spans:
+        prose[a:b] = " " * (b - a)
+    report.prose = "".join(prose)
+    return report

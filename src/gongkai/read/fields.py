@@ -1,0 +1,109 @@
+"""Cut the text after a row label into the printed fields of that row.
+
+Four layouts are told apart from the text itself:
+
+``tab``     cells separated by tabs on the label's line (text dumps of Word
+            tables, and every grid: HTML, DOCX, PDF and Markdown tables are
+            laid out this way by ``LinearText``). Positions are kept.
+``lines``   one cell per line; an empty line separates, a line holding only
+            spaces (or a non-breaking space) is a printed blank cell.
+``spaces``  numbers separated by spaces; blanks cannot be told apart, so
+            cells are placed by count.
+``glued``   ``spaces`` where digits of neighbouring cells run together
+            ("7000007"); see ``glued.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .values import Kind, Parsed, parse_value
+
+_TOKEN = re.compile(r"[^\s\u00a0\u3000]+")
+# inside a space-separated token, numbers and words are apart ("1000001三、本年度办理结果")
+_PIECE = re.compile(r"[+\-−]?\d[\d,.]*(?:万元|元)?|[^\d]+?(?=[+\-−]?\d|$)")
+_WHITE = " \t\r\u00a0\u3000\u2002\u2003\u200b\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    text: str
+    start: int  # linear offsets
+    end: int
+    parsed: Parsed
+
+    @property
+    def kind(self) -> Kind:
+        return self.parsed.kind
+
+
+def _field(text: str, start: int) -> Field:
+    stripped = text.strip(_WHITE)
+    lead = len(text) - len(text.lstrip(_WHITE))
+    s = start + lead if stripped else start
+    return Field(text, s, s + len(stripped) if stripped else start + len(text), parse_value(text))
+
+
+def tab_fields(line: str, offset: int) -> list[Field]:
+    out = []
+    pos = 0
+    for part in line.split("\t"):
+        out.append(_field(part, offset + pos))
+        pos += len(part) + 1
+    return out
+
+
+def space_tokens(text: str, offset: int) -> list[Field]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        for p in _PIECE.finditer(m.group()):
+            if p.group():
+                out.append(_field(p.group(), offset + m.start() + p.start()))
+    return out
+
+
+def _lines(text: str, offset: int) -> list[tuple[str, int]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((line, offset + pos))
+        pos += len(line) + 1
+    return out
+
+
+def split_row(text: str, offset: int) -> tuple[str, list[Field]]:
+    """Fields of the row whose label ends at linear ``offset``; ``text`` runs to the next label."""
+    lines = _lines(text, offset)
+    first, first_at = lines[0]
+    if "\t" in first:
+        fields = tab_fields(first, first_at)
+        if fields and fields[0].kind is not Kind.NUMBER:
+            fields = fields[1:]  # the rest of the label's own cell
+        return "tab", fields
+    rest = [(line, at) for line, at in lines[1:]]
+    tokens = drop_text(space_tokens(first, first_at))
+    if tokens:
+        # a label's line that carries its numbers: take the following lines too
+        # only while they hold nothing but numbers (a wrapped row)
+        for line, at in rest:
+            more = space_tokens(line, at)
+            if not more or any(t.kind is Kind.TEXT for t in more):
+                break
+            tokens += more
+        return "spaces", tokens
+    content = [(line, at) for line, at in rest if line.strip(_WHITE)]
+    if content and "\t" in content[0][0].strip(_WHITE):
+        return "tab", tab_fields(*content[0])
+    if any(len(space_tokens(line, at)) >= 2 for line, at in content):
+        tokens = []
+        for line, at in content:
+            tokens += space_tokens(line, at)
+        return "spaces", tokens
+    fields = [_field(line, at) for line, at in rest if line != ""]
+    return "lines", fields
+
+
+def drop_text(fields: list[Field]) -> list[Field]:
+    """Keep numbers and blanks; words (stray label pieces, units) are not cells."""
+    return [f for f in fields if f.kind is not Kind.TEXT]

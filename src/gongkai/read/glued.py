@@ -1,0 +1,113 @@
+"""Split digit runs that hold several cells ("640020470" = 64|0|0|2|0|4|70).
+
+Crawler dumps of Word tables often lose the separators between cells. The
+digits of a row can sometimes be split back, but only a split that is the
+*only* one fitting the format's identities is taken; everything else stays
+unread. Rules of a valid piece: no leading zero (except "0" itself); a
+decimal point only in the last piece of a token; a sign only at the start of
+a token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .fields import Field
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    text: str
+    start: int  # linear offsets
+    end: int
+    value: int | Decimal
+
+
+def _valid(piece: str, last: bool) -> bool:
+    body = piece.lstrip("+-")
+    if not body:
+        return False
+    if "." in body:
+        if not last:
+            return False
+        whole, _, frac = body.partition(".")
+        return bool(whole) and bool(frac) and (whole == "0" or not whole.startswith("0"))
+    return body == "0" or not body.startswith("0")
+
+
+def _number(piece: str) -> int | Decimal:
+    return Decimal(piece) if "." in piece else int(piece)
+
+
+def _token_splits(field: Field, parts: int) -> Iterator[list[Piece]]:
+    """Every way to cut one token into ``parts`` valid pieces."""
+    raw = field.text.strip()
+    unit_len = 2 if raw.endswith("万元") else 1 if raw.endswith("元") else 0
+    body = raw[: len(raw) - unit_len] if unit_len else raw
+    base = field.start
+
+    def go(pos: int, left: int) -> Iterator[list[Piece]]:
+        if left == 1:
+            piece = body[pos:]
+            if _valid(piece, True):
+                yield [Piece(piece, base + pos, base + len(body), _number(piece))]
+            return
+        for cut in range(pos + 1, len(body) - left + 2):
+            piece = body[pos:cut]
+            if not _valid(piece, False):
+                if piece.lstrip("+-").startswith("0") and piece.lstrip("+-") != "0":
+                    break
+                continue
+            for tail in go(cut, left - 1):
+                yield [Piece(piece, base + pos, base + cut, _number(piece)), *tail]
+
+    yield from go(0, parts)
+
+
+def _digit_count(field: Field) -> int:
+    return sum(ch.isdigit() for ch in field.text)
+
+
+def splits(tokens: list[Field], cells: int, limit: int) -> list[list[Piece]] | None:
+    """All ways to cut ``tokens`` into exactly ``cells`` pieces, in order.
+
+    Returns None when there are more than ``limit`` ways (too ambiguous to enumerate).
+    """
+    results: list[list[Piece]] = []
+
+    def go(i: int, left: int, acc: list[Piece]) -> bool:
+        if i == len(tokens):
+            if left == 0:
+                results.append(list(acc))
+            return len(results) <= limit
+        remaining = tokens[i + 1 :]
+        most_after = sum(_digit_count(t) for t in remaining)
+        for parts in range(1, left - len(remaining) + 1):
+            if left - parts > most_after:
+                continue
+            for pieces in _token_splits(tokens[i], parts):
+                acc.extend(pieces)
+                ok = go(i + 1, left - parts, acc)
+                del acc[len(acc) - parts :]
+                if not ok:
+                    return False
+        return True
+
+    if not go(0, cells, []):
+        return None
+    return results
+
+
+def solve(
+    tokens: list[Field],
+    cells: int,
+    fits: Callable[[list[int | Decimal]], bool],
+    limit: int,
+) -> list[list[Piece]] | None:
+    """Splits of ``tokens`` into ``cells`` pieces that satisfy ``fits``; None if too many."""
+    every = splits(tokens, cells, limit)
+    if every is None:
+        return None
+    return [s for s in every if fits([p.value for p in s])]

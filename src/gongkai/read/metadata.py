@@ -1,0 +1,162 @@
+"""Report metadata: title, agency, year covered, publication date, entity type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..model import EntityType
+from .linear import LinearText, normalize
+from .settings import ReaderSettings
+
+_TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<rest>.{0,30}?(?:年度报告|年报))")
+_TITLE_PREFIX = re.compile(r"^(?:标题|题目|title)[:：]", re.I)
+_ORGAN_SUFFIX = (
+    "人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|管理委员会|委员会|办公室|办公厅|"
+    "管委会|总局|总署|局|厅|委|办|署|院|中心|所|站|队|部|会|处"
+)
+_ORGAN = re.compile(rf"[\u4e00-\u9fff]{{1,24}}?(?:{_ORGAN_SUFFIX})")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|州|旗|盟|乡|镇)")
+_ZONE = ("实验区", "开发区", "高新区", "新区", "园区", "示范区", "合作区", "试验区", "管理区", "保税区")
+_PLAIN_REGION = re.compile(r"[\u4e00-\u9fff]{1,12}(?:省|市|县|区|州|旗|盟|自治区|自治州|自治县)$")
+_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})\s*日?")
+_PAGE_DATE = re.compile(r"(?:发布日期|发布时间|公开日期|发文日期|成文日期|时间)[:：]\s*" + _DATE.pattern)
+_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|-|—|~)")
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str | None
+    agency: str | None
+    year: int | None
+    published: date | None
+    entity_type: EntityType
+
+
+def _lines(text: str, limit: int) -> list[str]:
+    out = []
+    for line in text[:limit].split("\n"):
+        compact = normalize(line)[0]
+        if compact:
+            out.append(_TITLE_PREFIX.sub("", compact))
+    return out
+
+
+def _clean_agency(raw: str) -> str | None:
+    raw = raw.strip(",.:()[]《》<>-—_ ")
+    raw = re.sub(r"^[一二三四五六七八九十]+,总体情况", "", raw)
+    raw = re.sub(r"^.*?(?:报告|关于)", "", raw) if raw.endswith("关于") else raw
+    if not raw or len(raw) > 40:
+        return None
+    if re.fullmatch(r"[\u4e00-\u9fff()]+", raw) is None:
+        return None
+    if _PLAIN_REGION.fullmatch(raw) and not raw.endswith(_ZONE):
+        return raw + "人民政府"  # "成安县2021年度…报告" is the county government's report
+    return raw
+
+
+def find_title(lt: LinearText, settings: ReaderSettings) -> tuple[str | None, str | None, int | None]:
+    """The title line, the agency it names and the year it covers."""
+    lines = _lines(lt.text, settings.title_window * 2)
+    for i, line in enumerate(lines[:40]):
+        m = _TITLE.search(line)
+        if not m:
+            continue
+        agency = _clean_agency(m["agency"])
+        if agency is None and m["agency"] == "" and i > 0:
+            previous = lines[i - 1]
+            if len(previous) <= 30 and not re.search(r"[,。:]", previous):
+                agency = _clean_agency(previous)
+        return line, agency, int(m["year"])
+    return None, None, None
+
+
+def _body_agency(lt: LinearText) -> str | None:
+    """An organ named in the opening lines ("由宜阳县人民政府办公室编制", "2021年，县政府办公室…")."""
+    head = lt.norm[:3000]
+    m = re.search(r"由([\u4e00-\u9fff]{2,30}?)(?:负责)?编制", head)
+    if m:
+        organ = _ORGAN.search(m.group(1))
+        if organ:
+            return organ.group()
+    m = re.search(r"(?:19|20)\d{2}年(?:度)?,((?:[\u4e00-\u9fff]{1,24}?)(?:" + _ORGAN_SUFFIX + "))", head)
+    if m:
+        return m.group(1)
+    return None
+
+
+def has_place_name(agency: str) -> bool:
+    if agency.startswith(("国家", "国务院", "中国", "中华人民共和国", "全国")):
+        return True
+    if agency.endswith(("部", "总局", "总署")) and len(agency) <= 12:
+        return True
+    return bool(_PLACE.match(agency)) or agency.endswith(_ZONE)
+
+
+def find_agency(lt: LinearText, title_agency: str | None) -> str | None:
+    if title_agency and has_place_name(title_agency):
+        return title_agency
+    body = _body_agency(lt)
+    if body and (title_agency is None or has_place_name(body) or len(body) > len(title_agency)):
+        return body
+    return title_agency
+
+
+def find_year(lt: LinearText, title_year: int | None) -> int | None:
+    if title_year:
+        return title_year
+    m = _PERIOD.search(lt.norm)
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def _valid_date(m: re.Match[str], year: int | None) -> date | None:
+    try:
+        d = date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+    if year is not None and not (year < d.year <= year + 2):
+        return None
+    return d
+
+
+def find_published(lt: LinearText, year: int | None, settings: ReaderSettings) -> date | None:
+    """The date printed on the report: signature, date under the title, or page metadata."""
+    text = lt.text
+    tail = text[-settings.signature_window :]
+    found = [d for m in _DATE.finditer(tail) if (d := _valid_date(m, year))]
+    if found:
+        return found[-1]
+    head_lines = text[: settings.title_window].split("\n")[:15]
+    for line in head_lines:
+        stripped = line.strip(" \t\u3000()（）")
+        m = _DATE.fullmatch(stripped)
+        if m and (d := _valid_date(m, year)):
+            return d
+    head = text[: settings.title_window * 2]
+    for m in _PAGE_DATE.finditer(head):
+        if d := _valid_date(m, year):
+            return d
+    return None
+
+
+def entity_type(agency: str | None, title: str | None) -> EntityType:
+    if not agency:
+        return EntityType.OTHER
+    if re.search(r"(乡|镇|街道办事处|街道)(人民政府)?$", agency):
+        return EntityType.TOWNSHIP
+    if agency.endswith("人民政府") or agency.endswith(_ZONE) or _PLAIN_REGION.fullmatch(agency):
+        return EntityType.GOVERNMENT
+    if re.search(rf"(?:{_ORGAN_SUFFIX})$", agency):
+        return EntityType.DEPARTMENT
+    return EntityType.OTHER
+
+
+def read_metadata(lt: LinearText, settings: ReaderSettings) -> Metadata:
+    title, title_agency, title_year = find_title(lt, settings)
+    agency = find_agency(lt, title_agency)
+    year = find_year(lt, title_year)
+    published = find_published(lt, year, settings)
+    return Metadata(title, agency, year, published, entity_type(agency, title))

@@ -1,0 +1,30 @@
+"""Every tolerance the reader uses, as one documented settings object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSettings:
+    # Labels shorter than this (after normalisation, without their numbering)
+    # must be printed with their numbering ("3.其他", "（七）总计") to match.
+    short_label: int = 4
+    # Fuzzy label matching allows one edit per this many characters
+    # (insertions and substitutions may not be digits).
+    chars_per_edit: int = 4
+    # Labels of at least this many characters may also match by a prefix of
+    # at least ``prefix_share`` of their length (a label wrapped around its cells).
+    prefix_min_label: int = 10
+    prefix_share: float = 0.4
+    # How many following rows bound the search for a row label: a label found
+    # after one of these is taken to be missing.
+    lookahead_rows: int = 3
+    # Glued digits: give up enumerating splits beyond this many candidates.
+    max_glued_candidates: int = 20000
+    # Title and date search windows (characters of normalised text).
+    title_window: int = 1500
+    signature_window: int = 400
+
+
+DEFAULT_SETTINGS = ReaderSettings()

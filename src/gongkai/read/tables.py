@@ -1,0 +1,314 @@
+"""Read the three statistical tables by walking the format declaration.
+
+For each block the reader finds every row label in order inside the block's
+region, cuts the text up to the next label into fields (``fields.py``) and
+places the fields into the block's columns: by position where the layout
+keeps positions, by count where it does not. Glued digit runs go through
+``glued.py``. Nothing is invented: a cell not found is ``absent``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..formats import Block, BlockLayout, Format, IdentityKind, Row, Table
+from ..model import Cell, CellState
+from .fields import Field, drop_text, split_row, tab_fields
+from .glued import Piece, solve, splits
+from .labels import LabelMatch, find_label, find_text
+from .linear import LinearText
+from .settings import ReaderSettings
+from .values import Kind
+
+
+@dataclass(slots=True)
+class TableRead:
+    cells: dict[str, Cell] = field(default_factory=dict)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # linear ranges the tables use
+    # rows whose glued digits allow several splits: cell ids → candidate value lists
+    pending: dict[tuple[str, ...], list[list[Piece]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _cell_from_field(cell_id: str, f: Field, lt: LinearText) -> Cell:
+    place = lt.place(f.start, f.end)
+    raw = f.text.strip(" \t\r\n")
+    if f.kind is Kind.NUMBER:
+        return Cell(cell_id, f.parsed.value, raw, CellState.READ, place, f.parsed.unit)
+    return Cell(cell_id, None, raw, CellState.BLANK, place)
+
+
+def _absent(cell_id: str, lt: LinearText, at: int | None, raw: str | None = None) -> Cell:
+    place = lt.place(at, at + 1) if at is not None else None
+    return Cell(cell_id, None, raw, CellState.ABSENT, place)
+
+
+def _place(layout: str, fields: list[Field], n: int, total_index: int | None) -> list[Field | None]:
+    """Put printed fields into ``n`` slots (None = not printed)."""
+    fields = list(fields)
+    first_side, second_side = (0, -1) if layout == "tab" else (-1, 0)
+    for side in (first_side, second_side):
+        while len(fields) > n and fields[side].kind is Kind.BLANK:
+            fields.pop(side)
+    if len(fields) >= n:
+        return list(fields[:n])
+    numbers = [f for f in fields if f.kind is Kind.NUMBER]
+    if len(numbers) == 1 and total_index is not None and fields[-1] is numbers[0]:
+        # one printed number in a short row is its total ("one number is the total")
+        slots: list[Field | None] = [None] * n
+        slots[total_index] = numbers[0]
+        blanks = [f for f in fields if f.kind is Kind.BLANK]
+        for i in range(n):
+            if i != total_index and blanks:
+                slots[i] = blanks.pop(0) if len(blanks) > 1 else blanks[0]
+        return slots
+    return list(fields) + [None] * (n - len(fields))
+
+
+def _glue_candidate(layout: str, fields: list[Field], n: int) -> bool:
+    if layout != "spaces" or len(fields) >= n or not fields:
+        return False
+    if any(f.kind is not Kind.NUMBER or "," in f.text or f.parsed.negative for f in fields):
+        return False
+    return sum(ch.isdigit() for f in fields for ch in f.text) >= n
+
+
+def _row_fits(block: Block):  # type: ignore[no-untyped-def]
+    """The identity a single row's values must satisfy, if any."""
+    if block.layout is BlockLayout.FLAT:
+        width = len(block.columns)
+
+        def fits_flat(values: list[int | Decimal]) -> bool:
+            return all(
+                sum(values[g * width : g * width + width - 1]) == values[g * width + width - 1]
+                for g in range(len(values) // width)
+            )
+
+        return fits_flat
+    if block.total_column is not None:
+
+        def fits_row(values: list[int | Decimal]) -> bool:
+            return sum(values[:-1]) == values[-1]
+
+        return fits_row
+    return lambda values: True
+
+
+class TableReader:
+    def __init__(self, lt: LinearText, fmt: Format, settings: ReaderSettings) -> None:
+        self.lt = lt
+        self.fmt = fmt
+        self.settings = settings
+        self.out = TableRead()
+
+    # --- rows ------------------------------------------------------------------
+
+    def _find_row(self, row: Row, start: int, end: int) -> LabelMatch | None:
+        norm = self.lt.norm
+        m = find_label(norm, row.label, row.number, start, end, self.settings)
+        if m is None:
+            for variant in row.variants:
+                m = find_label(norm, variant, row.number, start, end, self.settings, allow_fuzzy=False)
+                if m is not None:
+                    break
+        if m is None:
+            for fallback in row.fallbacks:
+                hit = find_text(norm, fallback, start, end)
+                if hit is not None:
+                    return LabelMatch(hit[0], hit[1], "fallback")
+        return m
+
+    def _locate_rows(self, rows: tuple[Row, ...], start: int, end: int) -> list[LabelMatch | None]:
+        """Find each row label in order; a label found beyond a later row's label is missing."""
+        found: list[LabelMatch | None] = []
+        pos = start
+        for i, row in enumerate(rows):
+            m = self._find_row(row, pos, end)
+            if m is not None:
+                for later in rows[i + 1 : i + 1 + self.settings.lookahead_rows]:
+                    nxt = find_label(self.lt.norm, later.label, later.number, pos, m.start, self.settings, allow_fuzzy=False)
+                    if nxt is not None:
+                        m = None
+                        break
+            found.append(m)
+            if m is not None:
+                pos = m.end
+        # A label printed twice before the next row (a Markdown heading and then
+        # the table row) is read at its last printing, next to its cells.
+        for i, m in enumerate(found):
+            if m is None or m.how != "exact":
+                continue
+            bound = next((n.start for n in found[i + 1 :] if n is not None), end)
+            again = self._find_row(rows[i], m.end, bound)
+            while again is not None and again.how == "exact" and again.end <= bound:
+                m = again
+                again = self._find_row(rows[i], m.end, bound)
+            found[i] = m
+        return found
+
+    def read_rows(self, table: Table, block: Block, start: int, end: int) -> None:
+        lt = self.lt
+        matches = self._locate_rows(block.rows, start, end)
+        n = len(block.columns)
+        total_index = None
+        if block.total_column is not None:
+            total_index = [c.id for c in block.columns].index(block.total_column)
+        for i, (row, m) in enumerate(zip(block.rows, matches)):
+            ids = [f"{table.id}.{row.id}.{c.id}" for c in block.columns]
+            if m is None:
+                for cid in ids:
+                    self.out.cells[cid] = _absent(cid, lt, None)
+                continue
+            nxt = next((x.start for x in matches[i + 1 :] if x is not None), end)
+            lin_a, lin_b = lt.lin_end(m.end), lt.lin(nxt)
+            layout, fields = split_row(lt.text[lin_a:lin_b], lin_a)
+            fields = drop_text(fields)
+            self.out.spans.append((lt.lin(m.start), max(lin_a, fields[-1].end if fields else lin_a)))
+            label_at = lt.lin(m.start)
+            if _glue_candidate(layout, fields, n):
+                self._read_glued(block, ids, fields, label_at)
+                continue
+            for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
+                self.out.cells[cid] = _cell_from_field(cid, slot, lt) if slot else _absent(cid, lt, label_at)
+
+    def _read_glued(self, block: Block, ids: list[str], fields: list[Field], label_at: int) -> None:
+        raw = " ".join(f.text.strip() for f in fields)
+        found = solve(fields, len(ids), _row_fits(block), self.settings.max_glued_candidates)
+        if found and len(found) == 1:
+            self._set_pieces(ids, found[0])
+            return
+        for cid in ids:
+            self.out.cells[cid] = _absent(cid, self.lt, fields[0].start, raw)
+        if found:
+            self.out.pending[tuple(ids)] = found
+        self.out.notes.append(f"glued digits {raw!r}: {len(found) if found is not None else 'too many'} readings")
+
+    def _set_pieces(self, ids: list[str], pieces: list[Piece]) -> None:
+        for cid, piece in zip(ids, pieces):
+            self.out.cells[cid] = Cell(
+                cid, piece.value, piece.text, CellState.INFERRED, self.lt.place(piece.start, piece.end)
+            )
+
+    # --- flat blocks (table 四) ---------------------------------------------------
+
+    def read_flat(self, table: Table, block: Block, start: int, end: int) -> None:
+        lt = self.lt
+        ids = [f"{table.id}.{row.id}.{c.id}" for row in block.rows for c in block.columns]
+        heads = []
+        for word in block.header_words:
+            pos = start
+            while (hit := find_text(lt.norm, word, pos, end)) is not None:
+                heads.append(hit)
+                pos = hit[1]
+        if not heads:
+            for cid in ids:
+                self.out.cells[cid] = _absent(cid, lt, None)
+            return
+        first = lt.lin(min(h[0] for h in heads))
+        last = lt.lin_end(max(h[1] for h in heads))
+        lin_end = lt.lin(end)
+        fields: list[Field] = []
+        layout = "tab"
+        pos = first
+        for line in lt.text[first:lin_end].split("\n"):
+            row = tab_fields(line, pos) if "\t" in line else []
+            pos += len(line) + 1
+            numbers = sum(f.kind is Kind.NUMBER for f in row)
+            if numbers >= 2 and not any(f.kind is Kind.TEXT for f in row):
+                fields += row
+        if not fields:
+            layout, fields = split_row(lt.text[last:lin_end], last)
+            fields = drop_text(fields)
+        if fields:
+            self.out.spans.append((first, fields[-1].end))
+        if _glue_candidate(layout, fields, len(ids)):
+            self._read_glued(block, ids, fields, first)
+            return
+        for cid, slot in zip(ids, _place(layout, fields, len(ids), None)):
+            self.out.cells[cid] = _cell_from_field(cid, slot, lt) if slot else _absent(cid, lt, first)
+
+    # --- glued rows that only the column identities can settle -----------------------
+
+    def settle_pending(self) -> None:
+        if not self.out.pending:
+            return
+        keys = list(self.out.pending)
+        options = [self.out.pending[k] for k in keys]
+        combos = 1
+        for o in options:
+            combos *= len(o)
+        consistent: list[tuple[list[Piece], ...]] = []
+        if combos <= self.settings.max_glued_candidates:
+            for combo in itertools.product(*options):
+                values = {cid: c.value for cid, c in self.out.cells.items()}
+                pending_ids: set[str] = set()
+                for key, pieces in zip(keys, combo):
+                    for cid, piece in zip(key, pieces):
+                        values[cid] = piece.value
+                        pending_ids.add(cid)
+                if self._identities_hold(values, pending_ids):
+                    consistent.append(combo)
+        if len(consistent) == 1:
+            for key, pieces in zip(keys, consistent[0]):
+                self._set_pieces(list(key), pieces)
+            self.out.pending.clear()
+            return
+        # cells on which every remaining reading agrees are settled; the rest stay absent
+        for k, key in enumerate(keys):
+            readings = [c[k] for c in consistent] if consistent else self.out.pending[key]
+            for j, cid in enumerate(key):
+                vals = {r[j].value for r in readings}
+                texts = {(r[j].start, r[j].end) for r in readings}
+                if len(vals) == 1 and len(texts) == 1:
+                    piece = readings[0][j]
+                    self.out.cells[cid] = Cell(
+                        cid, piece.value, piece.text, CellState.INFERRED, self.lt.place(piece.start, piece.end)
+                    )
+
+    def _identities_hold(self, values: dict[str, object], pending_ids: set[str]) -> bool:
+        for identity in self.fmt.identities:
+            if identity.kind not in (IdentityKind.COLUMN_TOTAL, IdentityKind.BALANCE):
+                continue
+            if not pending_ids.intersection(identity.cells):
+                continue
+            left = sum((values.get(c) or 0) for c in identity.left)  # type: ignore[misc]
+            right = sum((values.get(c) or 0) for c in identity.right)  # type: ignore[misc]
+            if left != right:
+                return False
+        return True
+
+
+def read_tables(
+    lt: LinearText,
+    fmt: Format,
+    regions: dict[int, tuple[int, int]],
+    settings: ReaderSettings,
+) -> TableRead:
+    """Read every table of ``fmt``; ``regions`` maps a section number to its normalised range."""
+    reader = TableReader(lt, fmt, settings)
+    for table in fmt.tables:
+        start, end = regions.get(table.section, (0, len(lt.norm)))
+        blocks = table.blocks
+        hits: list[tuple[int, int] | None] = []
+        pos = start
+        for block in blocks:
+            hit = find_text(lt.norm, block.caption, pos, end, edits=1) if block.caption else None
+            hits.append(hit)
+            if hit:
+                pos = hit[1]
+        for i, block in enumerate(blocks):
+            own = hits[i]
+            earlier = [h for h in hits[:i] if h]
+            b_start = own[1] if own else (earlier[-1][1] if earlier else start)
+            b_end = next((h[0] for h in hits[i + 1 :] if h), end)
+            if block.layout is BlockLayout.FLAT:
+                reader.read_flat(table, block, b_start, b_end)
+            else:
+                reader.read_rows(table, block, b_start, b_end)
+    reader.settle_pending()
+    return reader.out
+
+
+__all__ = ["TableRead", "read_tables", "splits"]

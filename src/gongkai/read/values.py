@@ -1,0 +1,56 @@
+"""Turn the printed text of one cell into a value."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_PLACEHOLDERS = {"-", "—", "——", "－", "–", "/", "／", "无", "\\", "…", "/", "空"}
+_NUMBER = re.compile(
+    r"^(?P<sign>[+\-−])?"
+    r"(?P<digits>\d{1,3}(?:,\d{3})+|\d+)"
+    r"(?P<frac>\.\d+)?"
+    r"(?P<unit>万元|元|件|个|项|条|次|起|家)?$"
+)
+
+
+class Kind(Enum):
+    NUMBER = "number"
+    BLANK = "blank"  # printed empty, only spaces, or a dash/"无" placeholder
+    TEXT = "text"  # words, not a cell value
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    kind: Kind
+    value: int | Decimal | None = None
+    unit: str | None = None
+    negative: bool = False
+    decimal: bool = False
+
+
+def parse_value(text: str) -> Parsed:
+    compact = _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    if not compact or compact in _PLACEHOLDERS:
+        return Parsed(Kind.BLANK)
+    m = _NUMBER.match(compact)
+    if not m:
+        return Parsed(Kind.TEXT)
+    digits = m["digits"].replace(",", "")
+    negative = m["sign"] in ("-", "−")
+    if m["frac"]:
+        number: int | Decimal = Decimal(digits + m["frac"])
+    else:
+        number = int(digits)
+    if negative:
+        number = -number
+    return Parsed(Kind.NUMBER, number, m["unit"], negative, bool(m["frac"]))
+
+
+def is_digit_run(text: str) -> bool:
+    compact = _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?(?:万元|元)?", compact))
