@@ -61,6 +61,18 @@ class TextSection:
     place: SourcePlace | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A figure the prose states, with the measure it states (see read/narrative.py)."""
+
+    measure: str
+    value: float
+    quote: str  # the sentence it stands in
+    sentence: int  # index of that sentence, to pair figures stated together
+    section: int | None
+    place: SourcePlace | None
+
+
 @dataclass(slots=True)
 class Report:
     source: str
@@ -72,7 +84,7 @@ class Report:
     published: date | None = None
     title: str | None = None
     sections: dict[int, TextSection] = field(default_factory=dict)
-    prose: str = ""  # the report's text outside its tables, for narrative checks
+    statements: list[Statement] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the reader read it
 
     @property

@@ -6,31 +6,30 @@ libraries are imported only when a file of that form is read.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Document
-from ..errors import UnsupportedSource
+from ..errors import ConverterMissing, UnsupportedSource
+
+# kind → (module, function(data, path) -> Document)
+_READERS = {
+    "html": ("html", "html_document"),
+    "docx": ("docx", "docx_document"),
+    "doc": ("doc", "doc_document"),
+    "pdf": ("pdf", "pdf_document"),
+    "image": ("ocr", "image_document"),
+}
 
 
 def load(path: Path, data: bytes, kind: str) -> Document:
-    if kind == "html":
-        from .html import html_document
-
-        return html_document(data, path)
-    if kind == "docx":
-        from .docx import docx_document
-
-        return docx_document(data, path)
-    if kind == "doc":
-        from .doc import doc_document
-
-        return doc_document(data, path)
-    if kind == "pdf":
-        from .pdf import pdf_document
-
-        return pdf_document(data, path)
-    if kind == "image":
-        from .ocr import image_document
-
-        return image_document(data, path)
-    raise UnsupportedSource(path, f"{kind} files are not a report form gongkai reads")
+    if kind not in _READERS:
+        raise UnsupportedSource(path, f"{kind} files are not a report form gongkai reads")
+    module_name, function_name = _READERS[kind]
+    try:
+        module = importlib.import_module(f".{module_name}", __package__)
+    except ImportError as exc:
+        raise ConverterMissing(path, f"reading {kind} files needs a component that is not installed ({exc})") from exc
+    reader: Callable[[bytes, Path], Document] = getattr(module, function_name)
+    return reader(data, path)

@@ -7,6 +7,7 @@ from ..formats import FORMAT_2019, FORMAT_2021, FORMAT_PRE2019, Format
 from ..model import Report, TextSection
 from .linear import LinearText, normalize_label
 from .metadata import read_metadata
+from .narrative import read_statements
 from .sections import SectionHit, find_sections, generic_sections
 from .settings import DEFAULT_SETTINGS, ReaderSettings
 from .tables import read_tables
@@ -81,5 +82,6 @@ def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTING
     prose = list(lt.text)
     for a, b in spans:
         prose[a:b] = " " * (b - a)
-    report.prose = "".join(prose)
+    section_starts = [(n, lt.lin(hits[n].start)) for n in numbers]
+    report.statements = read_statements(lt, "".join(prose), section_starts, report.year)
     return report

@@ -6,20 +6,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..model import EntityType
+from ..agencies import ORGAN, ORGAN_SUFFIX, PLAIN_REGION, ZONE_SUFFIXES, entity_type, has_place_name
 from .linear import LinearText, normalize
 from .settings import ReaderSettings
 
 _TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<rest>.{0,30}?(?:年度报告|年报))")
 _TITLE_PREFIX = re.compile(r"^(?:标题|题目|title)[:：]", re.I)
-_ORGAN_SUFFIX = (
-    "人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|管理委员会|委员会|办公室|办公厅|"
-    "管委会|总局|总署|局|厅|委|办|署|院|中心|所|站|队|部|会|处"
-)
-_ORGAN = re.compile(rf"[\u4e00-\u9fff]{{1,24}}?(?:{_ORGAN_SUFFIX})")
-_PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|州|旗|盟|乡|镇)")
-_ZONE = ("实验区", "开发区", "高新区", "新区", "园区", "示范区", "合作区", "试验区", "管理区", "保税区")
-_PLAIN_REGION = re.compile(r"[\u4e00-\u9fff]{1,12}(?:省|市|县|区|州|旗|盟|自治区|自治州|自治县)$")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})\s*日?")
 _PAGE_DATE = re.compile(r"(?:发布日期|发布时间|公开日期|发文日期|成文日期|时间)[:：]\s*" + _DATE.pattern)
 _PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|-|—|~)")
@@ -51,7 +43,7 @@ def _clean_agency(raw: str) -> str | None:
         return None
     if re.fullmatch(r"[\u4e00-\u9fff()]+", raw) is None:
         return None
-    if _PLAIN_REGION.fullmatch(raw) and not raw.endswith(_ZONE):
+    if PLAIN_REGION.fullmatch(raw) and not raw.endswith(ZONE_SUFFIXES):
         return raw + "人民政府"  # "成安县2021年度…报告" is the county government's report
     return raw
 
@@ -77,21 +69,13 @@ def _body_agency(lt: LinearText) -> str | None:
     head = lt.norm[:3000]
     m = re.search(r"由([\u4e00-\u9fff]{2,30}?)(?:负责)?编制", head)
     if m:
-        organ = _ORGAN.search(m.group(1))
+        organ = ORGAN.search(m.group(1))
         if organ:
             return organ.group()
-    m = re.search(r"(?:19|20)\d{2}年(?:度)?,((?:[\u4e00-\u9fff]{1,24}?)(?:" + _ORGAN_SUFFIX + "))", head)
+    m = re.search(r"(?:19|20)\d{2}年(?:度)?,((?:[\u4e00-\u9fff]{1,24}?)(?:" + ORGAN_SUFFIX + "))", head)
     if m:
         return m.group(1)
     return None
-
-
-def has_place_name(agency: str) -> bool:
-    if agency.startswith(("国家", "国务院", "中国", "中华人民共和国", "全国")):
-        return True
-    if agency.endswith(("部", "总局", "总署")) and len(agency) <= 12:
-        return True
-    return bool(_PLACE.match(agency)) or agency.endswith(_ZONE)
 
 
 def find_agency(lt: LinearText, title_agency: str | None) -> str | None:
@@ -142,21 +126,9 @@ def find_published(lt: LinearText, year: int | None, settings: ReaderSettings) -
     return None
 
 
-def entity_type(agency: str | None, title: str | None) -> EntityType:
-    if not agency:
-        return EntityType.OTHER
-    if re.search(r"(乡|镇|街道办事处|街道)(人民政府)?$", agency):
-        return EntityType.TOWNSHIP
-    if agency.endswith("人民政府") or agency.endswith(_ZONE) or _PLAIN_REGION.fullmatch(agency):
-        return EntityType.GOVERNMENT
-    if re.search(rf"(?:{_ORGAN_SUFFIX})$", agency):
-        return EntityType.DEPARTMENT
-    return EntityType.OTHER
-
-
 def read_metadata(lt: LinearText, settings: ReaderSettings) -> Metadata:
     title, title_agency, title_year = find_title(lt, settings)
     agency = find_agency(lt, title_agency)
     year = find_year(lt, title_year)
     published = find_published(lt, year, settings)
-    return Metadata(title, agency, year, published, entity_type(agency, title))
+    return Metadata(title, agency, year, published, entity_type(agency))

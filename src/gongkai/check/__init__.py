@@ -1,0 +1,25 @@
+"""Check a Report against the national format and the law; return Findings.
+
+The checker never changes a reported number: a broken total is reported,
+not repaired.
+"""
+
+from __future__ import annotations
+
+from ..model import Report
+from . import rules as _rules  # noqa: F401  (registers every rule)
+from .finding import Finding, Severity
+from .registry import RULES, Rule
+
+__all__ = ["RULES", "Finding", "Rule", "Severity", "check"]
+
+
+def check(report: Report, previous: Report | None = None) -> list[Finding]:
+    """All findings for ``report``; cross-year rules run only when ``previous`` is given."""
+    findings: list[Finding] = []
+    for rule in RULES.values():
+        if rule.cross_year and previous is None:
+            continue
+        findings.extend(rule.function(report, previous))
+    findings.sort(key=lambda f: (f.severity.rank, f.rule))
+    return findings

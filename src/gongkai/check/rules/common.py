@@ -1,0 +1,37 @@
+"""Small helpers shared by the rule families."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...model import CellState, Report
+from ..finding import Finding
+from ..registry import RULES
+
+
+def make(rule_id: str, cells: list[str] | tuple[str, ...], message: str, **evidence: object) -> Finding:
+    return Finding(rule_id, RULES[rule_id].severity, tuple(cells), message, dict(evidence))
+
+
+def shown(report: Report, cell_id: str) -> str:
+    """A cell's value as a reviewer reads it in a message."""
+    cell = report.cells.get(cell_id)
+    if cell is None or cell.value is None:
+        return "空" if cell is not None and cell.state is CellState.BLANK else "缺"
+    value = cell.value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def total(report: Report, cell_ids: tuple[str, ...] | list[str]) -> int | Decimal:
+    return sum((report.number(c) for c in cell_ids), 0)
+
+
+def printed(report: Report, cell_ids: tuple[str, ...] | list[str]) -> bool:
+    """True when every cell was printed (read, blank or inferred), so arithmetic can be judged."""
+    return all(report.state(c) is not CellState.ABSENT for c in cell_ids)
+
+
+def label(report: Report, cell_id: str) -> str:
+    return report.format.label_of(cell_id) if report.format else cell_id

@@ -1,0 +1,213 @@
+"""The ``gongkai`` command line. Each command parses, calls the library, renders."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .api import read_and_check
+from .check import RULES, Severity
+from .errors import GongkaiError
+from .evaluate import Summary, evaluate
+from .serialize import report_to_json
+from .terminal import render_findings, render_report
+
+app = typer.Typer(
+    help="gongkai：读取、核查政府信息公开工作年度报告。Read and check China's government information disclosure annual reports.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _dump(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False) -> None:
+    if version:
+        console.print(__version__)
+        raise typer.Exit()
+
+
+@app.command()
+def read(file: Annotated[Path, typer.Argument(help="A report: txt, md, html, docx, doc/wps, pdf or image.")], as_json: JsonOption = False) -> None:
+    """Show one report's three tables in the official layout and its findings.
+
+    Example: gongkai read report.txt    gongkai read --json report.pdf
+    """
+    try:
+        report, findings = read_and_check(file)
+    except GongkaiError as exc:
+        errors.print(f"[red]错误[/red] {exc}")
+        raise typer.Exit(2) from None
+    if as_json:
+        _dump(report_to_json(report, findings))
+    else:
+        render_report(report, findings, console)
+
+
+@app.command("check")
+def check_files(files: Annotated[list[Path], typer.Argument(help="Report files.")], as_json: JsonOption = False) -> None:
+    """Print the findings of many reports; exit 1 when any has an error-level finding.
+
+    A file that cannot be read is reported and the others go on (exit 2 if no error findings).
+
+    Example: gongkai check reports/*.pdf
+    """
+    worst = 0
+    results = []
+    for file in files:
+        try:
+            report, findings = read_and_check(file)
+        except GongkaiError as exc:
+            errors.print(f"[red]错误[/red] {exc}")
+            results.append({"source": str(file), "error": exc.problem if hasattr(exc, "problem") else str(exc)})
+            worst = max(worst, 2) if worst != 1 else 1
+            continue
+        if any(f.severity is Severity.ERROR for f in findings):
+            worst = 1
+        if as_json:
+            results.append({"source": str(file), "findings": [f.to_json() for f in findings]})
+        else:
+            render_findings(findings, console, source=str(file))
+    if as_json:
+        _dump(results)
+    raise typer.Exit(worst)
+
+
+@app.command("eval")
+def eval_command(
+    corpus_dir: Annotated[Path, typer.Argument(help="Folder of source reports.")],
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Compare with hand-checked gold files: cells, metadata, findings.
+
+    Example: gongkai eval ../shared/corpus/seeds ../shared/gold/seeds
+    """
+    summary = evaluate(corpus_dir, gold_dir, read_and_check)
+    if as_json:
+        _dump(_summary_json(summary))
+    else:
+        _print_summary(summary)
+    console.print(summary.line(), soft_wrap=True)
+
+
+def _summary_json(summary: Summary) -> dict[str, object]:
+    return {
+        "files": [
+            {
+                "source": f.source,
+                "error": f.error,
+                "cells": [f.cells_exact, f.cells_total],
+                "cell_mismatches": [list(map(str, m)) for m in f.cell_mismatches],
+                "metadata_mismatches": [list(map(str, m)) for m in f.metadata_mismatches],
+                "missed_findings": f.missed,
+                "false_errors": [x.to_json() for x in f.false_errors],
+            }
+            for f in summary.files
+        ],
+        "rules": {k: {"recall": [v[0], v[1]], "precision": [v[2], v[3]]} for k, v in summary.by_rule().items()},
+        "total": summary.line(),
+    }
+
+
+def _print_summary(summary: Summary) -> None:
+    files = Table(title="每个文件 per file")
+    for name in ("source", "cells", "metadata", "gold findings made", "false errors"):
+        files.add_column(name)
+    for f in summary.files:
+        made = sum(sum(v) for v in f.gold_found.values())
+        total = sum(len(v) for v in f.gold_found.values())
+        files.add_row(
+            f.source,
+            "ERROR: " + f.error if f.error else f"{f.cells_exact}/{f.cells_total}",
+            "ok" if not f.metadata_mismatches else ", ".join(f"{k}: {g!r}≠{p!r}" for k, g, p in f.metadata_mismatches),
+            f"{made}/{total}",
+            str(len(f.false_errors)),
+        )
+    console.print(files)
+    rules = Table(title="按规则 by rule")
+    for name in ("rule", "recall (gold made)", "precision (predicted correct)"):
+        rules.add_column(name)
+    for rule, (rm, rt, pc, pt) in summary.by_rule().items():
+        rules.add_row(rule, f"{rm}/{rt}", f"{pc}/{pt}")
+    console.print(rules)
+    for f in summary.files:
+        for cid, expected, got, state in f.cell_mismatches:
+            console.print(f"  {f.source}  cell {cid}: gold {expected!r}, read {got!r} ({state})", soft_wrap=True)
+        for g in f.missed:
+            console.print(f"  {f.source}  missed finding {g.get('rule')} at {g.get('where')}")
+        for x in f.false_errors:
+            console.print(f"  {f.source}  error not in gold: {x.rule} {list(x.cells)[:3]}")
+
+
+@app.command()
+def rules(as_json: JsonOption = False) -> None:
+    """List the rule catalog: id, severity, Chinese and English titles.
+
+    Example: gongkai rules --json
+    """
+    if as_json:
+        _dump([{"id": r.id, "severity": r.severity.value, "zh": r.zh, "en": r.en, "doc": r.doc} for r in RULES.values()])
+        return
+    table = Table(title="规则目录 rule catalog")
+    for name in ("id", "severity", "中文", "English"):
+        table.add_column(name)
+    for r in RULES.values():
+        table.add_row(r.id, r.severity.value, r.zh, r.en)
+    console.print(table)
+
+
+@app.command()
+def bench(
+    paths: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
+    seconds: Annotated[float, typer.Option(help="Measure for about this long.")] = 5.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Measure read+check throughput on one core (reports per second).
+
+    Example: gongkai bench ../shared/corpus/seeds
+    """
+    files = [p for path in paths for p in (sorted(path.iterdir()) if path.is_dir() else [path]) if p.is_file()]
+    files = [f for f in files if f.suffix.lower() in (".txt", ".md", ".html", ".htm", ".docx", ".pdf")]
+    for f in files:
+        read_and_check(f)  # warm-up: imports, caches
+    count = 0
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    while time.perf_counter() - wall0 < seconds or count == 0:
+        for f in files:
+            read_and_check(f)
+            count += 1
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    result = {
+        "files": len(files),
+        "reports": count,
+        "cpu_seconds": round(cpu, 3),
+        "reports_per_cpu_second": round(count / cpu, 1),
+        "ms_per_report": round(1000 * cpu / count, 2),
+    }
+    if as_json:
+        _dump(result)
+    else:
+        console.print(
+            f"read+check: {result['reports_per_cpu_second']} reports/s per core "
+            f"({result['ms_per_report']} ms each; {count} reports of {len(files)} files in {cpu:.1f} CPU-s)"
+        )
+
+
+if __name__ == "__main__":
+    app()
