@@ -209,5 +209,14 @@ def bench(
         )
 
 
+def _register_more() -> None:
+    from . import cli_corpus, cli_web
+
+    cli_corpus.register(app)
+    cli_web.register(app)
+
+
+_register_more()
+
 if __name__ == "__main__":
     app()

@@ -79,9 +79,6 @@ def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTING
         end = lt.lin(hits[numbers[i + 1]].start) if i + 1 < len(numbers) else len(lt.text)
         body_start = lt.lin_end(hits[n].end)
         report.sections[n] = TextSection(n, hits[n].heading, lt.text[body_start:end], lt.place(start, body_start))
-    prose = list(lt.text)
-    for a, b in spans:
-        prose[a:b] = " " * (b - a)
     section_starts = [(n, lt.lin(hits[n].start)) for n in numbers]
-    report.statements = read_statements(lt, "".join(prose), section_starts, report.year)
+    report.statements = read_statements(lt, spans, section_starts, report.year)
     return report

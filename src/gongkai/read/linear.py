@@ -13,6 +13,7 @@ normalised character back to its linear position.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ def _t2s():  # type: ignore[no-untyped-def]
 
 
 _CHAR_CACHE: dict[str, str] = {}
+_NUMBERING_COMMA = re.compile(r"(?<=[0-9０-９])、")
 
 
 def _fill_cache(chars: set[str]) -> None:
@@ -54,6 +56,7 @@ def _fill_cache(chars: set[str]) -> None:
         _CHAR_CACHE[char] = _COMMA_LIKE.get(fold, fold)
 
 
+@lru_cache(maxsize=4096)
 def normalize_label(text: str) -> str:
     """The normalised form of a label, as matched against ``LinearText.norm``."""
     return normalize(text)[0]
@@ -61,21 +64,12 @@ def normalize_label(text: str) -> str:
 
 def normalize(text: str) -> tuple[str, list[int]]:
     """Normalise ``text``; return it with the source index of each output char."""
+    text = _NUMBERING_COMMA.sub(".", text)  # "1、属于国家秘密" numbers a row like "1."
     _fill_cache(set(text))
-    out: list[str] = []
-    index: list[int] = []
-    previous = ""
-    for i, char in enumerate(text):
-        mapped = _CHAR_CACHE[char]
-        if not mapped:
-            continue
-        if char == "、" and previous.isascii() and previous.isdigit():
-            mapped = "."  # "1、属于国家秘密" numbers a row like "1."
-        for piece in mapped:
-            out.append(piece)
-            index.append(i)
-        previous = mapped[-1]
-    return "".join(out), index
+    cache = _CHAR_CACHE
+    mapped = [cache[c] for c in text]
+    index = [i for i, m in enumerate(mapped) if m for _ in m]
+    return "".join(mapped), index
 
 
 @dataclass(frozen=True, slots=True)

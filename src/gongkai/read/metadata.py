@@ -27,11 +27,15 @@ class Metadata:
 
 
 def _lines(text: str, limit: int) -> list[str]:
+    """The first non-empty lines, normalised, without a crawler's "标题:" prefix."""
     out = []
     for line in text[:limit].split("\n"):
-        compact = normalize(line)[0]
-        if compact:
-            out.append(_TITLE_PREFIX.sub("", compact))
+        if line.strip():
+            compact = normalize(line)[0]
+            if compact:
+                out.append(_TITLE_PREFIX.sub("", compact))
+                if len(out) >= 40:
+                    break
     return out
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from ..model import Statement
-from .linear import LinearText, normalize
+from .linear import LinearText
 
 _UNIT = r"(?:件|起|宗|个|次)"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -46,9 +46,27 @@ def _other_period(clause: str, year: int | None) -> bool:
     return year is not None and any(int(y) != year for y in _YEAR.findall(clause))
 
 
-def read_statements(lt: LinearText, prose: str, section_starts: list[tuple[int, int]], year: int | None) -> list[Statement]:
-    """Figures stated in ``prose`` (the linear text with tables blanked out)."""
-    norm, index = normalize(prose)
+def _prose(lt: LinearText, tables: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """The normalised text outside the linear ranges ``tables``, with its linear positions."""
+    keep_from = 0
+    parts: list[str] = []
+    index: list[int] = []
+    for a, b in sorted(tables):
+        na, nb = lt.norm_at(a), lt.norm_at(b)
+        if na > keep_from:
+            parts.append(lt.norm[keep_from:na] + "。")  # a table ends any sentence
+            index += lt.norm_to_lin[keep_from:na] + [lt.norm_to_lin[na - 1]]
+        keep_from = max(keep_from, nb)
+    parts.append(lt.norm[keep_from:])
+    index += lt.norm_to_lin[keep_from:]
+    return "".join(parts), index
+
+
+def read_statements(
+    lt: LinearText, tables: list[tuple[int, int]], section_starts: list[tuple[int, int]], year: int | None
+) -> list[Statement]:
+    """Figures stated in the report's text outside the linear ranges ``tables``."""
+    norm, index = _prose(lt, tables)
     out: list[Statement] = []
     start = 0
     for sentence_no, sentence in enumerate(re.split(r"(?<=[。!?])", norm)):

@@ -30,22 +30,33 @@ def _at_line_start(lt: LinearText, norm_pos: int) -> bool:
 def _candidates(lt: LinearText, section: Section) -> list[SectionHit]:
     norm = lt.norm
     numeral = CN_NUMERALS[section.number - 1]
-    out = []
-    for heading in (section.heading, *section.variants):
-        needle = normalize_label(heading)
-        edits = 2 if len(needle) >= 10 else 0
-        pos = 0
-        while (hit := find_text(norm, heading, pos, None, edits=edits)) is not None:
-            s, e = hit
-            pos = e
-            for form in (f"{numeral},", f"{numeral}.", f"({numeral})", f"第{numeral}部分"):
-                if norm.startswith(form, s - len(form)):
-                    out.append(SectionHit(section.number, s - len(form), e, heading))
-                    break
-            else:
-                if _at_line_start(lt, s):
-                    out.append(SectionHit(section.number, s, e, heading))
+    out: list[SectionHit] = []
+    for fuzzy in (False, True):
+        for heading in (section.heading, *section.variants):
+            edits = 2 if fuzzy and len(normalize_label(heading)) >= 10 else 0
+            if fuzzy and not edits:
+                continue
+            out += _hits(lt, section, heading, numeral, edits)
+        if out:
+            break
     return sorted(out, key=lambda h: h.start)
+
+
+def _hits(lt: LinearText, section: Section, heading: str, numeral: str, edits: int) -> list[SectionHit]:
+    norm = lt.norm
+    out = []
+    pos = 0
+    while (hit := find_text(norm, heading, pos, None, edits=edits)) is not None:
+        s, e = hit
+        pos = e
+        for form in (f"{numeral},", f"{numeral}.", f"({numeral})", f"第{numeral}部分"):
+            if norm.startswith(form, s - len(form)):
+                out.append(SectionHit(section.number, s - len(form), e, heading))
+                break
+        else:
+            if _at_line_start(lt, s):
+                out.append(SectionHit(section.number, s, e, heading))
+    return out
 
 
 def find_sections(lt: LinearText, sections: tuple[Section, ...]) -> dict[int, SectionHit]:

@@ -84,13 +84,14 @@ def blank_cell(report: Report, previous: Report | None) -> Iterator[Finding]:
     for table in report.format.tables:
         if table.id == "proactive":
             continue
+        ids = table.cell_ids()
+        blank = {c for c in ids if report.state(c) is CellState.BLANK}
         for block in table.blocks:
             for row in block.rows:
                 cells = [f"{table.id}.{row.id}.{c.id}" for c in block.columns]
-                if not all(report.state(c) is CellState.BLANK for c in cells):
+                if not blank.issuperset(cells):
                     continue
-                others = [c for c in table.cell_ids() if c not in cells]
-                blank_share = sum(report.state(c) is CellState.BLANK for c in others) / max(1, len(others))
+                blank_share = (len(blank) - len(cells)) / max(1, len(ids) - len(cells))
                 if blank_share < BLANK_CONVENTION:
                     what = "组" if block.layout is BlockLayout.FLAT else "行"
                     yield make("blank-cell", cells, f"“{row.label}”整{what}留空，而同表其他单元格均有填写；空白与0含义不同，请核实。")
