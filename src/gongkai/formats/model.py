@@ -38,6 +38,8 @@ class Column:
 class Row:
     """A data row. ``number`` is the printed numbering (``一、``, ``（一）``, ``1.``).
 
+    ``abbreviations`` are shortened labels accepted only with the row's numbering
+    ("（二）部分公开"), since bare they are also column-header words.
     ``fallbacks`` are labels used only when the row's own label is not
     printed, e.g. a 2021 table that prints （六）其他处理 as one row instead
     of its three sub-rows: that row is read into ``other_misc``.
@@ -47,6 +49,7 @@ class Row:
     label: str
     number: str = ""
     variants: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
     fallbacks: tuple[str, ...] = ()
 
 

@@ -84,10 +84,12 @@ class LinearText:
     def __init__(self, document: Document) -> None:
         parts: list[str] = []
         segments: list[_Segment] = []
+        grid_lines: list[int] = []
         pos = 0
         for block in document.blocks:
             if isinstance(block, Grid):
                 for row in block.rows:
+                    grid_lines.append(pos)
                     first = True
                     for cell in row:
                         if cell.covered:
@@ -108,6 +110,7 @@ class LinearText:
                 parts.append("\n")
                 pos += len(block.text) + 1
         self.text = "".join(parts)
+        self._grid_lines = set(grid_lines)
         self._segments = segments
         self._starts = [s.start for s in segments]
         self.norm, self.norm_to_lin = normalize(self.text)
@@ -129,6 +132,10 @@ class LinearText:
     def norm_at(self, lin_pos: int) -> int:
         """First normalised position at or after linear offset ``lin_pos``."""
         return bisect_right(self.norm_to_lin, lin_pos - 1)
+
+    def is_grid_row(self, line_start: int) -> bool:
+        """Does the line starting at linear offset ``line_start`` come from a table grid?"""
+        return line_start in self._grid_lines
 
     def place(self, start: int, end: int) -> SourcePlace | None:
         """The source place of the linear range ``[start, end)``."""

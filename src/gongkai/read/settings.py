@@ -20,6 +20,9 @@ class ReaderSettings:
     # How many following rows bound the search for a row label: a label found
     # after one of these is taken to be missing.
     lookahead_rows: int = 3
+    # A label this long (or printed with its numbering) is taken as a row even where
+    # it could be a column header word ("予以公开" in a misplaced header row is not).
+    strong_label: int = 8
     # Glued digits: give up enumerating splits beyond this many candidates.
     max_glued_candidates: int = 20000
     # Title and date search windows (characters of normalised text).

@@ -114,11 +114,22 @@ class TableReader:
                 if m is not None:
                     break
         if m is None:
+            for short in row.abbreviations:
+                m = find_label(norm, short, row.number, start, end, self.settings, allow_fuzzy=False)
+                if m is not None and self._strong(m):
+                    break
+                m = None
+        if m is None:
             for fallback in row.fallbacks:
                 hit = find_text(norm, fallback, start, end)
                 if hit is not None:
                     return LabelMatch(hit[0], hit[1], "fallback")
         return m
+
+    def _strong(self, m: LabelMatch) -> bool:
+        """A match that cannot be a header word: printed with its numbering, or long."""
+        core = self.lt.norm[m.start : m.end]
+        return m.how == "exact" and (len(core) >= self.settings.strong_label or core[:1] in "(0123456789一二三四五六七八九")
 
     def _locate_rows(self, rows: tuple[Row, ...], start: int, end: int) -> list[LabelMatch | None]:
         """Find each row label in order; a label found beyond a later row's label is missing."""
@@ -129,23 +140,12 @@ class TableReader:
             if m is not None:
                 for later in rows[i + 1 : i + 1 + self.settings.lookahead_rows]:
                     nxt = find_label(self.lt.norm, later.label, later.number, pos, m.start, self.settings, allow_fuzzy=False)
-                    if nxt is not None:
+                    if nxt is not None and self._strong(nxt):
                         m = None
                         break
             found.append(m)
             if m is not None:
                 pos = m.end
-        # A label printed twice before the next row (a Markdown heading and then
-        # the table row) is read at its last printing, next to its cells.
-        for i, m in enumerate(found):
-            if m is None or m.how != "exact":
-                continue
-            bound = next((n.start for n in found[i + 1 :] if n is not None), end)
-            again = self._find_row(rows[i], m.end, bound)
-            while again is not None and again.how == "exact" and again.end <= bound:
-                m = again
-                again = self._find_row(rows[i], m.end, bound)
-            found[i] = m
         return found
 
     def read_rows(self, table: Table, block: Block, start: int, end: int) -> None:
@@ -162,9 +162,8 @@ class TableReader:
                     self.out.cells[cid] = _absent(cid, lt, None)
                 continue
             nxt = next((x.start for x in matches[i + 1 :] if x is not None), end)
-            lin_a, lin_b = lt.lin_end(m.end), lt.lin(nxt)
-            layout, fields = split_row(lt.text[lin_a:lin_b], lin_a)
-            fields = drop_text(fields)
+            layout, fields, m = self._row_fields(row, m, nxt)
+            lin_a = lt.lin_end(m.end)
             self.out.spans.append((lt.lin(m.start), max(lin_a, fields[-1].end if fields else lin_a)))
             label_at = lt.lin(m.start)
             if _glue_candidate(layout, fields, n):
@@ -172,6 +171,21 @@ class TableReader:
                 continue
             for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
                 self.out.cells[cid] = _cell_from_field(cid, slot, lt) if slot else _absent(cid, lt, label_at)
+
+    def _row_fields(self, row: Row, m: LabelMatch, bound: int) -> tuple[str, list[Field], LabelMatch]:
+        """The fields after a row label. A label printed without cells (a Markdown heading
+        over the table) is read again at its next printing before ``bound``."""
+        lt = self.lt
+        while True:
+            lin_a = lt.lin_end(m.end)
+            layout, fields = split_row(lt.text[lin_a : lt.lin(bound)], lin_a)
+            fields = drop_text(fields)
+            if any(f.kind is Kind.NUMBER for f in fields):
+                return layout, fields, m
+            again = self._find_row(row, m.end, bound)
+            if again is None or again.how != "exact":
+                return layout, fields, m
+            m = again
 
     def _read_glued(self, block: Block, ids: list[str], fields: list[Field], label_at: int) -> None:
         raw = " ".join(f.text.strip() for f in fields)
@@ -209,14 +223,19 @@ class TableReader:
         first = lt.lin(min(h[0] for h in heads))
         last = lt.lin_end(max(h[1] for h in heads))
         lin_end = lt.lin(end)
+        # Rows with positions (grid rows, or tab-separated text with several numbers on a line)
+        # are collected line by line, so that a table split into several grids reads whole.
         fields: list[Field] = []
         layout = "tab"
-        pos = first
-        for line in lt.text[first:lin_end].split("\n"):
-            row = tab_fields(line, pos) if "\t" in line else []
-            pos += len(line) + 1
-            numbers = sum(f.kind is Kind.NUMBER for f in row)
-            if numbers >= 2 and not any(f.kind is Kind.TEXT for f in row):
+        line_start = lt.text.rfind("\n", 0, first) + 1
+        rows: list[tuple[bool, list[Field]]] = []
+        for line in lt.text[line_start:lin_end].split("\n"):
+            row = tab_fields(line, line_start) if "\t" in line or lt.is_grid_row(line_start) else []
+            rows.append((lt.is_grid_row(line_start), row))
+            line_start += len(line) + 1
+        tabbed = any(grid or sum(f.kind is Kind.NUMBER for f in row) >= 2 for grid, row in rows)
+        for grid, row in rows if tabbed else ():
+            if row and not any(f.kind is Kind.TEXT for f in row) and (grid or any(f.kind is Kind.NUMBER for f in row)):
                 fields += row
         if not fields:
             layout, fields = split_row(lt.text[last:lin_end], last)
