@@ -21,7 +21,8 @@ from .serialize import report_to_json
 from .terminal import render_findings, render_report
 
 app = typer.Typer(
-    help="gongkai：读取、核查政府信息公开工作年度报告。Read and check China's government information disclosure annual reports.",
+    help="gongkai：读取、核查政府信息公开工作年度报告。"
+    "Read and check China's government information disclosure annual reports.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -43,7 +44,10 @@ def main(version: Annotated[bool, typer.Option("--version", help="Show the versi
 
 
 @app.command()
-def read(file: Annotated[Path, typer.Argument(help="A report: txt, md, html, docx, doc/wps, pdf or image.")], as_json: JsonOption = False) -> None:
+def read(
+    file: Annotated[Path, typer.Argument(help="A report: txt, md, html, docx, doc/wps, pdf or image.")],
+    as_json: JsonOption = False,
+) -> None:
     """Show one report's three tables in the official layout and its findings.
 
     Example: gongkai read report.txt    gongkai read --json report.pdf
@@ -60,7 +64,9 @@ def read(file: Annotated[Path, typer.Argument(help="A report: txt, md, html, doc
 
 
 @app.command("check")
-def check_files(files: Annotated[list[Path], typer.Argument(help="Report files.")], as_json: JsonOption = False) -> None:
+def check_files(
+    files: Annotated[list[Path], typer.Argument(help="Report files.")], as_json: JsonOption = False
+) -> None:
     """Print the findings of many reports; exit 1 when any has an error-level finding.
 
     A file that cannot be read is reported and the others go on (exit 2 if no error findings).
@@ -71,7 +77,7 @@ def check_files(files: Annotated[list[Path], typer.Argument(help="Report files."
     results = []
     for file in files:
         try:
-            report, findings = read_and_check(file)
+            _report, findings = read_and_check(file)
         except GongkaiError as exc:
             errors.print(f"[red]错误[/red] {exc}")
             results.append({"source": str(file), "error": exc.problem if hasattr(exc, "problem") else str(exc)})
@@ -162,7 +168,9 @@ def rules(as_json: JsonOption = False) -> None:
     Example: gongkai rules --json
     """
     if as_json:
-        _dump([{"id": r.id, "severity": r.severity.value, "zh": r.zh, "en": r.en, "doc": r.doc} for r in RULES.values()])
+        _dump(
+            [{"id": r.id, "severity": r.severity.value, "zh": r.zh, "en": r.en, "doc": r.doc} for r in RULES.values()]
+        )
         return
     table = Table(title="规则目录 rule catalog")
     for name in ("id", "severity", "中文", "English"):
@@ -192,7 +200,7 @@ def bench(
         for f in files:
             read_and_check(f)
             count += 1
-    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    cpu = time.process_time() - cpu0
     result = {
         "files": len(files),
         "reports": count,

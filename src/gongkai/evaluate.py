@@ -52,7 +52,9 @@ def load_gold(path: Path) -> Gold:
         for cid in fmt.cell_ids():
             cells.setdefault(cid, None)
     metadata = {k: data.get(k) for k in METADATA_FIELDS}
-    return Gold(data["source"], metadata, cells, list(data.get("findings") or []), set(data.get("ambiguous_cells") or []))
+    return Gold(
+        data["source"], metadata, cells, list(data.get("findings") or []), set(data.get("ambiguous_cells") or [])
+    )
 
 
 def where_matches(where: str, cell: str) -> bool:

@@ -45,9 +45,5 @@ def test_rendered_tables_read_back_exactly(format_id: str, layout: str, seed: in
     text = render_text(FORMATS[format_id], values, layout, seed, year)
     report = read_text(text, f"synthetic-{layout}.txt")
     assert report.format_id == format_id
-    wrong = {
-        cid: (expected, report.value(cid))
-        for cid, expected in values.items()
-        if report.value(cid) != expected
-    }
+    wrong = {cid: (expected, report.value(cid)) for cid, expected in values.items() if report.value(cid) != expected}
     assert not wrong, f"{layout}: {wrong}\n{text}"

@@ -60,7 +60,11 @@ def _rows_block(lines: list[str], table_id: str, block, values, layout: str, rng
         else:
             lines.append(label + " " + " ".join(cells))
         if layout == "markdown-split" and rng.random() < 0.25:
-            lines += ["", "| 项目 | 本年新收件数 | 上年结转件数 | 予以公开 | 部分公开 | 不予公开 | 结转下年度 | 总计 |", "|---|---|---|---|---|---|---|---|"]
+            lines += [
+                "",
+                "| 项目 | 本年新收件数 | 上年结转件数 | 予以公开 | 部分公开 | 不予公开 | 结转下年度 | 总计 |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
 
 
 def _flat_block(lines: list[str], table_id: str, block, values, layout: str, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
@@ -68,19 +72,34 @@ def _flat_block(lines: list[str], table_id: str, block, values, layout: str, rng
     heads = [c.label for c in block.columns]
     if layout == "markdown-split":
         for i, row in enumerate(block.rows):
-            lines += [f"### {row.label}", "| " + " | ".join(heads) + " |", "|---" * 5 + "|", "| " + " | ".join(cells[i * 5 : i * 5 + 5]) + " |", ""]
+            lines += [
+                f"### {row.label}",
+                "| " + " | ".join(heads) + " |",
+                "|---" * 5 + "|",
+                "| " + " | ".join(cells[i * 5 : i * 5 + 5]) + " |",
+                "",
+            ]
         return
     if layout == "markdown":
         lines += ["| " + " | ".join(heads * 3) + " |", "|---" * 15 + "|", "| " + " | ".join(cells) + " |"]
         return
     sep = {"tab": "\t", "lines": "\n", "spaces": " "}[layout]
-    lines += [sep.join(["行政复议", "行政诉讼"]), sep.join([*heads, "未经复议直接起诉", "复议后起诉"]), sep.join(heads * 2), sep.join(cells)]
+    lines += [
+        sep.join(["行政复议", "行政诉讼"]),
+        sep.join([*heads, "未经复议直接起诉", "复议后起诉"]),
+        sep.join(heads * 2),
+        sep.join(cells),
+    ]
 
 
 def render_text(fmt: Format, values: dict[str, int | Decimal | None], layout: str, seed: int, year: int) -> str:
     rng = random.Random(seed)
     lines = [f"测试县人民政府{year}年政府信息公开工作年度报告", "", "一、总体情况", "", "本年度工作情况良好。", ""]
-    headings = {2: "二、主动公开政府信息情况", 3: "三、收到和处理政府信息公开申请情况", 4: "四、政府信息公开行政复议、行政诉讼情况"}
+    headings = {
+        2: "二、主动公开政府信息情况",
+        3: "三、收到和处理政府信息公开申请情况",
+        4: "四、政府信息公开行政复议、行政诉讼情况",
+    }
     for table in fmt.tables:
         lines += ["", headings[table.section], ""]
         if table.id == "applications":
@@ -91,5 +110,14 @@ def render_text(fmt: Format, values: dict[str, int | Decimal | None], layout: st
             else:
                 _rows_block(lines, table.id, block, values, layout, rng)
             lines.append("")
-    lines += ["", "五、存在的主要问题及改进情况", "", "无。", "", "六、其他需要报告的事项", "", "本机关未收取信息处理费。"]
+    lines += [
+        "",
+        "五、存在的主要问题及改进情况",
+        "",
+        "无。",
+        "",
+        "六、其他需要报告的事项",
+        "",
+        "本机关未收取信息处理费。",
+    ]
     return "\n".join(lines) + "\n"

@@ -34,7 +34,9 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, severity: Severity, zh: str, en: str, *, cross_year: bool = False) -> Callable[[RuleFunction], RuleFunction]:
+def rule(
+    id: str, severity: Severity, zh: str, en: str, *, cross_year: bool = False
+) -> Callable[[RuleFunction], RuleFunction]:
     def register(function: RuleFunction) -> RuleFunction:
         if id in RULES:
             raise ValueError(f"rule id {id!r} is registered twice")

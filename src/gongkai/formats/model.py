@@ -72,12 +72,7 @@ class Table:
     blocks: tuple[Block, ...]
 
     def cell_ids(self) -> list[str]:
-        return [
-            f"{self.id}.{row.id}.{col.id}"
-            for block in self.blocks
-            for row in block.rows
-            for col in block.columns
-        ]
+        return [f"{self.id}.{row.id}.{col.id}" for block in self.blocks for row in block.rows for col in block.columns]
 
 
 class IdentityKind(Enum):

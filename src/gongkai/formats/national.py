@@ -104,9 +104,7 @@ ROWS_2021 = (
 
 ROWS_2019 = _HEAD_ROWS + (Row("other", "其他处理", "（六）"),) + _TAIL_ROWS
 
-APPLICATION_HEADER = ("申请人情况", "自然人", "法人或其他组织", "总计") + tuple(
-    c.label for c in APPLICANT_COLUMNS
-)
+APPLICATION_HEADER = ("申请人情况", "自然人", "法人或其他组织", "总计") + tuple(c.label for c in APPLICANT_COLUMNS)
 
 
 def _applications(rows: tuple[Row, ...]) -> Table:

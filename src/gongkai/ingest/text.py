@@ -9,6 +9,7 @@ cell boundaries wherever they occur.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..document import Document, Grid, GridCell, Paragraph, SourcePlace
@@ -27,7 +28,7 @@ def _md_cells(line: str, line_no: int, offset: int) -> tuple[GridCell, ...]:
     first = line.index("|")
     if bars[-1] != len(line.rstrip()) - 1:
         bars.append(len(line.rstrip()))  # a row without a closing bar
-    for left, right in zip(bars, bars[1:]):
+    for left, right in itertools.pairwise(bars):
         if left < first:
             continue
         raw = line[left + 1 : right]

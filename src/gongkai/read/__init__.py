@@ -49,7 +49,10 @@ def _regions(lt: LinearText, hits: dict[int, SectionHit]) -> dict[int, tuple[int
         if n not in out:
             before = [out[m][1] for m in numbers if m < n]
             after = [hits[m].start for m in numbers if m > n]
-            out[n] = (hits[max(m for m in numbers if m < n)].end if before else 0, min(after) if after else len(lt.norm))
+            out[n] = (
+                hits[max(m for m in numbers if m < n)].end if before else 0,
+                min(after) if after else len(lt.norm),
+            )
     return out
 
 

@@ -15,6 +15,7 @@ with the measure it states, so the checker can compare like with like:
 from __future__ import annotations
 
 import re
+
 from ..model import Statement
 from .linear import LinearText
 

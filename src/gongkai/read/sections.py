@@ -28,7 +28,6 @@ def _at_line_start(lt: LinearText, norm_pos: int) -> bool:
 
 
 def _candidates(lt: LinearText, section: Section) -> list[SectionHit]:
-    norm = lt.norm
     numeral = CN_NUMERALS[section.number - 1]
     out: list[SectionHit] = []
     for fuzzy in (False, True):

@@ -129,7 +129,9 @@ class TableReader:
     def _strong(self, m: LabelMatch) -> bool:
         """A match that cannot be a header word: printed with its numbering, or long."""
         core = self.lt.norm[m.start : m.end]
-        return m.how == "exact" and (len(core) >= self.settings.strong_label or core[:1] in "(0123456789一二三四五六七八九")
+        return m.how == "exact" and (
+            len(core) >= self.settings.strong_label or core[:1] in "(0123456789一二三四五六七八九"
+        )
 
     def _locate_rows(self, rows: tuple[Row, ...], start: int, end: int) -> list[LabelMatch | None]:
         """Find each row label in order; a label found beyond a later row's label is missing."""
@@ -139,7 +141,9 @@ class TableReader:
             m = self._find_row(row, pos, end)
             if m is not None:
                 for later in rows[i + 1 : i + 1 + self.settings.lookahead_rows]:
-                    nxt = find_label(self.lt.norm, later.label, later.number, pos, m.start, self.settings, allow_fuzzy=False)
+                    nxt = find_label(
+                        self.lt.norm, later.label, later.number, pos, m.start, self.settings, allow_fuzzy=False
+                    )
                     if nxt is not None and self._strong(nxt):
                         m = None
                         break
@@ -286,14 +290,14 @@ class TableReader:
                         cid, piece.value, piece.text, CellState.INFERRED, self.lt.place(piece.start, piece.end)
                     )
 
-    def _identities_hold(self, values: dict[str, object], pending_ids: set[str]) -> bool:
+    def _identities_hold(self, values: dict[str, int | Decimal | None], pending_ids: set[str]) -> bool:
         for identity in self.fmt.identities:
             if identity.kind not in (IdentityKind.COLUMN_TOTAL, IdentityKind.BALANCE):
                 continue
             if not pending_ids.intersection(identity.cells):
                 continue
-            left = sum((values.get(c) or 0) for c in identity.left)  # type: ignore[misc]
-            right = sum((values.get(c) or 0) for c in identity.right)  # type: ignore[misc]
+            left = sum((values.get(c) or 0) for c in identity.left)
+            right = sum((values.get(c) or 0) for c in identity.right)
             if left != right:
                 return False
         return True

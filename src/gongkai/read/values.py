@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import Enum
 
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-_PLACEHOLDERS = {"-", "—", "——", "－", "–", "/", "／", "无", "\\", "…", "/", "空"}
+_PLACEHOLDERS = {"-", "—", "——", "－", "–", "/", "／", "无", "\\", "…", "空"}
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-−])?"
     r"(?P<digits>\d{1,3}(?:,\d{3})+|\d+)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
 from decimal import Decimal
 
 from ...formats import Identity, IdentityKind
@@ -59,7 +58,7 @@ def row_total(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 50 + 4 + 0 + 0 + 0 + 0 = 54.
     """
-    for identity, left, right in _broken(report, IdentityKind.ROW_TOTAL):
+    for identity, left, _right in _broken(report, IdentityKind.ROW_TOTAL):
         yield make(
             "row-total",
             identity.cells,
@@ -78,7 +77,7 @@ def column_total(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 107 + 1 + 12 + 4 = 124.
     """
-    for identity, left, right in _broken(report, IdentityKind.COLUMN_TOTAL):
+    for identity, left, _right in _broken(report, IdentityKind.COLUMN_TOTAL):
         yield make(
             "column-total",
             identity.cells,
@@ -96,7 +95,7 @@ def appeal_total(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 6 + 1 + 0 + 2 = 9.
     """
-    for identity, left, right in _broken(report, IdentityKind.APPEAL_TOTAL):
+    for identity, left, _right in _broken(report, IdentityKind.APPEAL_TOTAL):
         yield make(
             "appeal-total",
             identity.cells,

@@ -12,8 +12,14 @@ from .common import make
 
 BLANK_CONVENTION = 0.1  # above this share of blank cells, blank is the table's way of writing zero
 
-_SECTION_NAMES = {1: "一、总体情况", 2: "二、主动公开政府信息情况", 3: "三、收到和处理政府信息公开申请情况",
-                  4: "四、政府信息公开行政复议、行政诉讼情况", 5: "五、存在的主要问题及改进情况", 6: "六、其他需要报告的事项"}
+_SECTION_NAMES = {
+    1: "一、总体情况",
+    2: "二、主动公开政府信息情况",
+    3: "三、收到和处理政府信息公开申请情况",
+    4: "四、政府信息公开行政复议、行政诉讼情况",
+    5: "五、存在的主要问题及改进情况",
+    6: "六、其他需要报告的事项",
+}
 
 
 @rule("missing-cells", Severity.WARNING, "表格单元格缺失", "Table prints fewer cells than the format has")
@@ -30,8 +36,13 @@ def missing_cells(report: Report, previous: Report | None) -> Iterator[Finding]:
         return
     for table in report.format.tables:
         ids = table.cell_ids()
-        missing = [c for c in ids if report.state(c) is CellState.ABSENT and report.cells.get(c, None) is not None
-                   and report.cells[c].raw is None]
+        missing = [
+            c
+            for c in ids
+            if report.state(c) is CellState.ABSENT
+            and report.cells.get(c, None) is not None
+            and report.cells[c].raw is None
+        ]
         missing += [c for c in ids if c not in report.cells]
         if not missing:
             continue
@@ -94,7 +105,11 @@ def blank_cell(report: Report, previous: Report | None) -> Iterator[Finding]:
                 blank_share = (len(blank) - len(cells)) / max(1, len(ids) - len(cells))
                 if blank_share < BLANK_CONVENTION:
                     what = "组" if block.layout is BlockLayout.FLAT else "行"
-                    yield make("blank-cell", cells, f"“{row.label}”整{what}留空，而同表其他单元格均有填写；空白与0含义不同，请核实。")
+                    yield make(
+                        "blank-cell",
+                        cells,
+                        f"“{row.label}”整{what}留空，而同表其他单元格均有填写；空白与0含义不同，请核实。",
+                    )
 
 
 @rule("section-missing", Severity.WARNING, "报告缺少法定部分", "A required section is missing")

@@ -82,9 +82,15 @@ def format_outdated(report: Report, previous: Report | None) -> Iterator[Finding
     if report.format is None or report.year is None:
         return
     if report.format.id == "2019" and report.year >= 2021:
-        yield make("format-outdated", ["format"], f"{report.year}年度报告仍使用2019年试行格式的表格，应使用国办公开办函〔2021〕30号格式。")
+        yield make(
+            "format-outdated",
+            ["format"],
+            f"{report.year}年度报告仍使用2019年试行格式的表格，应使用国办公开办函〔2021〕30号格式。",
+        )
     elif report.format.id == "2021" and report.year in (2019, 2020):
-        yield make("format-outdated", ["format"], f"{report.year}年度报告使用了2021年格式的表格，当年应使用2019年试行格式。")
+        yield make(
+            "format-outdated", ["format"], f"{report.year}年度报告使用了2021年格式的表格，当年应使用2019年试行格式。"
+        )
 
 
 @rule("fee-statement-missing", Severity.WARNING, "未报告信息处理费情况", "No word on 信息处理费 in section 六")
@@ -103,4 +109,8 @@ def fee_statement_missing(report: Report, previous: Report | None) -> Iterator[F
     text = section.text if section else ""
     if not _FEE_WORDS.search(text):
         quote = re.sub(r"\s+", "", text)[:30] or "（缺少该部分）"
-        yield make("fee-statement-missing", ["section6"], f"“六、其他需要报告的事项”未说明信息处理费收取情况（原文：{quote}）。")
+        yield make(
+            "fee-statement-missing",
+            ["section6"],
+            f"“六、其他需要报告的事项”未说明信息处理费收取情况（原文：{quote}）。",
+        )

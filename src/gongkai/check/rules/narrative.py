@@ -46,24 +46,46 @@ def narrative_mismatch(report: Report, previous: Report | None) -> Iterator[Find
         if s.measure == "received" and _readable(report, _NEW, _CARRIED):
             if s.value not in (new, new + carried):
                 seen.add(key)
-                yield make("narrative-mismatch", [_NEW], f"正文称“{_quote(s)}”（{s.value:g}件），表三本年新收为{shown(report, _NEW)}。")
+                yield make(
+                    "narrative-mismatch",
+                    [_NEW],
+                    f"正文称“{_quote(s)}”（{s.value:g}件），表三本年新收为{shown(report, _NEW)}。",
+                )
         elif s.measure == "handled" and _readable(report, _NEW, _CARRIED, _CLOSED):
             if s.value not in (new, new + carried, closed):
                 seen.add(key)
-                yield make("narrative-mismatch", [_NEW, _CLOSED], f"正文称“{_quote(s)}”（{s.value:g}件），与表三本年新收{shown(report, _NEW)}、总计{shown(report, _CLOSED)}均不符。")
+                yield make(
+                    "narrative-mismatch",
+                    [_NEW, _CLOSED],
+                    f"正文称“{_quote(s)}”（{s.value:g}件），"
+                    f"与表三本年新收{shown(report, _NEW)}、总计{shown(report, _CLOSED)}均不符。",
+                )
         elif s.measure == "closed" and _readable(report, _CLOSED):
             if s.value != closed:
                 seen.add(key)
-                yield make("narrative-mismatch", [_CLOSED], f"正文称办结{s.value:g}件（“{_quote(s)}”），表三（七）总计为{shown(report, _CLOSED)}。")
+                yield make(
+                    "narrative-mismatch",
+                    [_CLOSED],
+                    f"正文称办结{s.value:g}件（“{_quote(s)}”），表三（七）总计为{shown(report, _CLOSED)}。",
+                )
         elif s.measure == "reviews" and _readable(report, _REVIEW):
             if s.value != report.number(_REVIEW):
                 seen.add(key)
-                yield make("narrative-mismatch", [_REVIEW], f"正文称行政复议{s.value:g}件（“{_quote(s)}”），表四行政复议总计为{shown(report, _REVIEW)}。")
+                yield make(
+                    "narrative-mismatch",
+                    [_REVIEW],
+                    f"正文称行政复议{s.value:g}件（“{_quote(s)}”），表四行政复议总计为{shown(report, _REVIEW)}。",
+                )
         elif s.measure == "lawsuits" and _readable(report, *_SUITS):
             suits = report.number(_SUITS[0]) + report.number(_SUITS[1])
             if s.value != suits:
                 seen.add(key)
-                yield make("narrative-mismatch", list(_SUITS), f"正文称行政诉讼{s.value:g}件（“{_quote(s)}”），表四行政诉讼总计为{shown(report, _SUITS[0])} + {shown(report, _SUITS[1])} = {suits}。")
+                yield make(
+                    "narrative-mismatch",
+                    list(_SUITS),
+                    f"正文称行政诉讼{s.value:g}件（“{_quote(s)}”），"
+                    f"表四行政诉讼总计为{shown(report, _SUITS[0])} + {shown(report, _SUITS[1])} = {suits}。",
+                )
 
 
 @rule("narrative-inconsistency", Severity.WARNING, "正文数字自相矛盾", "Figures in the text contradict each other")
@@ -90,4 +112,8 @@ def narrative_inconsistency(report: Report, previous: Report | None) -> Iterator
         bad_rate = rate is not None and rate.value == 100 and finished.value != accepted.value
         if too_many or bad_rate:
             where = [f"section{accepted.section}"] if accepted.section else ["text"]
-            yield make("narrative-inconsistency", where, f"正文“{_quote(accepted)}”：受理{accepted.value:g}件而办结{finished.value:g}件，数字相互矛盾。")
+            yield make(
+                "narrative-inconsistency",
+                where,
+                f"正文“{_quote(accepted)}”：受理{accepted.value:g}件而办结{finished.value:g}件，数字相互矛盾。",
+            )

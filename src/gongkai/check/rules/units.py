@@ -32,7 +32,9 @@ def unit_mismatch(report: Report, previous: Report | None) -> Iterator[Finding]:
             block_last = cell_id.endswith("." + column.id) and cell.raw.rstrip().endswith("元")
             printed_unit = "元" if block_last and not cell.raw.rstrip().endswith("万元") else None
         if printed_unit == "元":
-            yield make("unit-mismatch", [cell_id], f"“{label(report, cell_id)}”填报为“{cell.raw}”，单位为元，而该栏以万元计。")
+            yield make(
+                "unit-mismatch", [cell_id], f"“{label(report, cell_id)}”填报为“{cell.raw}”，单位为元，而该栏以万元计。"
+            )
 
 
 @rule("precision", Severity.INFO, "金额小数位过多", "Amount with more than four decimals")
@@ -47,4 +49,8 @@ def precision(report: Report, previous: Report | None) -> Iterator[Finding]:
     """
     for cell_id, cell in report.cells.items():
         if isinstance(cell.value, Decimal) and -cell.value.as_tuple().exponent > 4:  # type: ignore[operator]
-            yield make("precision", [cell_id], f"“{label(report, cell_id)}”为{cell.raw}，小数超过4位（以万元计精确到元只需4位）。")
+            yield make(
+                "precision",
+                [cell_id],
+                f"“{label(report, cell_id)}”为{cell.raw}，小数超过4位（以万元计精确到元只需4位）。",
+            )
