@@ -26,6 +26,10 @@ class EntityType(Enum):
     DEPARTMENT = "department"  # 人民政府部门 and other organs reporting on their own work (31 Jan)
     OTHER = "other"  # not determinable
 
+    @property
+    def zh(self) -> str:
+        return {"government": "人民政府", "township": "乡镇/街道", "department": "政府部门", "other": "其他"}[self.value]
+
 
 Number = int | Decimal
 

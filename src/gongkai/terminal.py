@@ -47,8 +47,15 @@ def _rows_table(report: Report, table: Table, worst: dict[str, Severity]) -> lis
         grid.add_column("信息内容" if block.caption else "", no_wrap=False, max_width=40)
         for col in block.columns:
             grid.add_column(col.label, justify="right")
+        opened: set[str] = set()
         for row in block.rows:
-            label = f"{row.number}{row.label}"
+            for group in block.groups:
+                if group.rows and group.rows[0] == row.id and group.label not in opened:
+                    opened.add(group.label)
+                    depth = 0 if group is block.groups[0] else 1
+                    grid.add_row(Text("  " * depth + group.label, style="bold"), *[""] * len(block.columns))
+            depth = sum(row.id in g.rows for g in block.groups)
+            label = "  " * depth + f"{row.number}{row.label}"
             grid.add_row(label, *[_cell_text(report, f"{table.id}.{row.id}.{c.id}", worst) for c in block.columns])
         out.append(grid)
     return out
@@ -56,10 +63,11 @@ def _rows_table(report: Report, table: Table, worst: dict[str, Severity]) -> lis
 
 def _appeals_table(report: Report, table: Table, worst: dict[str, Severity]) -> RichTable:
     block = table.blocks[0]
-    grid = RichTable(title="行政复议 | 行政诉讼（未经复议直接起诉 | 复议后起诉）", title_justify="left")
+    grid = RichTable(title="行政复议 | 行政诉讼：未经复议直接起诉 | 行政诉讼：复议后起诉", title_justify="left")
+    short = {"review": "复议", "suit_direct": "直接起诉", "suit_after_review": "复议后起诉"}
     for group in block.rows:
         for col in block.columns:
-            grid.add_column(f"{group.label[:4]}\n{col.label}", justify="right")
+            grid.add_column(f"{short.get(group.id, group.label)}\n{col.label}", justify="right")
     grid.add_row(*[_cell_text(report, f"{table.id}.{g.id}.{c.id}", worst) for g in block.rows for c in block.columns])
     return grid
 
@@ -68,13 +76,13 @@ def render_report(report: Report, findings: list[Finding], console: Console) -> 
     published = report.published.isoformat() if report.published else "未注明"
     console.print(
         f"[bold]{report.title or report.source}[/bold]\n"
-        f"机关：{report.agency or '未识别'}　类型：{report.entity_type.value}　年度：{report.year or '未识别'}　"
+        f"机关：{report.agency or '未识别'}　类型：{report.entity_type.zh}　年度：{report.year or '未识别'}　"
         f"格式：{report.format.name if report.format else '未识别'}　发布日期：{published}"
     )
     worst = _worst(findings)
     if report.format is not None:
         for table in report.format.tables:
-            console.print(f"\n[bold]{table.section}、{table.title}[/bold]")
+            console.print(f"\n[bold]{'一二三四五六'[table.section - 1]}、{table.title}[/bold]")
             if table.blocks[0].layout is BlockLayout.FLAT:
                 console.print(_appeals_table(report, table, worst))
             else:

@@ -1,6 +1,6 @@
 """The national report formats, declared once as data."""
 
-from .model import Block, BlockLayout, Column, Format, Identity, IdentityKind, Row, Section, Table
+from .model import Block, BlockLayout, Column, Format, Identity, IdentityKind, Row, RowGroup, Section, Table
 from .national import FORMAT_2019, FORMAT_2021, FORMAT_PRE2019, FORMATS
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Identity",
     "IdentityKind",
     "Row",
+    "RowGroup",
     "Section",
     "Table",
 ]

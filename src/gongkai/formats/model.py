@@ -54,6 +54,14 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
+class RowGroup:
+    """A merged label spanning several rows (三、本年度办理结果, （三）不予公开); not a data row."""
+
+    label: str
+    rows: tuple[str, ...]  # ids of the rows it spans
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     id: str
     caption: str | None
@@ -62,6 +70,7 @@ class Block:
     layout: BlockLayout = BlockLayout.ROWS
     header_words: tuple[str, ...] = ()
     total_column: str | None = None  # a row with one printed number puts it here
+    groups: tuple[RowGroup, ...] = ()  # merged group labels, outermost first
 
 
 @dataclass(frozen=True, slots=True)

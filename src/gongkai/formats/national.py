@@ -14,6 +14,7 @@ from .model import (
     Identity,
     IdentityKind,
     Row,
+    RowGroup,
     Section,
     Table,
 )
@@ -107,6 +108,24 @@ ROWS_2019 = _HEAD_ROWS + (Row("other", "其他处理", "（六）"),) + _TAIL_RO
 APPLICATION_HEADER = ("申请人情况", "自然人", "法人或其他组织", "总计") + tuple(c.label for c in APPLICANT_COLUMNS)
 
 
+def _groups(rows: tuple[Row, ...]) -> tuple[RowGroup, ...]:
+    ids = [r.id for r in rows]
+
+    def span(prefix: str) -> tuple[str, ...]:
+        return tuple(i for i in ids if i.startswith(prefix))
+
+    results = tuple(ids[ids.index("granted") : ids.index("total") + 1])
+    groups = [
+        RowGroup("三、本年度办理结果", results),
+        RowGroup("（三）不予公开", span("deny_")),
+        RowGroup("（四）无法提供", span("unable_")),
+        RowGroup("（五）不予处理", span("reject_")),
+    ]
+    if "other_misc" in ids:
+        groups.append(RowGroup("（六）其他处理", span("other_")))
+    return tuple(groups)
+
+
 def _applications(rows: tuple[Row, ...]) -> Table:
     block = Block(
         "applications",
@@ -115,6 +134,7 @@ def _applications(rows: tuple[Row, ...]) -> Table:
         APPLICANT_COLUMNS,
         header_words=APPLICATION_HEADER,
         total_column="total",
+        groups=_groups(rows),
     )
     return Table("applications", "收到和处理政府信息公开申请情况", 3, (block,))
 

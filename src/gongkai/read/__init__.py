@@ -6,7 +6,7 @@ from ..document import Document
 from ..formats import FORMAT_2019, FORMAT_2021, FORMAT_PRE2019, Format
 from ..model import Report, TextSection
 from .linear import LinearText, normalize_label
-from .metadata import read_metadata
+from .metadata import read_metadata, strip_signature
 from .narrative import read_statements
 from .sections import SectionHit, find_sections, generic_sections
 from .settings import DEFAULT_SETTINGS, ReaderSettings
@@ -81,7 +81,10 @@ def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTING
         start = lt.lin(hits[n].start)
         end = lt.lin(hits[numbers[i + 1]].start) if i + 1 < len(numbers) else len(lt.text)
         body_start = lt.lin_end(hits[n].end)
-        report.sections[n] = TextSection(n, hits[n].heading, lt.text[body_start:end], lt.place(start, body_start))
+        body = lt.text[body_start:end]
+        if i + 1 == len(numbers):
+            body = strip_signature(body, report.agency)
+        report.sections[n] = TextSection(n, hits[n].heading, body, lt.place(start, body_start))
     section_starts = [(n, lt.lin(hits[n].start)) for n in numbers]
     report.statements = read_statements(lt, spans, section_starts, report.year)
     return report

@@ -65,6 +65,7 @@ def find_title(lt: LinearText, settings: ReaderSettings) -> tuple[str | None, st
             previous = lines[i - 1]
             if len(previous) <= 30 and not re.search(r"[,。:]", previous):
                 agency = _clean_agency(previous)
+                line = previous + line  # the title printed over two lines
         return line, agency, int(m["year"])
     return None, None, None
 
@@ -137,3 +138,17 @@ def read_metadata(lt: LinearText, settings: ReaderSettings) -> Metadata:
     year = find_year(lt, title_year)
     published = find_published(lt, year, settings)
     return Metadata(title, agency, year, published, entity_type(agency))
+
+
+def strip_signature(text: str, agency: str | None) -> str:
+    """Drop a closing signature (the agency's name, a date) from the end of the last section."""
+    lines = text.rstrip().split("\n")
+    while lines:
+        last = normalize(lines[-1])[0]
+        is_date = _DATE.fullmatch(last.strip("()")) is not None
+        is_name = bool(last) and (last == agency or (len(last) <= 30 and ORGAN.fullmatch(last) is not None))
+        if not last or is_date or is_name:
+            lines.pop()
+            continue
+        break
+    return "\n".join(lines)
