@@ -159,7 +159,7 @@ def pdf_document(data: bytes, path: Path, settings: LayoutSettings = DEFAULT_SET
             if len(layout.words) < MIN_TEXT_CHARS:
                 from .ocr import scanned_page_layout
 
-                layout = scanned_page_layout(page, index + 1, settings)
+                layout = scanned_page_layout(page, index + 1)
                 ocr_used = True
             pages.append(layout)
             page.close()

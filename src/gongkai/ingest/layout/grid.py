@@ -1,0 +1,211 @@
+"""Ruled tables on one page: ruling lines → a slot grid with merged cells → cell text.
+
+The distinct x of the vertical rules and y of the horizontal rules cut a table
+into slots; two adjacent slots belong to one merged cell when no rule is drawn
+between them. Words go to the cell that holds their centre.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .geometry import Box, LayoutSettings, Rule, Word, min_confidence, union
+from .lines import group_lines, join_lines, line_text
+
+
+def snap(values: Iterable[float], tol: float) -> list[float]:
+    """Cluster coordinates; one representative (the mean) per cluster, sorted."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+def _merge_collinear(rules: list[Rule], horizontal: bool, tol: float) -> list[Rule]:
+    """Join rules on one line whose extents touch or overlap."""
+
+    def across(r: Rule) -> float:
+        x0, y0, x1, y1 = r.bbox
+        return (y0 + y1) / 2 if horizontal else (x0 + x1) / 2
+
+    def along(r: Rule) -> float:
+        return r.bbox[0] if horizontal else r.bbox[1]
+
+    lines: list[list[Rule]] = []
+    for rule in sorted(rules, key=across):
+        if lines and across(rule) - across(lines[-1][-1]) <= tol:
+            lines[-1].append(rule)
+        else:
+            lines.append([rule])
+    merged: list[Rule] = []
+    for line in lines:
+        run: Box | None = None
+        for rule in sorted(line, key=along):
+            if run is not None and along(rule) <= (run[2] if horizontal else run[3]) + tol:
+                run = union((run, rule.bbox))
+                continue
+            if run is not None:
+                merged.append(Rule(run))
+            run = rule.bbox
+        if run is not None:
+            merged.append(Rule(run))
+    return merged
+
+
+def _touch(h: Rule, v: Rule, tol: float) -> bool:
+    hx0, hy0, hx1, hy1 = h.bbox
+    vx0, vy0, vx1, vy1 = v.bbox
+    return hx0 - tol <= (vx0 + vx1) / 2 <= hx1 + tol and vy0 - tol <= (hy0 + hy1) / 2 <= vy1 + tol
+
+
+def rule_groups(rules: list[Rule], tol: float) -> list[tuple[list[Rule], list[Rule]]]:
+    """Rules split into connected nets (one per table): (horizontals, verticals)."""
+    hs = _merge_collinear([r for r in rules if r.horizontal], True, tol)
+    vs = _merge_collinear([r for r in rules if not r.horizontal], False, tol)
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if _touch(h, v, tol):
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    return [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
+
+
+@dataclass(slots=True)
+class TableCell:
+    r0: int
+    c0: int
+    r1: int  # exclusive
+    c1: int
+    bbox: Box
+    text: str = ""
+    confidence: float | None = None
+    continued: bool = False  # the top part of this cell was on the previous page
+
+    @property
+    def rowspan(self) -> int:
+        return self.r1 - self.r0
+
+
+@dataclass(slots=True)
+class TablePart:
+    """One ruled table on one page, cells on a slot grid of ``xs`` × ``ys``."""
+
+    page: int
+    xs: list[float]
+    ys: list[float]
+    cells: list[TableCell]
+
+    @property
+    def bbox(self) -> Box:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+
+def _covered_share(rules: list[Rule], at: float, lo: float, hi: float, horizontal: bool, tol: float) -> float:
+    """Share of the edge [lo, hi] on line ``at`` that rules cover."""
+    spans: list[tuple[float, float]] = []
+    for r in rules:
+        x0, y0, x1, y1 = r.bbox
+        pos, a, b = ((y0 + y1) / 2, x0, x1) if horizontal else ((x0 + x1) / 2, y0, y1)
+        if abs(pos - at) <= tol and b > lo and a < hi:
+            spans.append((max(a, lo), min(b, hi)))
+    covered, reach = 0.0, lo
+    for a, b in sorted(spans):
+        if b > reach:
+            covered += b - max(a, reach)
+            reach = b
+    return covered / max(hi - lo, 1e-6)
+
+
+def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSettings) -> TablePart | None:
+    tol = settings.snap
+    # the outer extents count as grid lines too: a table cut by a page break has no closing rule
+    ys = snap([*((r.bbox[1] + r.bbox[3]) / 2 for r in hs), min(r.bbox[1] for r in vs), max(r.bbox[3] for r in vs)], tol)
+    xs = snap([*((r.bbox[0] + r.bbox[2]) / 2 for r in vs), min(r.bbox[0] for r in hs), max(r.bbox[2] for r in hs)], tol)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    # union-find over slots: merge neighbours with no rule drawn between them
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and _covered_share(vs, xs[c + 1], ys[r], ys[r + 1], False, tol) < settings.edge_cover:
+                parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
+            if r + 1 < n_rows and _covered_share(hs, ys[r + 1], xs[c], xs[c + 1], True, tol) < settings.edge_cover:
+                parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
+    # each merged group becomes its bounding rectangle; overlapping rectangles merge until stable
+    rects: dict[int, list[int]] = {}
+    for i in range(n_rows * n_cols):
+        r, c = divmod(i, n_cols)
+        root = find(i)
+        if root in rects:
+            g = rects[root]
+            rects[root] = [min(g[0], r), min(g[1], c), max(g[2], r + 1), max(g[3], c + 1)]
+        else:
+            rects[root] = [r, c, r + 1, c + 1]
+    boxes = list(rects.values())
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                    boxes[i] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+                    del boxes[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    cells = [TableCell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1], ys[r1])) for r0, c0, r1, c1 in boxes]
+    cells.sort(key=lambda k: (k.r0, k.c0))
+    return TablePart(page, xs, ys, cells)
+
+
+def fill_cells(part: TablePart, words: list[Word], settings: LayoutSettings) -> list[Word]:
+    """Put words into the part's cells; return the words that fall in no cell."""
+    buckets: dict[int, list[Word]] = {}
+    rest: list[Word] = []
+    for word in words:
+        for i, cell in enumerate(part.cells):
+            x0, y0, x1, y1 = cell.bbox
+            if x0 <= word.cx <= x1 and y0 <= word.cy <= y1:
+                buckets.setdefault(i, []).append(word)
+                break
+        else:
+            rest.append(word)
+    for i, cell_words in buckets.items():
+        lines = group_lines(cell_words, settings)
+        part.cells[i].text = join_lines([line_text(ln, settings) for ln in lines])
+        part.cells[i].confidence = min_confidence(cell_words)
+    return rest

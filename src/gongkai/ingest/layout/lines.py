@@ -1,0 +1,119 @@
+"""Words → text lines → paragraphs (and the text of a table cell)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .geometry import DEFAULT_SETTINGS, Box, LayoutSettings, Word, union
+
+
+@dataclass(slots=True)
+class TextLine:
+    words: list[Word]
+    bbox: Box
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef" or ch in "、。，；："
+
+
+def group_lines(words: Sequence[Word], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[TextLine]:
+    """Words gathered into text lines, top to bottom, each line left to right."""
+    lines: list[TextLine] = []
+    for word in sorted(words, key=lambda w: (w.cy, w.bbox[0])):
+        if lines:
+            line = lines[-1]
+            overlap = min(line.bbox[3], word.bbox[3]) - max(line.bbox[1], word.bbox[1])
+            if overlap >= settings.line_overlap * max(min(line.height, word.height), 0.1):
+                line.words.append(word)
+                line.bbox = union((line.bbox, word.bbox))
+                continue
+        lines.append(TextLine([word], word.bbox))
+    for line in lines:
+        line.words.sort(key=lambda w: w.bbox[0])
+    return lines
+
+
+def line_text(line: TextLine, settings: LayoutSettings = DEFAULT_SETTINGS) -> str:
+    parts: list[str] = []
+    previous: Word | None = None
+    for word in line.words:
+        if previous is not None and parts:
+            gap = word.bbox[0] - previous.bbox[2]
+            latin = not _is_cjk(previous.text[-1]) and not _is_cjk(word.text[0])
+            if latin and gap > settings.space_gap * max(line.height, 1.0):
+                parts.append(" ")
+        parts.append(word.text)
+        previous = word
+    return "".join(parts)
+
+
+def join_lines(texts: Sequence[str]) -> str:
+    """Lines of one cell joined: CJK text runs on, other text gets a space."""
+    out = ""
+    for text in texts:
+        if not text:
+            continue
+        if out and not (_is_cjk(out[-1]) or _is_cjk(text[0])):
+            out += " "
+        out += text
+    return out
+
+
+@dataclass(slots=True)
+class TextBlock:
+    """A paragraph being built on one page."""
+
+    page: int
+    lines: list[TextLine]
+    text: str
+    bbox: Box
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*(共\s*)?\d{1,4}\s*页?)?[-—–－\s]*$")
+
+
+def is_furniture(item: TextBlock, height: float, settings: LayoutSettings) -> bool:
+    band = settings.furniture_band * height
+    in_band = item.bbox[3] <= band or item.bbox[1] >= height - band
+    return in_band and (bool(_PAGE_NUMBER.match(item.text)) or len(item.text) <= 2)
+
+
+def paragraphs(lines: list[TextLine], page: int, settings: LayoutSettings) -> list[TextBlock]:
+    """Text lines joined into paragraphs: a line continues the previous one when
+    that one runs to the right margin and this one starts at the left margin."""
+    if not lines:
+        return []
+    left = min(ln.bbox[0] for ln in lines)
+    right = max(ln.bbox[2] for ln in lines)
+    out: list[TextBlock] = []
+    for line in lines:
+        text = line_text(line, settings)
+        if out:
+            prev = out[-1]
+            last = prev.lines[-1]
+            h = max(last.height, line.height, 1.0)
+            slack = settings.margin_slack * h
+            continues = (
+                line.bbox[1] - last.bbox[3] <= settings.paragraph_gap * h
+                and last.bbox[2] >= right - slack
+                and line.bbox[0] <= left + slack
+                and abs(line.height - last.height) <= 0.3 * h
+            )
+            if continues:
+                prev.lines.append(line)
+                prev.text = join_lines([prev.text, text])
+                prev.bbox = union((prev.bbox, line.bbox))
+                continue
+        out.append(TextBlock(page, [line], text, line.bbox))
+    return out
