@@ -86,7 +86,7 @@ _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*(�
 def is_furniture(item: TextBlock, height: float, settings: LayoutSettings) -> bool:
     band = settings.furniture_band * height
     in_band = item.bbox[3] <= band or item.bbox[1] >= height - band
-    return in_band and (bool(_PAGE_NUMBER.match(item.text)) or len(item.text) <= 2)
+    return in_band and bool(_PAGE_NUMBER.match(item.text))
 
 
 def paragraphs(lines: list[TextLine], page: int, settings: LayoutSettings) -> list[TextBlock]:
