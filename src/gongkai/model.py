@@ -28,7 +28,9 @@ class EntityType(Enum):
 
     @property
     def zh(self) -> str:
-        return {"government": "人民政府", "township": "乡镇/街道", "department": "政府部门", "other": "其他"}[self.value]
+        return {"government": "人民政府", "township": "乡镇/街道", "department": "政府部门", "other": "其他"}[
+            self.value
+        ]
 
 
 Number = int | Decimal

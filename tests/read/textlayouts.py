@@ -81,7 +81,9 @@ def _flat_block(lines: list[str], table_id: str, block, values, layout: str, rng
             ]
         return
     if layout == "markdown":
-        lines += ["| " + " | ".join(heads * 3) + " |", "|---" * 15 + "|", "| " + " | ".join(cells) + " |"]
+        groups = ["行政复议", "", "", "", "", "行政诉讼", *[""] * 9]
+        lines += ["| " + " | ".join(groups) + " |", "|---" * 15 + "|"]
+        lines += ["| " + " | ".join(heads * 3) + " |", "| " + " | ".join(cells) + " |"]
         return
     sep = {"tab": "\t", "lines": "\n", "spaces": " "}[layout]
     lines += [

@@ -43,7 +43,7 @@ def _lines(text: str, limit: int) -> list[str]:
 def _clean_agency(raw: str) -> str | None:
     raw = raw.strip(",.:()[]《》<>-—_ ")
     raw = re.sub(r"^[一二三四五六七八九十]+,总体情况", "", raw)
-    raw = re.sub(r"^.*?(?:报告|关于)", "", raw) if raw.endswith("关于") else raw
+    raw = re.sub(r"关于$", "", raw)  # "某局关于2021年度…的报告"
     if not raw or len(raw) > 40:
         return None
     if re.fullmatch(r"[\u4e00-\u9fff()]+", raw) is None:
@@ -61,6 +61,12 @@ def find_title(lt: LinearText, settings: ReaderSettings) -> tuple[str | None, st
         if not m:
             continue
         agency = _clean_agency(m["agency"])
+        if agency is None and m["agency"] == "":
+            # "2021年度某县人民政府政府信息公开工作年度报告": the organ follows the year
+            after = re.match(r"(.{2,30}?)(?:政府信息公开|信息公开|政务公开)", m["rest"])
+            named = after.group(1) if after else ""
+            if ORGAN.fullmatch(named) or PLAIN_REGION.fullmatch(named):
+                agency = _clean_agency(named)
         if agency is None and m["agency"] == "" and i > 0:
             previous = lines[i - 1]
             if len(previous) <= 30 and not re.search(r"[,。:]", previous):
@@ -102,6 +108,25 @@ def find_year(lt: LinearText, title_year: int | None) -> int | None:
     return None
 
 
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "Ｏ": 0, "O": 0, "○": 0}
+_CN_DATE = re.compile(
+    r"(?P<y>[〇零○ＯO一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日"
+)
+
+
+def _cn_number(text: str) -> int:
+    """ "二十三" → 23, "〇二二" digits read one by one for years."""
+    if "十" not in text:
+        return int("".join(str(_CN_DIGIT[c]) for c in text))
+    tens, _, units = text.partition("十")
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
+
+
+def _to_arabic(text: str) -> str:
+    """Rewrite 公文-style Chinese-numeral dates as Arabic ones."""
+    return _CN_DATE.sub(lambda m: f"{_cn_number(m['y'])}年{_cn_number(m['m'])}月{_cn_number(m['d'])}日", text)
+
+
 def _valid_date(m: re.Match[str], year: int | None) -> date | None:
     try:
         d = date(int(m["y"]), int(m["m"]), int(m["d"]))
@@ -115,13 +140,13 @@ def _valid_date(m: re.Match[str], year: int | None) -> date | None:
 def find_published(lt: LinearText, year: int | None, settings: ReaderSettings) -> date | None:
     """The date printed on the report: signature, date under the title, or page metadata."""
     text = lt.text
-    tail = text[-settings.signature_window :]
+    tail = _to_arabic(text[-settings.signature_window :])
     found = [d for m in _DATE.finditer(tail) if (d := _valid_date(m, year))]
     if found:
         return found[-1]
     head_lines = text[: settings.title_window].split("\n")[:15]
     for line in head_lines:
-        stripped = line.strip(" \t\u3000()（）")
+        stripped = _to_arabic(line.strip(" \t\u3000()（）"))
         m = _DATE.fullmatch(stripped)
         if m and (d := _valid_date(m, year)):
             return d

@@ -214,6 +214,13 @@ class TableReader:
     def read_flat(self, table: Table, block: Block, start: int, end: int) -> None:
         lt = self.lt
         ids = [f"{table.id}.{row.id}.{c.id}" for row in block.rows for c in block.columns]
+        # the table starts at its first group label (行政复议); without it, it is not printed
+        anchor = find_text(lt.norm, block.rows[0].label, start, end)
+        if anchor is None:
+            for cid in ids:
+                self.out.cells[cid] = _absent(cid, lt, None)
+            return
+        start = anchor[0]
         heads = []
         for word in block.header_words:
             pos = start

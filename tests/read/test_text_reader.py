@@ -1,0 +1,90 @@
+"""The text reader on hand-made inputs and re-encoded real reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gongkai.api import read_file, read_text
+from gongkai.check import check
+from gongkai.errors import SourceError
+from gongkai.model import CellState, EntityType
+
+from ..conftest import CORPUS, shared_or_skip
+
+SEED = "seeds/004_e7d4e3b0369f5572.txt"
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
+def test_encodings_give_the_same_cells(tmp_path: Path, encoding: str) -> None:
+    source = shared_or_skip(CORPUS / SEED)
+    original = read_file(source)
+    copy = tmp_path / f"004.{encoding}.txt"
+    copy.write_bytes(source.read_text(encoding="utf-8").encode(encoding))
+    again = read_file(copy)
+    assert {k: c.value for k, c in again.cells.items()} == {k: c.value for k, c in original.cells.items()}
+    assert again.agency == "阳泉市人民政府"
+
+
+def test_every_cell_points_at_its_source_text() -> None:
+    source = shared_or_skip(CORPUS / SEED)
+    text = source.read_text(encoding="utf-8")
+    report = read_file(source)
+    for cell in report.cells.values():
+        if cell.state is CellState.READ:
+            assert cell.place is not None and cell.place.start is not None
+            assert text[cell.place.start : cell.place.end] == cell.raw.strip("\u00a0\u3000 ")
+
+
+GLUED = """测试区2022年度政府信息公开工作年度报告
+二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章000行政规范性文件8855698
+三、收到和处理政府信息公开申请情况
+（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）
+一、本年新收政府信息公开申请数量 713000074二、上年结转政府信息公开申请数量 1000001三、本年度办理结果
+（一）予以公开 210000021（二）部分公开（区分处理的，只计这一情形，不计其他情形） 8100009
+（七）总计 723000075四、结转下年度继续办理 0000000
+"""
+
+
+def test_glued_digits_split_only_when_the_split_is_unique() -> None:
+    report = read_text(GLUED)
+    assert [report.value(f"applications.new.{c}") for c in ("person", "commercial", "total")] == [71, 3, 74]
+    assert report.state("applications.new.person") is CellState.INFERRED
+    assert report.value("applications.partial.commercial") == 1
+    assert report.value("proactive.rules.issued") == 0  # "000" splits one way only
+    assert report.state("proactive.normative.issued") is CellState.ABSENT  # 8855698: many splits
+    findings = [f for f in check(report) if f.rule == "unreadable-cells"]
+    assert findings and "8855698" in findings[0].message
+
+
+def test_pre_2019_reports_are_recognised_and_not_forced_into_tables() -> None:
+    report = read_text(
+        "某县地方税务局2013年信息公开年度报告\n一、概述\n今年我局共受理审批事项117件，办结171件，办结率100%。\n"
+    )
+    assert report.format_id == "pre2019" and report.cells == {}
+    assert [f.rule for f in check(report)] == ["narrative-inconsistency"]
+
+
+def test_metadata_variants() -> None:
+    report = read_text(
+        "2021年度测试县发展和改革局政府信息公开工作年度报告\n一、总体情况\n正文。\n测试县发展和改革局\n二〇二二年一月二十日\n"
+    )
+    assert (report.agency, report.year, report.published) == ("测试县发展和改革局", 2021, date(2022, 1, 20))
+    assert report.entity_type is EntityType.DEPARTMENT
+    county = read_text("成安县2021年度政府信息公开年度报告\n发布日期: 2022.02.21\n一、总体情况\n")
+    assert (county.agency, county.published, county.entity_type) == (
+        "成安县人民政府",
+        date(2022, 2, 21),
+        EntityType.GOVERNMENT,
+    )
+
+
+def test_a_missing_or_empty_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="cannot open"):
+        read_file(tmp_path / "nothing.txt")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    with pytest.raises(SourceError, match="empty.txt: the file is empty"):
+        read_file(empty)
