@@ -162,11 +162,20 @@ def _print_summary(summary: Summary) -> None:
 
 
 @app.command()
-def rules(as_json: JsonOption = False) -> None:
+def rules(
+    as_json: JsonOption = False,
+    docs: Annotated[Path | None, typer.Option(help="Write one Markdown page per rule into this folder.")] = None,
+) -> None:
     """List the rule catalog: id, severity, Chinese and English titles.
 
-    Example: gongkai rules --json
+    Example: gongkai rules --json    gongkai rules --docs docs/rules
     """
+    if docs is not None:
+        from .check.docs import write_rule_docs
+
+        for path in write_rule_docs(docs):
+            console.print(str(path))
+        return
     if as_json:
         _dump(
             [{"id": r.id, "severity": r.severity.value, "zh": r.zh, "en": r.en, "doc": r.doc} for r in RULES.values()]
