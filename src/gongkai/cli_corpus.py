@@ -1,9 +1,350 @@
-"""Corpus commands (ingest, list, show, compare, stats, export) for the ``gongkai`` CLI."""
+"""Corpus commands (ingest, list, show, compare, stats, review, export) for the ``gongkai`` CLI.
+
+Every command takes ``--db URL`` (else ``$GONGKAI_DB``, else ./gongkai.sqlite) and
+prints a table, or JSON with ``--json``.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from .batch import IngestSummary
+    from .store.repository import Repository
+    from .store.views import ReportFilter
+
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file (default: $GONGKAI_DB, else ./gongkai.sqlite)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+AgencyOption = Annotated[str | None, typer.Option("--agency", help="Part of the agency's name, e.g. 洪泽区.")]
+YearOption = Annotated[list[int] | None, typer.Option("--year", help="Report year (repeatable).")]
+FormatOption = Annotated[str | None, typer.Option("--format", help="Table format: 2019, 2021 or pre2019.")]
+LevelOption = Annotated[
+    str | None, typer.Option("--level", help="Entity type: government, township, department or other.")
+]
+ErrorsOption = Annotated[
+    bool | None, typer.Option("--has-errors/--no-errors", help="Only reports with (or without) error findings.")
+]
+
+
+def _dump(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+@contextmanager
+def _repository(db: str | None) -> Iterator[Repository]:
+    from .store import open_database
+    from .store.db import shown_url
+    from .store.repository import Repository
+
+    try:
+        database = open_database(db)
+    except Exception as exc:
+        from .store.db import database_url
+
+        errors.print(f"[red]错误[/red] cannot open the database {shown_url(database_url(db))}: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        yield Repository(database)
+    finally:
+        database.close()
+
+
+def _filter(
+    agency: str | None, year: list[int] | None, fmt: str | None, level: str | None, has_errors: bool | None
+) -> ReportFilter:
+    from .store.views import ReportFilter
+
+    return ReportFilter(
+        agency=agency, years=tuple(year) if year else None, format=fmt, level=level, has_errors=has_errors
+    )
+
+
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Report files, folders (recursive) or zip archives.")],
+    db: DbOption = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Worker processes (default: one per core; 0 = in this process).")
+    ] = None,
+    cluster: Annotated[
+        str | None, typer.Option("--cluster", help="Run on a Dask cluster, e.g. tcp://HOST:8786.")
+    ] = None,
+    files_per_task: Annotated[
+        int | None, typer.Option(help="Files per task sent to a worker (default 8; 50 on a cluster).")
+    ] = None,
+    reread: Annotated[
+        bool, typer.Option("--reread", help="Read stored sources again and replace their reports (reviews re-attach).")
+    ] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Read again the sources stored with an error.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Read, check and store reports; a second run over the same files stores nothing new.
+
+    Example: gongkai ingest ../shared/corpus reports.zip --db corpus.sqlite
+    """
+    from .batch import IngestOptions, ingest
+    from .batch.executors import open_executor
+
+    per_task = files_per_task or (50 if cluster else 8)
+    options = IngestOptions(files_per_task=per_task, replace=reread, retry_failed=retry_failed)
+    with _repository(db) as repository:
+        progress = Progress(
+            TextColumn("[bold]读取 ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=errors,
+            transient=True,
+            disable=not errors.is_terminal,
+        )
+        with progress, open_executor(workers, cluster) as executor:
+            bar = progress.add_task("ingest", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(bar, advance=done, total=total)
+
+            try:
+                summary = ingest(paths, repository, executor, options, advance)
+            except KeyboardInterrupt:
+                errors.print(
+                    "[yellow]interrupted: every batch written so far is complete; run again to finish[/yellow]"
+                )
+                raise typer.Exit(130) from None
+    if as_json:
+        _dump(summary.to_json())
+        return
+    _print_ingest(summary)
+
+
+def _print_ingest(summary: IngestSummary) -> None:
+    table = Table(title="入库结果 ingest summary", show_header=False)
+    rate = f"（{summary.read / summary.seconds:.1f} 份/秒）" if summary.seconds and summary.read else ""
+    table.add_row("来源文件 sources found", str(summary.sources))
+    table.add_row("新入库报告 reports stored", f"{summary.read}{rate}")
+    table.add_row("已在库中 already stored", str(summary.already))
+    table.add_row("重复内容 duplicates in this run", str(summary.duplicates))
+    table.add_row("无法读取 failed (recorded)", str(len(summary.failed)))
+    table.add_row("跳过 skipped", str(len(summary.skipped)))
+    for severity, zh in (("error", "错误"), ("warning", "警告"), ("info", "提示")):
+        table.add_row(f"发现问题·{zh} findings {severity}", str(summary.findings.get(severity, 0)))
+    table.add_row("用时 seconds", f"{summary.seconds:.1f}")
+    console.print(table)
+    for name, error in summary.failed[:20]:
+        console.print(f"[red]无法读取[/red] {name}: {error}", soft_wrap=True)
+    for name, reason in summary.skipped[:20]:
+        console.print(f"[dim]跳过 {name}: {reason}[/dim]", soft_wrap=True)
+    if summary.stored_nothing_new:
+        console.print("[green]没有新内容：所有来源均已入库。 Nothing new: every source is already stored.[/green]")
+
+
+def list_command(
+    db: DbOption = None,
+    agency: AgencyOption = None,
+    year: YearOption = None,
+    fmt: FormatOption = None,
+    level: LevelOption = None,
+    has_errors: ErrorsOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 200,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored reports, with their error and warning counts.
+
+    Example: gongkai list --agency 洪泽区 --year 2024 --has-errors
+    """
+    with _repository(db) as repository:
+        rows = repository.list_reports(_filter(agency, year, fmt, level, has_errors), limit=limit)
+    if as_json:
+        _dump([r.to_json() for r in rows])
+        return
+    table = Table(title=f"已入库报告 stored reports ({len(rows)})")
+    for name in ("id", "机关 agency", "年度", "格式", "类型", "发布日期", "错误", "警告", "来源 source"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            r.agency or "未识别",
+            str(r.year or ""),
+            r.format or "",
+            r.entity_type,
+            r.published.isoformat() if r.published else "",
+            str(r.errors),
+            str(r.warnings),
+            Path(r.source).name,
+        )
+    console.print(table)
+
+
+def show_command(
+    report_id: Annotated[int, typer.Argument(help="A report id from `gongkai list`.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a stored report's three tables and its findings (with review status).
+
+    Example: gongkai show 12
+    """
+    from .serialize import report_to_json
+    from .store.records import finding_from_record
+    from .terminal import render_report
+
+    with _repository(db) as repository:
+        loaded = repository.load_report(report_id)
+    if loaded is None:
+        errors.print(f"[red]错误[/red] no stored report with id {report_id}")
+        raise typer.Exit(2)
+    report, rows = loaded
+    findings = [
+        finding_from_record({"rule": f.rule, "severity": f.severity, "cells": f.cells, "message": f.message})
+        for f in rows
+        if f.status != "dismissed"
+    ]
+    if as_json:
+        data = report_to_json(report, findings)
+        data["id"] = report_id
+        data["findings"] = [f.to_json() for f in rows]
+        _dump(data)
+        return
+    render_report(report, findings, console)
+    reviewed = [f for f in rows if f.status != "open"]
+    if reviewed or rows:
+        table = Table(title="问题指纹与审核 fingerprints and reviews")
+        for name in ("fingerprint", "rule", "status", "reviewer", "reason"):
+            table.add_column(name)
+        for f in rows:
+            table.add_row(f.fingerprint, f.rule, f.status, f.reviewer or "", f.reason or "")
+        console.print(table)
+
+
+def compare_command(
+    ids: Annotated[list[int] | None, typer.Argument(help="Two report ids.")] = None,
+    agency: AgencyOption = None,
+    years: Annotated[list[int] | None, typer.Option("--years", help="Two years of the agency's reports.")] = None,
+    db: DbOption = None,
+    all_cells: Annotated[bool, typer.Option("--all", help="List equal cells too.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare two stored reports cell by cell.
+
+    Example: gongkai compare 5 6     gongkai compare --agency 洪泽区人民政府 --years 2023 --years 2024
+    """
+    with _repository(db) as repository:
+        if agency and years and len(years) == 2:
+            found = [repository.report_for(agency, y) for y in years]
+            if None in found:
+                missing = [str(y) for y, i in zip(years, found, strict=True) if i is None]
+                errors.print(f"[red]错误[/red] no stored report of {agency} for {', '.join(missing)}")
+                raise typer.Exit(2)
+            a, b = found
+        elif ids and len(ids) == 2:
+            a, b = ids
+        else:
+            errors.print("[red]错误[/red] give two report ids, or --agency NAME --years A --years B")
+            raise typer.Exit(2)
+        try:
+            ra, rb, diffs = repository.compare(a, b)
+        except KeyError as exc:
+            errors.print(f"[red]错误[/red] {exc.args[0]}")
+            raise typer.Exit(2) from None
+    changed = [d for d in diffs if d.differs]
+    if as_json:
+        _dump(
+            {
+                "a": a,
+                "b": b,
+                "cells": [d.to_json() for d in (diffs if all_cells else changed)],
+                "differences": len(changed),
+            }
+        )
+        return
+    title = f"{ra.agency or '?'} {ra.year or ''} (#{a})  ⟷  {rb.agency or '?'} {rb.year or ''} (#{b})"
+    table = Table(title=title)
+    for name in ("cell", "项目", f"#{a}", f"#{b}"):
+        table.add_column(name, justify="right" if name.startswith("#") else "left")
+    for d in diffs if all_cells else changed:
+        style = "bold" if d.differs else "dim"
+        table.add_row(
+            d.cell_id,
+            d.label,
+            d.a or f"[dim]{d.a_state or '缺'}[/dim]",
+            d.b or f"[dim]{d.b_state or '缺'}[/dim]",
+            style=style,
+        )
+    console.print(table)
+    console.print(f"{len(changed)} of {len(diffs)} cells differ")
+
+
+def stats_command(
+    db: DbOption = None,
+    agency: AgencyOption = None,
+    year: YearOption = None,
+    fmt: FormatOption = None,
+    level: LevelOption = None,
+    has_errors: ErrorsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Corpus figures: outcome mix, 纠错率 of reviews and suits, applications per year, defects per rule.
+
+    Example: gongkai stats --year 2023 --level department
+    """
+    from .terminal_corpus import render_stats, stats_json
+
+    with _repository(db) as repository:
+        stats = repository.stats(_filter(agency, year, fmt, level, has_errors))
+    if as_json:
+        _dump(stats_json(stats))
+    else:
+        render_stats(stats, console)
+
+
+def review_command(
+    report_id: Annotated[int, typer.Argument(help="The report id.")],
+    fingerprint: Annotated[str, typer.Argument(help="The finding's fingerprint (or its first characters).")],
+    status: Annotated[str, typer.Option("--status", help="open, confirmed or dismissed.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (shown beside the finding).")] = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who decided.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a reviewer's decision on a finding; it survives re-reading the report.
+
+    Example: gongkai review 6 3fa2c1 --status dismissed --reason "表内为全区口径" --reviewer 王
+    """
+    with _repository(db) as repository:
+        try:
+            row = repository.set_review(report_id, fingerprint, status, reviewer, reason)
+        except (KeyError, ValueError) as exc:
+            errors.print(f"[red]错误[/red] {exc.args[0]}")
+            raise typer.Exit(2) from None
+    if as_json:
+        _dump(row.to_json())
+    else:
+        console.print(
+            f"#{report_id} {row.rule} {row.fingerprint}: {row.status}" + (f"（{row.reason}）" if row.reason else "")
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add the corpus commands to ``app``."""
+    app.command("ingest")(ingest_command)
+    app.command("list")(list_command)
+    app.command("show")(show_command)
+    app.command("compare")(compare_command)
+    app.command("stats")(stats_command)
+    app.command("review")(review_command)

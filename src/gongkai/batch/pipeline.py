@@ -1,0 +1,163 @@
+"""The ingest pipeline, written once against ``concurrent.futures.Executor``.
+
+    discover ─▶ load + sha256 (driver) ─▶ skip what the store holds ─▶ tasks of N files
+        ─▶ executor.submit(read_batch) ─▶ records ─▶ repository.write (one transaction per batch)
+
+The driver reads the bytes (it must hash them to skip known content anyway) and
+ships them with the task, so workers on other machines need no shared disk. At
+most ``in_flight`` tasks are outstanding, which bounds memory. A ``ProcessPoolExecutor``
+runs it on one machine, a Dask ``Client.get_executor()`` on a cluster.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..store.records import Record
+from ..store.repository import Repository
+from .sources import Limits, Loaded, Skipped, discover, load
+from .work import Task, read_batch
+
+Progress = Callable[[int, int], None]  # (sources done since the last call, sources in all)
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    sources: int = 0  # found under the paths
+    read: int = 0  # new reports stored
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (name, error), stored with the error
+    already: int = 0  # content already in the store
+    duplicates: int = 0  # same content twice in this run
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, reason), not stored
+    findings: Counter[str] = field(default_factory=Counter)  # by severity
+    seconds: float = 0.0
+
+    @property
+    def stored_nothing_new(self) -> bool:
+        return self.read == 0 and not self.failed
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "sources": self.sources,
+            "read": self.read,
+            "failed": len(self.failed),
+            "already_stored": self.already,
+            "duplicates": self.duplicates,
+            "skipped": len(self.skipped),
+            "findings": dict(self.findings),
+            "seconds": round(self.seconds, 2),
+            "reports_per_second": round(self.read / self.seconds, 1) if self.seconds else None,
+            "failures": [{"source": n, "error": e} for n, e in self.failed],
+            "skips": [{"source": n, "reason": r} for n, r in self.skipped],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    files_per_task: int = 8
+    write_every: int = 200  # records per database transaction
+    in_flight: int = 8  # tasks outstanding at once
+    replace: bool = False  # read known sources again and replace their reports
+    retry_failed: bool = False  # read again sources stored with an error
+    limits: Limits = field(default_factory=Limits)
+
+
+def ingest(
+    paths: list[Path],
+    repository: Repository,
+    executor: Executor,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Read, check and store every report under ``paths``; see the module docstring."""
+    options = options or IngestOptions()
+    started = time.perf_counter()
+    summary = IngestSummary()
+    refs = discover(paths, options.limits)
+    summary.sources = sum(1 for r in refs if not isinstance(r, Skipped))
+
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(done, summary.sources)
+
+    tick(0)
+    pending: set[Future[list[Record]]] = set()
+    buffer: list[Record] = []
+    seen: set[str] = set()
+
+    def flush() -> None:
+        if not buffer:
+            return
+        result = repository.write(buffer, replace=options.replace or options.retry_failed)
+        summary.read += result.reports
+        summary.already += result.already
+        summary.findings.update(result.findings)
+        summary.failed += [(r["name"], r["error"]) for r in buffer if r.get("error")]
+        buffer.clear()
+
+    def collect(done: set[Future[list[Record]]]) -> None:
+        for future in done:
+            records = future.result()
+            buffer.extend(records)
+            tick(len(records))
+        if len(buffer) >= options.write_every:
+            flush()
+
+    def submit(task: Task) -> None:
+        known = repository.known_sources(sha for _, _, sha in task)
+        todo = []
+        for name, data, sha in task:
+            if sha in known and not options.replace and not (options.retry_failed and known[sha]):
+                summary.already += 1
+            else:
+                todo.append((name, data, sha))
+        tick(len(task) - len(todo))
+        if not todo:
+            return
+        while len(pending) >= options.in_flight:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            pending.difference_update(done)
+            collect(done)
+        pending.add(executor.submit(read_batch, todo))
+
+    task: Task = []
+    try:
+        for ref in refs:
+            if isinstance(ref, Skipped):
+                summary.skipped.append((ref.name, ref.reason))
+                continue
+            loaded = load(ref, options.limits)
+            if isinstance(loaded, Skipped):
+                summary.skipped.append((loaded.name, loaded.reason))
+                tick(1)
+                continue
+            if loaded.sha256 in seen:
+                summary.duplicates += 1
+                tick(1)
+                continue
+            seen.add(loaded.sha256)
+            task.append(_task_item(loaded))
+            if len(task) >= options.files_per_task:
+                submit(task)
+                task = []
+        if task:
+            submit(task)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            pending.difference_update(done)
+            collect(done)
+        flush()
+    finally:
+        for future in pending:
+            future.cancel()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _task_item(loaded: Loaded) -> tuple[str, bytes, str]:
+    return (loaded.name, loaded.data, loaded.sha256)

@@ -1,0 +1,134 @@
+"""The tables of a stored corpus (SQLAlchemy 2 declarative models).
+
+    sources ─1:1─ reports ─1:n─ cells
+                          ├─1:n─ sections   (the six parts' text, for 内容雷同)
+                          └─1:n─ findings   (with the reviewer's decision)
+    reviews   decisions that outlive a re-read: keyed by content hash + fingerprint,
+              and by agency key + year + fingerprint
+
+A source is one file's content (sha256); a file that could not be read keeps its
+error and has no report. Cell values are kept twice: ``value_text`` is the exact
+decimal as read, ``number`` a float for sums and averages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+Base.metadata.naming_convention = NAMING
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class StoredReport(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), unique=True)
+    agency: Mapped[str | None] = mapped_column(Text)
+    agency_key: Mapped[str | None] = mapped_column(String(80))
+    region: Mapped[str | None] = mapped_column(String(80))
+    entity_type: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int | None] = mapped_column(Integer)
+    format: Mapped[str | None] = mapped_column(String(16))
+    published: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str | None] = mapped_column(Text)
+    reader_version: Mapped[str] = mapped_column(String(32))
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    errors: Mapped[int] = mapped_column(Integer, default=0)  # error-level findings, for fast filtering
+
+    __table_args__ = (Index("ix_reports_agency_key_year", "agency_key", "year"), Index("ix_reports_year", "year"))
+
+
+class StoredCell(Base):
+    __tablename__ = "cells"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    cell_id: Mapped[str] = mapped_column(String(64))
+    value_text: Mapped[str | None] = mapped_column(String(40))
+    number: Mapped[float | None] = mapped_column(Float)
+    raw: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str | None] = mapped_column(String(8))
+    place: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        UniqueConstraint("report_id", "cell_id", name="uq_cells_report_cell"),
+        Index("ix_cells_cell_id_report", "cell_id", "report_id"),
+    )
+
+
+class StoredSection(Base):
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    heading: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class StoredFinding(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(8))
+    cells: Mapped[list[str]] = mapped_column(JSON)
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    cross_year: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    reviewer: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Review(Base):
+    """A reviewer's decision on a finding, kept apart from the findings so a re-read does not lose it."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    agency_key: Mapped[str | None] = mapped_column(String(80))
+    year: Mapped[int | None] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    rule: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    reviewer: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("sha256", "fingerprint", name="uq_reviews_sha256_fingerprint"),
+        Index("ix_reviews_agency_year_fingerprint", "agency_key", "year", "fingerprint"),
+    )

@@ -1,0 +1,127 @@
+"""Plain-dict records of a read report: what a worker returns and the store writes.
+
+Workers run in other processes or on other machines, so they hand back only
+JSON-able dicts. The same shape rebuilds a ``Report`` (for cross-year rules, for
+``gongkai show``) from stored rows.
+
+    {"name", "sha256", "size", "kind", "error",
+     "report": {"agency", "agency_key", "region", "entity_type", "year", "format",
+                "published", "title", "notes", "reader_version",
+                "cells": [[cell_id, value_text, raw, state, unit, place], ...],
+                "sections": [[number, heading, text], ...]} | None,
+     "findings": [{"rule", "severity", "cells", "message", "evidence", "fingerprint"}, ...]}
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .. import __version__
+from ..agencies import agency_region, normalise_agency_key
+from ..check import Finding, Severity
+from ..document import SourcePlace
+from ..model import Cell, CellState, EntityType, Report, TextSection, format_by_id
+
+Record = dict[str, Any]
+CellRow = tuple[str, str | None, str | None, str, str | None, dict[str, object] | None]
+
+
+def value_text(value: int | Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def parse_value(text: str | None) -> int | Decimal | None:
+    if text is None:
+        return None
+    return Decimal(text) if "." in text or "E" in text.upper() else int(text)
+
+
+def _jsonable(value: object) -> object:
+    """Evidence values as JSON (Decimals as exact text)."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def finding_record(finding: Finding) -> Record:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "cells": list(finding.cells),
+        "message": finding.message,
+        "evidence": _jsonable(finding.evidence),
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def finding_from_record(record: Record) -> Finding:
+    return Finding(
+        record["rule"],
+        Severity(record["severity"]),
+        tuple(record["cells"]),
+        record["message"],
+        record.get("evidence") or {},
+    )
+
+
+def report_record(report: Report) -> Record:
+    order = report.format.cell_ids() if report.format else []
+    ids = order + [cid for cid in report.cells if cid not in set(order)]
+    cells = []
+    for cid in ids:
+        cell = report.cells.get(cid)
+        if cell is None:
+            continue
+        place = cell.place.to_json() if cell.place else None
+        cells.append([cid, value_text(cell.value), cell.raw, cell.state.value, cell.unit, place])
+    return {
+        "agency": report.agency,
+        "agency_key": normalise_agency_key(report.agency) if report.agency else None,
+        "region": agency_region(report.agency),
+        "entity_type": report.entity_type.value,
+        "year": report.year,
+        "format": report.format_id,
+        "published": report.published.isoformat() if report.published else None,
+        "title": report.title,
+        "notes": list(report.notes),
+        "reader_version": __version__,
+        "cells": cells,
+        "sections": [[s.number, s.heading, s.text] for s in sorted(report.sections.values(), key=lambda s: s.number)],
+    }
+
+
+def _place(data: dict[str, Any] | None) -> SourcePlace | None:
+    if not data:
+        return None
+    bbox = data.get("bbox")
+    return SourcePlace(
+        line=data.get("line"),
+        start=data.get("start"),
+        end=data.get("end"),
+        page=data.get("page"),
+        bbox=tuple(bbox) if bbox else None,  # type: ignore[arg-type]
+        confidence=data.get("confidence"),
+    )
+
+
+def report_from_record(source: str, record: Record) -> Report:
+    """Rebuild the Report a record was made from (prose statements are not kept)."""
+    published = record.get("published")
+    report = Report(
+        source=source,
+        format=format_by_id(record.get("format")),
+        agency=record.get("agency"),
+        entity_type=EntityType(record.get("entity_type") or "other"),
+        year=record.get("year"),
+        published=date.fromisoformat(published) if isinstance(published, str) else published,
+        title=record.get("title"),
+        notes=list(record.get("notes") or []),
+    )
+    for cid, text, raw, state, unit, place in record.get("cells", []):
+        report.cells[cid] = Cell(cid, parse_value(text), raw, CellState(state), _place(place), unit)
+    for number, heading, text in record.get("sections", []):
+        report.sections[number] = TextSection(number, heading, text)
+    return report
