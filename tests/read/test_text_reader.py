@@ -88,3 +88,17 @@ def test_a_missing_or_empty_file_is_a_clear_error(tmp_path: Path) -> None:
     empty.write_text("  \n")
     with pytest.raises(SourceError, match=r"empty\.txt: the file is empty"):
         read_file(empty)
+
+
+def test_table_four_printed_as_one_line_per_group() -> None:
+    report = read_text(
+        "某县人民政府2022年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n四、政府信息公开行政复议、行政诉讼情况\n"
+        "行政复议 结果维持 结果纠正 其他结果 尚未审结 总计\n行政复议 1 0 0 2 3\n"
+        "行政诉讼（未经复议直接起诉） 0 1 0 0 1\n行政诉讼（复议后起诉） 2 0 0 0 2\n五、存在的主要问题及改进情况\n"
+    )
+    groups = ("review", "suit_direct", "suit_after_review")
+    values = [
+        report.value(f"appeals.{g}.{c}") for g in groups for c in ("upheld", "corrected", "other", "pending", "total")
+    ]
+    assert values == [1, 0, 0, 2, 3, 0, 1, 0, 0, 1, 2, 0, 0, 0, 2]

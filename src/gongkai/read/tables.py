@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ..formats import Block, BlockLayout, Format, IdentityKind, Row, Table
 from ..model import Cell, CellState
-from .fields import Field, drop_text, split_row, tab_fields
+from .fields import Field, drop_text, space_tokens, split_row, tab_fields
 from .glued import Piece, solve, splits
 from .labels import LabelMatch, find_label, find_text
 from .linear import LinearText
@@ -249,6 +249,10 @@ class TableReader:
             if row and not any(f.kind is Kind.TEXT for f in row) and (grid or any(f.kind is Kind.NUMBER for f in row)):
                 fields += row
         if not fields:
+            fields = self._flat_spaced(first, lin_end)
+            layout = "spaces"
+        if not fields:
+            # one cell per line: only after the header, whose own blank lines are not cells
             layout, fields = split_row(lt.text[last:lin_end], last)
             fields = drop_text(fields)
         if fields:
@@ -258,6 +262,18 @@ class TableReader:
             return
         for cid, slot in zip(ids, _place(layout, fields, len(ids), None)):
             self.out.cells[cid] = _cell_from_field(cid, slot, lt) if slot else _absent(cid, lt, first)
+
+    def _flat_spaced(self, first: int, end: int) -> list[Field]:
+        """Space-separated numbers from the header on, when some line holds several of them:
+        one data line, or a line per group ("行政复议 1 0 0 0 1")."""
+        lines: list[list[Field]] = []
+        at = first
+        for line in self.lt.text[first:end].split("\n"):
+            lines.append(drop_text(space_tokens(line, at)))
+            at += len(line) + 1
+        if not any(sum(f.kind is Kind.NUMBER for f in line) >= 2 for line in lines):
+            return []
+        return [f for line in lines for f in line]
 
     # --- glued rows that only the column identities can settle -----------------------
 
