@@ -1,0 +1,69 @@
+"""Build a true grid (every row the same length) from cells that span.
+
+HTML tables state ``rowspan``/``colspan`` and leave the placement to the
+reader; Word tables state the grid column of every cell. Both end here: a
+merged cell's text sits in its top-left slot and every other slot it spans
+is ``covered``. A slot no source cell reaches (a short row) is ``covered``
+too: it is not a cell of the source, so the reader must not see a blank
+cell there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..document import GridCell, SourcePlace
+
+MAX_SPAN = 1000  # a bogus colspan="65535" must not blow up the grid
+
+Slots = dict[tuple[int, int], GridCell]
+
+
+@dataclass(frozen=True, slots=True)
+class SpanCell:
+    """A source cell before placement."""
+
+    text: str
+    place: SourcePlace
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def put(slots: Slots, row: int, col: int, cell: SpanCell, rows_left: int) -> int:
+    """Place ``cell`` with its top-left corner at (row, col); return its width."""
+    rowspan = min(max(cell.rowspan, 1), max(rows_left, 1))
+    colspan = min(max(cell.colspan, 1), MAX_SPAN)
+    for i in range(rowspan):
+        for j in range(colspan):
+            origin = i == 0 and j == 0
+            slots[(row + i, col + j)] = GridCell(cell.text if origin else "", cell.place, covered=not origin)
+    return colspan
+
+
+def expand_spans(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[GridCell, ...], ...]:
+    """Lay out HTML-style rows: each cell takes the next slot not already covered from above."""
+    slots: Slots = {}
+    for r, row in enumerate(rows):
+        col = 0
+        for cell in row:
+            while (r, col) in slots:
+                col += 1
+            col += put(slots, r, col, cell, len(rows) - r)
+    return squared(slots, len(rows))
+
+
+def squared(slots: Slots, n_rows: int) -> tuple[tuple[GridCell, ...], ...]:
+    """The slots as ``n_rows`` rows of equal length, filling holes with covered slots."""
+    width = max((col for _, col in slots), default=-1) + 1
+    out = []
+    for r in range(n_rows):
+        row: list[GridCell] = []
+        for c in range(width):
+            cell = slots.get((r, c))
+            if cell is None:
+                place = row[-1].place if row else SourcePlace()
+                cell = GridCell("", place, covered=True)
+            row.append(cell)
+        out.append(tuple(row))
+    return tuple(out)

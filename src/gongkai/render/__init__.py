@@ -1,0 +1,1 @@
+"""Render report tables in the official layout (HTML pages, Word files)."""
