@@ -82,3 +82,10 @@ def blocks_doc(blocks):  # type: ignore[no-untyped-def]
     from gongkai.document import Document
 
     return Document("t", "pdf", tuple(blocks))
+
+
+def test_unruled_table_rows_keep_their_columns() -> None:
+    words = _text("一、本年新收", 50, 100) + _text("21", 250, 100) + _text("0", 320, 100) + _text("21", 390, 100)
+    words += _text("二、上年结转", 50, 112) + _text("0", 250, 112) + _text("0", 320, 112) + _text("0", 390, 112)
+    blocks = document_blocks([_page(1, words, [])])
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["一、本年新收\t21\t0\t21", "二、上年结转\t0\t0\t0"]

@@ -28,6 +28,8 @@ class LayoutSettings:
     """Vertical overlap (share of the smaller height) that puts two words on one text line."""
     space_gap: float = 0.25
     """A gap wider than this many line heights between two non-CJK words is a space (CJK text never gets one)."""
+    column_gap: float = 1.5
+    """A gap at least this many line heights inside a text line separates columns (unruled tables)."""
     paragraph_gap: float = 0.9
     """Lines further apart than this many line heights start a new paragraph."""
     margin_slack: float = 1.5

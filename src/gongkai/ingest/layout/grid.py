@@ -206,6 +206,6 @@ def fill_cells(part: TablePart, words: list[Word], settings: LayoutSettings) -> 
             rest.append(word)
     for i, cell_words in buckets.items():
         lines = group_lines(cell_words, settings)
-        part.cells[i].text = join_lines([line_text(ln, settings) for ln in lines])
+        part.cells[i].text = join_lines([line_text(ln, settings, column_mark=" ") for ln in lines])
         part.cells[i].confidence = min_confidence(cell_words)
     return rest

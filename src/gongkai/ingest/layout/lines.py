@@ -40,14 +40,19 @@ def group_lines(words: Sequence[Word], settings: LayoutSettings = DEFAULT_SETTIN
     return lines
 
 
-def line_text(line: TextLine, settings: LayoutSettings = DEFAULT_SETTINGS) -> str:
+def line_text(line: TextLine, settings: LayoutSettings = DEFAULT_SETTINGS, column_mark: str = "\t") -> str:
+    """The line's text. A gap as wide as a column gap (an unruled table) becomes
+    ``column_mark``; a smaller gap between non-CJK words becomes a space."""
     parts: list[str] = []
     previous: Word | None = None
+    height = max(line.height, 1.0)
     for word in line.words:
         if previous is not None and parts:
             gap = word.bbox[0] - previous.bbox[2]
             latin = not _is_cjk(previous.text[-1]) and not _is_cjk(word.text[0])
-            if latin and gap > settings.space_gap * max(line.height, 1.0):
+            if gap >= settings.column_gap * height:
+                parts.append(column_mark)
+            elif latin and gap > settings.space_gap * height:
                 parts.append(" ")
         parts.append(word.text)
         previous = word
@@ -105,7 +110,9 @@ def paragraphs(lines: list[TextLine], page: int, settings: LayoutSettings) -> li
             h = max(last.height, line.height, 1.0)
             slack = settings.margin_slack * h
             continues = (
-                line.bbox[1] - last.bbox[3] <= settings.paragraph_gap * h
+                "\t" not in text
+                and "\t" not in prev.text
+                and line.bbox[1] - last.bbox[3] <= settings.paragraph_gap * h
                 and last.bbox[2] >= right - slack
                 and line.bbox[0] <= left + slack
                 and abs(line.height - last.height) <= 0.3 * h
