@@ -37,6 +37,10 @@ def entity_type(agency: str | None) -> EntityType:
 
 
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+# PLACE, but a level suffix never ends a place right before another one: 福州|市 is 福州市.
+_PLACE_PART = re.compile(
+    r"[\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|州|旗|盟|乡|镇)(?![省市县区州旗盟])"
+)
 _SHORT_GOVERNMENT = re.compile(r"(?<!人民)政府$")
 
 
@@ -44,7 +48,7 @@ def _place_parts(name: str) -> list[str]:
     """The place names a name begins with, outermost first: 淮安市洪泽区人民政府 → [淮安市, 洪泽区]."""
     parts: list[str] = []
     rest = name
-    while rest and (m := PLACE.match(rest)):
+    while rest and (m := _PLACE_PART.match(rest)):
         parts.append(m.group())
         rest = rest[m.end() :]
     return parts

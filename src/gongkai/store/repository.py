@@ -93,38 +93,22 @@ class Repository:
         and findings are replaced, and reviewers' decisions re-attach by fingerprint.
         """
         with self.database.sessions.begin() as session:
-            hashes = [r["sha256"] for r in records]
-            if replace:
-                for part in _chunks(hashes):
-                    session.execute(delete(Source).where(Source.sha256.in_(part)))
-            present = set()
-            for part in _chunks(hashes):
-                present.update(session.scalars(select(Source.sha256).where(Source.sha256.in_(part))))
+            stored = self._stored_ids(session, [r["sha256"] for r in records])
             fresh: list[Record] = []
             seen: set[str] = set()
             for record in records:
-                if record["sha256"] not in present and record["sha256"] not in seen:
-                    seen.add(record["sha256"])
+                sha = record["sha256"]
+                if sha not in seen and (replace or sha not in stored):
+                    seen.add(sha)
                     fresh.append(record)
             if not fresh:
                 return WriteResult(already=len(records))
-            stored_at = _now()
-            source_ids = session.scalars(
-                insert(Source).returning(Source.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "sha256": r["sha256"],
-                        "name": r["name"],
-                        "size": r["size"],
-                        "kind": r.get("kind"),
-                        "stored_at": stored_at,
-                        "error": r.get("error"),
-                    }
-                    for r in fresh
-                ],
-            ).all()
+            if replace:
+                self._forget_reports(session, [stored[r["sha256"]][1] for r in fresh if r["sha256"] in stored])
+            source_ids = self._store_sources(session, fresh, stored)
             readable = [(sid, r) for sid, r in zip(source_ids, fresh, strict=True) if r.get("report") is not None]
-            report_ids = self._insert_reports(session, readable)
+            keep_ids = [stored.get(r["sha256"], (None, None))[1] for _, r in readable]
+            report_ids = self._insert_reports(session, readable, keep_ids)
             severities = self._insert_findings(session, report_ids, [r for _, r in readable])
             self._link_years(session, report_ids)
             self._refresh_error_counts(session, report_ids)
@@ -135,11 +119,67 @@ class Repository:
             findings=severities,
         )
 
-    def _insert_reports(self, session: Session, readable: list[tuple[int, Record]]) -> list[int]:
+    @staticmethod
+    def _stored_ids(session: Session, hashes: list[str]) -> dict[str, tuple[int, int | None]]:
+        """sha256 → (source id, report id or None) for the hashes already stored."""
+        out: dict[str, tuple[int, int | None]] = {}
+        for part in _chunks(list(dict.fromkeys(hashes))):
+            rows = session.execute(
+                select(Source.sha256, Source.id, StoredReport.id)
+                .outerjoin(StoredReport, StoredReport.source_id == Source.id)
+                .where(Source.sha256.in_(part))
+            )
+            out.update({sha: (source_id, report_id) for sha, source_id, report_id in rows})
+        return out
+
+    @staticmethod
+    def _forget_reports(session: Session, report_ids: list[int | None]) -> None:
+        """Drop reports about to be read again (their cells, sections and findings go with them)."""
+        ids = [i for i in report_ids if i is not None]
+        for part in _chunks(ids):
+            for table in (StoredCell, StoredSection, StoredFinding):
+                session.execute(delete(table).where(table.report_id.in_(part)))
+            session.execute(delete(StoredReport).where(StoredReport.id.in_(part)))
+
+    @staticmethod
+    def _store_sources(session: Session, fresh: list[Record], stored: dict[str, tuple[int, int | None]]) -> list[int]:
+        """Insert new sources and refresh re-read ones; their ids, in the order of ``fresh``."""
+        stored_at = _now()
+        rows = [
+            {
+                "sha256": r["sha256"],
+                "name": r["name"],
+                "size": r["size"],
+                "kind": r.get("kind"),
+                "stored_at": stored_at,
+                "error": r.get("error"),
+            }
+            for r in fresh
+        ]
+        new_rows = [row for row in rows if row["sha256"] not in stored]
+        new_ids = iter(
+            session.scalars(insert(Source).returning(Source.id, sort_by_parameter_order=True), new_rows).all()
+            if new_rows
+            else []
+        )
+        ids = []
+        for row in rows:
+            if row["sha256"] in stored:
+                source_id = stored[row["sha256"]][0]
+                session.execute(update(Source).where(Source.id == source_id).values(**row))
+                ids.append(source_id)
+            else:
+                ids.append(next(new_ids))
+        return ids
+
+    def _insert_reports(
+        self, session: Session, readable: list[tuple[int, Record]], keep_ids: list[int | None]
+    ) -> list[int]:
+        """Insert reports with their cells and sections; a re-read report keeps its id."""
         if not readable:
             return []
         rows = []
-        for source_id, record in readable:
+        for (source_id, record), keep in zip(readable, keep_ids, strict=True):
             rep = record["report"]
             published = rep.get("published")
             rows.append(
@@ -156,11 +196,21 @@ class Repository:
                     "reader_version": rep.get("reader_version") or "",
                     "notes": rep.get("notes") or [],
                     "errors": 0,
+                    **({"id": keep} if keep is not None else {}),
                 }
             )
-        report_ids = list(
-            session.scalars(insert(StoredReport).returning(StoredReport.id, sort_by_parameter_order=True), rows)
+        kept = [row for row in rows if "id" in row]
+        if kept:
+            session.execute(insert(StoredReport), kept)
+        new_rows = [row for row in rows if "id" not in row]
+        new_ids = iter(
+            session.scalars(
+                insert(StoredReport).returning(StoredReport.id, sort_by_parameter_order=True), new_rows
+            ).all()
+            if new_rows
+            else []
         )
+        report_ids = [row["id"] if "id" in row else next(new_ids) for row in rows]
         cells: list[dict[str, Any]] = []
         sections: list[dict[str, Any]] = []
         for report_id, (_, record) in zip(report_ids, readable, strict=True):
