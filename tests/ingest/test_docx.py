@@ -73,3 +73,17 @@ def test_damaged_files_raise_one_clear_error(data: bytes) -> None:
         _read(data)
     assert "report.docx" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_tabs_breaks_and_hyperlink_runs_are_text() -> None:
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run("规章")
+    run.add_tab()
+    run.add_text("3")
+    run.add_break()
+    run.add_text("行政许可")
+    out = io.BytesIO()
+    document.save(out)
+    [block] = _read(out.getvalue()).blocks
+    assert isinstance(block, Paragraph) and block.text == "规章\t3\n行政许可"

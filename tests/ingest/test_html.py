@@ -184,3 +184,8 @@ def test_cell_paragraphs_join_with_newlines() -> None:
 def test_empty_document_is_unsupported() -> None:
     with pytest.raises(UnsupportedSource):
         html_document(b"\x00\x00", Path("empty.html"))
+
+
+def test_absurd_nesting_is_one_clear_error() -> None:
+    with pytest.raises(UnsupportedSource, match="nested too deeply"):
+        _doc("<div>" * 5000 + "深" + "</div>" * 5000)

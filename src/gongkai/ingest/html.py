@@ -58,8 +58,11 @@ _TRAIL = re.compile(_PAD + "$")
 _LOOKAHEAD = 200
 
 
+_WHITE = re.compile(r"\s+")
+
+
 def _key(text: str) -> str:
-    return "".join(ch for ch in text if not ch.isspace())
+    return _WHITE.sub("", text)
 
 
 class _TextRuns:
@@ -72,7 +75,7 @@ class _TextRuns:
             raw = match.group(2)
             if raw is None:
                 continue
-            key = _key(html_lib.unescape(raw))
+            key = _key(html_lib.unescape(raw) if "&" in raw else raw)
             if not key:
                 continue
             lead = _LEAD.match(raw)
