@@ -1,9 +1,8 @@
 """The three tables of a format laid out as rows of spanning cells.
 
-Row and column labels come from the format declaration
-(``gongkai.formats``). The words a table prints that are not labels of a
-data row or column (the 勾稽关系 note, the group labels of table 三, the
-header groups of table 四) are the template's own and live here.
+Row and column labels and the group labels of table 三 come from the format
+declaration (``gongkai.formats``). The other words a table prints (the
+勾稽关系 note, the header groups) are the template's own and live here.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..formats import FORMATS, Format, Row, Table
+from ..formats import FORMATS, Format, Table
 
 Value = int | Decimal | None
 
@@ -21,13 +20,6 @@ CONTENT_HEADER = "信息内容"
 T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 T3_APPLICANTS = "申请人情况"
 T3_ORGANISATIONS = "法人或其他组织"
-T3_RESULTS = "三、本年度办理结果"
-T3_GROUPS = {
-    "deny": "（三）不予公开",
-    "unable": "（四）无法提供",
-    "reject": "（五）不予处理",
-    "other": "（六）其他处理",
-}
 T4_LITIGATION = "行政诉讼"
 
 
@@ -75,11 +67,6 @@ def _padded(texts: list[str], width: int, header: bool = False) -> list[Cell]:
     return cells
 
 
-def _group_of(row: Row) -> str | None:
-    """``deny``/``unable``/``reject``/``other`` for the numbered sub-rows of a group."""
-    return row.id.split("_")[0] if row.number[:1].isdigit() else None
-
-
 def _applications(table: Table, values: Mapping[str, Value]) -> Layout:
     [block] = table.blocks
     person, *organisations, total = block.columns
@@ -92,27 +79,22 @@ def _applications(table: Table, values: Mapping[str, Value]) -> Layout:
         ],
         [Cell(c.label, header=True) for c in organisations],
     ]
-    top_level = [r for r in block.rows if r.number[:1] in NUMERALS]
-    results = [r for r in block.rows if r not in top_level]
-    group_sizes: dict[str, int] = {}
-    for row in results:
-        group = _group_of(row)
-        if group is not None:
-            group_sizes[group] = group_sizes.get(group, 0) + 1
+    results, *groups = block.groups  # 三、本年度办理结果 spans the outcome rows and （七）总计
     for row in block.rows:
+        label = row.number + row.label
         label_cells: list[Cell] = []
-        if row in top_level:
-            label_cells.append(Cell(row.number + row.label, colspan=3))
+        if row.id not in results.rows:
+            label_cells.append(Cell(label, colspan=3))
         else:
-            if row is results[0]:
-                label_cells.append(Cell(T3_RESULTS, rowspan=len(results)))
-            group = _group_of(row)
+            if row.id == results.rows[0]:
+                label_cells.append(Cell(results.label, rowspan=len(results.rows)))
+            group = next((g for g in groups if row.id in g.rows), None)
             if group is None:
-                label_cells.append(Cell(row.number + row.label, colspan=2))
+                label_cells.append(Cell(label, colspan=2))
             else:
-                if group in group_sizes:
-                    label_cells.append(Cell(T3_GROUPS[group], rowspan=group_sizes.pop(group)))
-                label_cells.append(Cell(row.number + row.label))
+                if row.id == group.rows[0]:
+                    label_cells.append(Cell(group.label, rowspan=len(group.rows)))
+                label_cells.append(Cell(label))
         cells = [Cell(format_value(values.get(f"{table.id}.{row.id}.{c.id}"))) for c in block.columns]
         rows.append(label_cells + cells)
     return rows
