@@ -25,6 +25,8 @@ def sniff_kind(data: bytes, suffix: str) -> str:
         return "doc"  # OLE2: Word 97-2003 .doc and WPS .wps
     if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")):
         return "image"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text: look at it decoded
+        head = data[:4096].decode("utf-16", errors="ignore").encode("utf-8", errors="ignore").lstrip()
     lowered = head[:1024].lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<table" in lowered:
         return "html"
