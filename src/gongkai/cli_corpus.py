@@ -340,6 +340,100 @@ def review_command(
         )
 
 
+def export_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx, csv, parquet or json.")] = "xlsx",
+    form: Annotated[
+        str, typer.Option("--form", help="long (report × cell), wide (a row per report) or findings.")
+    ] = "long",
+    layout: Annotated[
+        bool, typer.Option(help="XLSX: add each report's tables in the official layout (≤200 reports).")
+    ] = True,
+    db: DbOption = None,
+    agency: AgencyOption = None,
+    year: YearOption = None,
+    fmt_filter: Annotated[str | None, typer.Option("--table-format", help="Only reports in this table format.")] = None,
+    level: LevelOption = None,
+    has_errors: ErrorsOption = None,
+) -> None:
+    """Export stored reports: cells (long or wide) and findings; XLSX holds all three and the official layout.
+
+    Example: gongkai export --format xlsx --agency 洪泽区 -o hongze.xlsx
+             gongkai export --format csv --form wide -o all.csv
+    """
+    from .export import write_export
+
+    with _repository(db) as repository:
+        try:
+            count = write_export(
+                repository, fmt, form, _filter(agency, year, fmt_filter, level, has_errors), output, layout=layout
+            )
+        except (ValueError, OSError) as exc:
+            errors.print(f"[red]错误[/red] {output}: {exc}")
+            raise typer.Exit(2) from None
+    unit = "reports" if fmt == "xlsx" else "rows"
+    errors.print(f"wrote {output} ({count} {unit})")
+
+
+def bench_ingest_command(
+    db: Annotated[
+        list[str] | None, typer.Option("--db", help="Database URL (repeatable); default: a temporary SQLite file.")
+    ] = None,
+    reports: Annotated[int, typer.Option("--reports", help="How many synthetic reports to generate.")] = 10_000,
+    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: one per core).")] = None,
+    reset_db: Annotated[bool, typer.Option("--reset", help="Drop gongkai's tables in the database first.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Benchmark: generate synthetic reports, ingest them, report reports/s, database size and stats time.
+
+    Example: gongkai bench-ingest --reports 10000 --db bench.sqlite --db postgresql://postgres@127.0.0.1:55432/bench
+    """
+    import tempfile
+
+    from .batch.bench import generate, reset, run_bench
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as scratch:
+        corpus = Path(scratch) / "corpus"
+        errors.print(f"generating {reports} synthetic reports …")
+        generate(corpus, reports)
+        for url in db or [str(Path(scratch) / "bench.sqlite")]:
+            if reset_db:
+                reset(url)
+            progress = Progress(
+                TextColumn("[bold]ingest"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=errors,
+                transient=True,
+                disable=not errors.is_terminal,
+            )
+            with progress:
+                bar = progress.add_task("ingest", total=None)
+                try:
+                    result = run_bench(
+                        url,
+                        reports,
+                        workers,
+                        corpus,
+                        lambda n, t, p=progress, b=bar: p.update(b, advance=n, total=t),
+                    )
+                except ValueError as exc:
+                    errors.print(f"[red]错误[/red] {exc} (use --reset)")
+                    raise typer.Exit(2) from None
+            results.append(result.to_json())
+    if as_json:
+        _dump(results)
+        return
+    table = Table(title="ingest benchmark")
+    for name in results[0]:
+        table.add_column(name)
+    for row in results:
+        table.add_row(*[str(v) for v in row.values()])
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add the corpus commands to ``app``."""
     app.command("ingest")(ingest_command)
@@ -348,3 +442,5 @@ def register(app: typer.Typer) -> None:
     app.command("compare")(compare_command)
     app.command("stats")(stats_command)
     app.command("review")(review_command)
+    app.command("export")(export_command)
+    app.command("bench-ingest")(bench_ingest_command)

@@ -1,0 +1,125 @@
+"""Ingest benchmark: generate synthetic reports, ingest them, time the corpus statistics."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import text
+
+from ..store import open_database
+from ..store.db import shown_url
+from ..store.models import Base
+from ..store.repository import Repository
+from ..store.views import ReportFilter
+from ..synth import agency_name, synth_series
+from .executors import open_executor
+from .pipeline import IngestOptions, Progress, ingest
+
+YEARS = range(2021, 2025)
+
+
+@dataclass(frozen=True, slots=True)
+class BenchResult:
+    database: str
+    reports: int
+    workers: int
+    seconds: float
+    database_bytes: int | None
+    stats_seconds: float  # repository.stats() over the whole corpus
+    stats_filtered_seconds: float  # repository.stats() for one year
+    stats_cli_seconds: float  # `gongkai stats --json` as a fresh process, imports included
+    rerun_seconds: float  # a second ingest of the same files (stores nothing)
+
+    @property
+    def reports_per_second(self) -> float:
+        return self.reports / self.seconds if self.seconds else 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "database": self.database,
+            "reports": self.reports,
+            "workers": self.workers,
+            "seconds": round(self.seconds, 2),
+            "reports_per_second": round(self.reports_per_second, 1),
+            "database_mb": round(self.database_bytes / 2**20, 1) if self.database_bytes else None,
+            "stats_seconds": round(self.stats_seconds, 3),
+            "stats_one_year_seconds": round(self.stats_filtered_seconds, 3),
+            "stats_cli_seconds": round(self.stats_cli_seconds, 3),
+            "rerun_seconds": round(self.rerun_seconds, 2),
+        }
+
+
+def generate(folder: Path, count: int) -> int:
+    """Write ``count`` synthetic text reports: series of four years (2021-2024) per agency."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    agency = 0
+    while written < count:
+        for report in synth_series(agency_name(agency), YEARS, agency):
+            if written >= count:
+                break
+            (folder / f"{agency:06d}-{report.year}.txt").write_text(report.text, encoding="utf-8")
+            written += 1
+        agency += 1
+    return written
+
+
+def reset(url: str) -> None:
+    """Drop every gongkai table (a benchmark starts from an empty database)."""
+    database = open_database(url, upgrade=False)
+    try:
+        Base.metadata.drop_all(database.engine)
+        with database.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        database.close()
+
+
+def run_bench(
+    url: str, count: int, workers: int | None, corpus: Path | None = None, progress: Progress | None = None
+) -> BenchResult:
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as scratch:
+        folder = corpus or Path(scratch) / "corpus"
+        if not folder.exists() or not any(folder.iterdir()):
+            generate(folder, count)
+        database = open_database(url)
+        repository = Repository(database)
+        if repository.count_reports():
+            database.close()
+            raise ValueError(f"{shown_url(database.url)} already holds reports; the benchmark needs an empty database")
+        with open_executor(workers) as executor:
+            summary = ingest([folder], repository, executor, IngestOptions(), progress)
+            started = time.perf_counter()
+            ingest([folder], repository, executor, IngestOptions())
+            rerun = time.perf_counter() - started
+        started = time.perf_counter()
+        repository.stats()
+        stats_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        repository.stats(ReportFilter(years=(2023,)))
+        filtered = time.perf_counter() - started
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "gongkai.cli", "stats", "--db", url, "--json"], check=True, capture_output=True
+        )
+        cli_seconds = time.perf_counter() - started
+        size = database.size_bytes()
+        database.close()
+    from .executors import default_workers
+
+    return BenchResult(
+        database=shown_url(database.url),
+        reports=summary.read,
+        workers=default_workers() if workers is None else workers,
+        seconds=summary.seconds,
+        database_bytes=size,
+        stats_seconds=stats_seconds,
+        stats_filtered_seconds=filtered,
+        stats_cli_seconds=cli_seconds,
+        rerun_seconds=rerun,
+    )
