@@ -2,8 +2,97 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+from rich.console import Console
+
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file (default: $GONGKAI_DB, else ./gongkai.sqlite)."),
+]
+
+
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on. Beyond loopback, writes need a login.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option("--read-workers", help="Processes that read uploads (0: in the server).")] = 1,
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", help="Largest upload request, in MB.")] = 200,
+    login: Annotated[bool, typer.Option("--login", help="Require a login for writes even on loopback.")] = False,
+) -> None:
+    """Serve the web workbench (reports, review, compare, dashboard, upload, export) and its JSON API.
+
+    Example: gongkai serve --db corpus.sqlite        then open http://127.0.0.1:8000/
+    """
+    import os
+
+    import uvicorn
+
+    from .store import open_database
+    from .store.accounts import count
+    from .web import WebSettings, create_app
+
+    secret = os.environ.get("GONGKAI_SECRET")
+    settings = WebSettings.for_host(
+        host,
+        database_url=db,
+        max_upload_bytes=max_upload_mb * 1024 * 1024,
+        ingest_processes=workers,
+        login_required=login,
+        **({"secret_key": secret} if secret else {}),
+    )
+    if settings.login_required:
+        database = open_database(db)
+        try:
+            if count(database) == 0:
+                errors.print(
+                    "[yellow]writes need a login here, but there is no account yet: gongkai user add NAME[/yellow]"
+                )
+        finally:
+            database.close()
+    shown_host = f"[{host}]" if ":" in host else host
+    console.print(f"gongkai 工作台: http://{shown_host}:{port}/  (writes need login: {settings.login_required})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+
+
+user_app = typer.Typer(help="Accounts that may write through the web workbench.", no_args_is_help=True)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Account name.")],
+    db: DbOption = None,
+    password: Annotated[
+        str | None, typer.Option("--password", hidden=True, help="For scripts only; prompts when absent.")
+    ] = None,
+) -> None:
+    """Create an account (or set its password); the password is asked twice and stored as an argon2 hash.
+
+    Example: gongkai user add zhangsan --db corpus.sqlite
+    """
+    from .store import open_database
+    from .store.accounts import AccountError, set_password
+
+    if password is None:
+        password = typer.prompt("密码 password", hide_input=True, confirmation_prompt=True)
+    database = open_database(db)
+    try:
+        account = set_password(database, name, password)
+    except AccountError as exc:
+        errors.print(f"[red]错误[/red] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        database.close()
+    console.print(f"账户 {account.name} 已保存")
 
 
 def register(app: typer.Typer) -> None:
     """Add the web commands to ``app``."""
+    app.command("serve")(serve)
+    app.add_typer(user_app, name="user")

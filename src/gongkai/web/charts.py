@@ -1,0 +1,129 @@
+"""ECharts options for the dashboard, built from the store's statistics as plain JSON-able dicts.
+
+No figure is computed here beyond putting the store's numbers in chart order;
+crowded Chinese category labels are all shown, rotated (``interval: 0, rotate: 30``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..check import RULES
+from ..formats import FORMAT_2019, FORMAT_2021
+from ..store.browse import AgencyErrors
+from ..store.views import CorpusStats
+
+Options = dict[str, Any]
+
+_PALETTE = ["#2f6fb3", "#d9534f", "#f0ad4e", "#5cb85c", "#8e6bbf", "#46b8da", "#a0a0a0", "#c7773a"]
+_FONT = {"fontFamily": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"}
+_CROWDED = {"interval": 0, "rotate": 30}
+
+OUTCOME_LABELS: dict[str, str] = {}
+for _fmt in (FORMAT_2019, FORMAT_2021):
+    for _row in _fmt.table("applications").blocks[0].rows:
+        OUTCOME_LABELS.setdefault(_row.id, _row.label.split("（")[0])
+
+
+def _base(title: str) -> Options:
+    return {
+        "title": {"text": title, "left": "left", "textStyle": {"fontSize": 15, **_FONT}},
+        "color": _PALETTE,
+        "textStyle": _FONT,
+        "tooltip": {"trigger": "axis", "confine": True},
+        "grid": {"left": 60, "right": 20, "top": 50, "bottom": 80, "containLabel": True},
+        "animation": False,
+    }
+
+
+def applications_by_year(stats: CorpusStats) -> Options:
+    years = [str(y) if y is not None else "未识别" for y in stats.applications_by_year]
+    return {
+        **_base("本年新收申请数量（按年度）"),
+        "xAxis": {"type": "category", "data": years, "axisLabel": _CROWDED},
+        "yAxis": {"type": "value", "name": "件"},
+        "series": [{"type": "bar", "name": "新收申请", "data": list(stats.applications_by_year.values())}],
+    }
+
+
+def reports_by_year(stats: CorpusStats) -> Options:
+    years = [str(y) if y is not None else "未识别" for y in stats.reports_by_year]
+    return {
+        **_base("报告数量（按年度）"),
+        "xAxis": {"type": "category", "data": years, "axisLabel": _CROWDED},
+        "yAxis": {"type": "value", "name": "份"},
+        "series": [{"type": "bar", "name": "报告", "data": list(stats.reports_by_year.values())}],
+    }
+
+
+def outcome_mix(stats: CorpusStats) -> Options:
+    items = [{"name": OUTCOME_LABELS.get(k, k), "value": v} for k, v in stats.outcomes.items() if v]
+    options = _base("办理结果构成（总计列）")
+    options["tooltip"] = {"trigger": "item", "formatter": "{b}：{c}件（{d}%）", "confine": True}
+    options["legend"] = {"type": "scroll", "orient": "vertical", "right": 0, "top": 40, "bottom": 10}
+    options["series"] = [
+        {
+            "type": "pie",
+            "radius": ["35%", "65%"],
+            "center": ["35%", "55%"],
+            "data": items,
+            "label": {"formatter": "{d}%"},
+        }
+    ]
+    return options
+
+
+def correction_rates(stats: CorpusStats) -> Options:
+    labels = ["行政复议", "行政诉讼"]
+    ratios = [stats.review_correction, stats.suit_correction]
+    rates = [round(r.rate * 100, 1) if r.rate is not None else None for r in ratios]
+    return {
+        **_base("纠错率（结果纠正 ÷ 已审结）"),
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value", "name": "%", "max": 100},
+        "series": [
+            {
+                "type": "bar",
+                "name": "纠错率",
+                "data": rates,
+                "barMaxWidth": 60,
+                "label": {"show": True, "position": "top", "formatter": "{c}%"},
+            }
+        ],
+    }
+
+
+def defects_by_rule(stats: CorpusStats) -> Options:
+    rules = sorted(stats.findings_by_rule.items(), key=lambda kv: -(kv[1].get("open", 0) + kv[1].get("confirmed", 0)))
+    names = [RULES[r].zh if r in RULES else r for r, _ in rules]
+    options = _base("问题（按规则）")
+    options["legend"] = {"top": 24, "right": 0}
+    options["grid"] = {**options["grid"], "top": 60, "bottom": 110}
+    options["xAxis"] = {"type": "category", "data": names, "axisLabel": _CROWDED}
+    options["yAxis"] = {"type": "value", "name": "条"}
+    options["series"] = [
+        {"type": "bar", "stack": "s", "name": name, "data": [counts.get(status, 0) for _, counts in rules]}
+        for status, name in (("open", "待审"), ("confirmed", "已确认"), ("dismissed", "已驳回"))
+    ]
+    return options
+
+
+def agencies_with_errors(ranking: list[AgencyErrors]) -> Options:
+    names = [a.agency for a in reversed(ranking)]
+    options = _base("错误最多的机关")
+    options["grid"] = {"left": 10, "right": 30, "top": 50, "bottom": 20, "containLabel": True}
+    options["xAxis"] = {"type": "value", "name": "错误"}
+    options["yAxis"] = {
+        "type": "category",
+        "data": names,
+        "axisLabel": {"interval": 0, "width": 220, "overflow": "truncate"},
+    }
+    options["series"] = [
+        {
+            "type": "bar",
+            "name": "错误",
+            "data": [a.errors for a in reversed(ranking)],
+            "itemStyle": {"color": "#d9534f"},
+        }
+    ]
+    return options

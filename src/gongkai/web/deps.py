@@ -1,0 +1,78 @@
+"""FastAPI dependencies shared by the routers: the repository, the settings, the report filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Depends, Query, Request
+
+from ..store.repository import Repository
+from ..store.views import ReportFilter
+from .settings import WebSettings
+
+
+def get_repo(request: Request) -> Repository:
+    return request.app.state.repo  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> WebSettings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+Repo = Annotated[Repository, Depends(get_repo)]
+Settings = Annotated[WebSettings, Depends(get_settings)]
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The report filter as the query string states it (shared by list, dashboard and export)."""
+
+    agency: str | None = None
+    year: int | None = None
+    format: str | None = None
+    level: str | None = None
+    errors: str | None = None  # "1": with errors, "0": without
+
+    def to_filter(self) -> ReportFilter:
+        has_errors = {"1": True, "0": False}.get(self.errors or "")
+        return ReportFilter(
+            agency=self.agency or None,
+            years=(self.year,) if self.year else None,
+            format=self.format or None,
+            level=self.level or None,
+            has_errors=has_errors,
+        )
+
+    def params(self) -> dict[str, str]:
+        raw = {
+            "agency": self.agency,
+            "year": str(self.year) if self.year else None,
+            "format": self.format,
+            "level": self.level,
+            "errors": self.errors,
+        }
+        return {k: v for k, v in raw.items() if v}
+
+    def query(self, **extra: object) -> str:
+        """The selection (plus ``extra``) as a query string, for links that keep it."""
+        params: dict[str, object] = {**self.params(), **{k: v for k, v in extra.items() if v not in (None, "")}}
+        return urlencode(params)
+
+    def cache_key(self) -> tuple[object, ...]:
+        return (self.agency or None, self.year, self.format or None, self.level or None, self.errors or None)
+
+
+def selection(
+    agency: Annotated[str | None, Query(max_length=100, description="机关名称的一部分")] = None,
+    year: Annotated[str | None, Query(description="年度")] = None,
+    format: Annotated[str | None, Query(pattern="^(2019|2021|pre2019)?$", description="格式")] = None,
+    level: Annotated[str | None, Query(pattern="^(government|township|department|other)?$", description="层级")] = None,
+    errors: Annotated[str | None, Query(pattern="^[01]?$", description="1 有错误，0 无错误")] = None,
+) -> Selection:
+    year_number = int(year) if year and year.isdigit() else None  # an empty select sends year=
+    return Selection(agency=(agency or "").strip() or None, year=year_number, format=format, level=level, errors=errors)
+
+
+Selected = Annotated[Selection, Depends(selection)]

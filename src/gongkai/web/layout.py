@@ -1,0 +1,133 @@
+"""The report tables as the page shows them: the official layout with a live cell in each slot.
+
+The official layout (merged headers, group labels such as 三、本年度办理结果) is
+``gongkai.render.layout``'s, the same one the HTML and Word renderers print. It
+prints each slot's value with ``str()``; we hand it each cell's id as the value and
+swap the id for the cell we show (its value, state, worst finding and source).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
+
+from ..model import CellState, Report
+from ..render.layout import Value, report_parts
+from ..store.views import FindingRow
+
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One cell of a shown table: a header or label, or a data cell (``cell_id`` set)."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False
+    cell_id: str | None = None
+    css: str = ""  # state and severity classes of a data cell
+    title: str = ""  # tooltip: the cell's label and id
+    extra: str | None = None  # a second value (comparisons)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownTable:
+    heading: str
+    rows: list[list[Slot]]
+
+
+def shown_value(report: Report, cell_id: str) -> tuple[str, str]:
+    """The text of a cell and its state class, marked as the terminal marks them (空, 缺, *)."""
+    cell = report.cells.get(cell_id)
+    if cell is None or cell.state is CellState.ABSENT:
+        return "缺", "absent"
+    if cell.state is CellState.BLANK:
+        return "空", "blank"
+    value = cell.value
+    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    if cell.state is CellState.INFERRED:
+        return text + "*", "inferred"
+    return text, "read"
+
+
+def worst_severity(findings: Iterable[FindingRow]) -> dict[str, str]:
+    """The most severe finding not dismissed on each cell."""
+    worst: dict[str, str] = {}
+    for f in findings:
+        if f.status == "dismissed":
+            continue
+        for cell in f.cells:
+            if cell not in worst or SEVERITY_RANK.get(f.severity, 9) < SEVERITY_RANK.get(worst[cell], 9):
+                worst[cell] = f.severity
+    return worst
+
+
+CellMaker = Callable[[str], Slot]
+
+
+def tables(format_id: str | None, make: CellMaker) -> list[ShownTable]:
+    """The format's tables in the official layout, each data slot made by ``make(cell_id)``."""
+    if format_id is None or format_id == "pre2019":
+        return []
+    placeholders = cast(dict[str, Value], _Ids())
+    out = []
+    for heading, layout in report_parts(format_id, placeholders):
+        if layout is None:
+            continue
+        rows = []
+        for row in layout:
+            shown = []
+            for cell in row:
+                if cell.text.startswith(_Ids.MARK):
+                    slot = make(cell.text[len(_Ids.MARK) :])
+                    shown.append(Slot(**{**_fields(slot), "rowspan": cell.rowspan, "colspan": cell.colspan}))
+                else:
+                    shown.append(Slot(cell.text, cell.rowspan, cell.colspan, cell.header))
+            rows.append(shown)
+        out.append(ShownTable(heading, rows))
+    return out
+
+
+class _Ids(dict[str, Any]):
+    """A mapping that answers every cell id with a marked copy of the id itself."""
+
+    MARK = "\x00cell:"
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.MARK + key
+
+
+def _fields(slot: Slot) -> dict[str, Any]:
+    return {name: getattr(slot, name) for name in Slot.__slots__}  # type: ignore[attr-defined]
+
+
+def report_tables(report: Report, findings: list[FindingRow]) -> list[ShownTable]:
+    worst = worst_severity(findings)
+    fmt = report.format
+
+    def make(cell_id: str) -> Slot:
+        text, state = shown_value(report, cell_id)
+        severity = worst.get(cell_id)
+        css = f"state-{state}" + (f" sev-{severity}" if severity else "")
+        label = fmt.label_of(cell_id) if fmt else cell_id
+        return Slot(text, cell_id=cell_id, css=css, title=f"{label}（{cell_id}）")
+
+    return tables(report.format_id, make)
+
+
+def compare_tables(a: Report, b: Report) -> list[ShownTable]:
+    """Both reports in the first one's layout; a slot whose values differ is marked."""
+    fmt = a.format or b.format
+
+    def make(cell_id: str) -> Slot:
+        text_a, _ = shown_value(a, cell_id)
+        text_b, _ = shown_value(b, cell_id)
+        css = "diff" if text_a != text_b else "same"
+        label = fmt.label_of(cell_id) if fmt else cell_id
+        return Slot(text_a, cell_id=cell_id, css=css, title=f"{label}（{cell_id}）", extra=text_b)
+
+    return tables(a.format_id or b.format_id, make)

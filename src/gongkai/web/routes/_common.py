@@ -1,0 +1,31 @@
+"""Helpers the resource routers share: loading a stored report or failing with the one error shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...model import Report
+from ...store.browse import report_row
+from ...store.repository import Repository
+from ...store.views import FindingRow, ReportRow
+from ..errors import WebError
+from ..layout import SEVERITY_RANK
+
+STATUS_RANK = {"open": 0, "confirmed": 1, "dismissed": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    row: ReportRow
+    report: Report
+    findings: list[FindingRow]
+
+
+def load(repo: Repository, report_id: int) -> Loaded:
+    found = repo.load_report(report_id)
+    row = report_row(repo, report_id)
+    if found is None or row is None:
+        raise WebError(404, f"没有编号为 {report_id} 的报告")
+    report, findings = found
+    findings = sorted(findings, key=lambda f: (STATUS_RANK.get(f.status, 9), SEVERITY_RANK.get(f.severity, 9), f.id))
+    return Loaded(row, report, findings)

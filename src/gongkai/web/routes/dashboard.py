@@ -1,0 +1,62 @@
+"""看板: the store's statistics over any filter, as ECharts charts (options built here as JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ...store.browse import agencies_with_most_errors
+from .. import charts
+from ..deps import Repo, Selected, Selection
+from ..templating import render
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
+api = APIRouter(tags=["stats"])
+
+
+def _figures(request: Request, repo: Repo, selected: Selection) -> tuple[Any, Any]:
+    flt = selected.to_filter()
+    cache = request.app.state.cache
+    stats = cache.get_or_compute(("stats", selected.cache_key()), lambda: repo.stats(flt))
+    ranking = cache.get_or_compute(("ranking", selected.cache_key()), lambda: agencies_with_most_errors(repo, flt))
+    return stats, ranking
+
+
+@pages.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(request: Request, repo: Repo, selected: Selected) -> Response:
+    stats, ranking = _figures(request, repo, selected)
+    chart_options = {
+        "applications": charts.applications_by_year(stats),
+        "reports": charts.reports_by_year(stats),
+        "outcomes": charts.outcome_mix(stats),
+        "correction": charts.correction_rates(stats),
+        "rules": charts.defects_by_rule(stats),
+        "agencies": charts.agencies_with_errors(ranking),
+    }
+    return render(
+        request,
+        "dashboard/index.html",
+        {"stats": stats, "ranking": ranking, "charts": chart_options, "selected": selected},
+    )
+
+
+@api.get("/stats", summary="统计：按年度申请量、办理结果构成、纠错率、按规则问题数、错误最多的机关")
+def stats_api(request: Request, repo: Repo, selected: Selected) -> dict[str, Any]:
+    stats, ranking = _figures(request, repo, selected)
+
+    def ratio(r: Any) -> dict[str, Any]:
+        return {"corrected": r.corrected, "decided": r.decided, "rate": r.rate}
+
+    return {
+        "reports": stats.reports,
+        "failed_sources": stats.failed_sources,
+        "reports_by_year": {str(k): v for k, v in stats.reports_by_year.items()},
+        "applications_by_year": {str(k): v for k, v in stats.applications_by_year.items()},
+        "outcomes": stats.outcomes,
+        "review_correction": ratio(stats.review_correction),
+        "suit_correction": ratio(stats.suit_correction),
+        "findings_by_rule": stats.findings_by_rule,
+        "agencies_with_most_errors": [a.to_json() for a in ranking],
+    }

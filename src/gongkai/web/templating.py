@@ -1,0 +1,61 @@
+"""Jinja2 templates: autoescaped always (report text is untrusted), partial or full page per request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from ..check import RULES
+from ..model import EntityType
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+LEVELS = {e.value: e.zh for e in EntityType}
+FORMAT_NAMES = {"2021": "2021版", "2019": "2019版", "pre2019": "2019年以前"}
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_NAMES = {"open": "待审", "confirmed": "已确认", "dismissed": "已驳回"}
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its name; never mark report text |safe
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        LEVELS=LEVELS,
+        FORMAT_NAMES=FORMAT_NAMES,
+        SEVERITY_NAMES=SEVERITY_NAMES,
+        STATUS_NAMES=STATUS_NAMES,
+        RULES=RULES,
+    )
+    env.filters["level_zh"] = lambda v: LEVELS.get(v, v or "—")
+    env.filters["format_zh"] = lambda v: FORMAT_NAMES.get(v, v or "未识别")
+    env.filters["rule_zh"] = lambda v: RULES[v].zh if v in RULES else v
+    env.filters["thousands"] = lambda v: f"{v:,.0f}" if isinstance(v, int | float) else v
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def is_htmx(request: Request) -> bool:
+    """An htmx request that will swap a fragment (not a boosted full navigation)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    base = {
+        "request": request,
+        "csrf_token": getattr(request.state, "csrf", ""),
+        "user": request.session.get("user") if "session" in request.scope else None,
+        "login_required": request.app.state.settings.login_required,
+    }
+    return templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)

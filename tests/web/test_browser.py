@@ -1,0 +1,79 @@
+"""The workbench in a real browser (Debian chromium driven by Playwright).
+
+Upload the seed report, open it, see the 勾稽 error on applications.new.person,
+click the cell to see its source line, dismiss the finding and see the decision
+survive a re-read of the same file, download the XLSX. Screenshots go to
+artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .conftest import screenshot
+
+
+def _upload(page, base: str, seed: Path, replace: bool = False) -> str:
+    page.goto(f"{base}/upload")
+    page.set_input_files("input[type=file]", str(seed))
+    if replace:
+        page.check("input[name=replace]")
+    page.click("button:has-text('上传并读取')")
+    page.wait_for_selector("text=读取完成", timeout=30_000)
+    link = page.locator("ul.results a").first
+    href = link.get_attribute("href")
+    assert href and href.startswith("/reports/")
+    return href
+
+
+def test_review_workflow(browser_page, live_server: str, seed: Path) -> None:
+    page = browser_page
+    href = _upload(page, live_server, seed)
+    screenshot(page, "upload")
+
+    page.goto(live_server + href)
+    cell = page.locator('td.cell[data-cell="applications.new.person"]')
+    assert "sev-error" in (cell.get_attribute("class") or "")
+    assert cell.inner_text().strip() == "36"
+    screenshot(page, "report")
+
+    cell.click()
+    source = page.locator("#source")
+    source.locator("pre.excerpt mark").wait_for()
+    assert source.locator(".ln.target .no").inner_text() == "84"
+    assert source.locator("mark").inner_text() == "36"
+    screenshot(page, "report-source", full_page=False)
+
+    finding = page.locator(".finding", has_text="“自然人”列").first
+    fingerprint = (finding.get_attribute("id") or "").removeprefix("finding-")
+    finding.locator("input[name=reason]").fill("原文结转数据另有说明")
+    finding.locator("button[value=dismissed]").click()
+    dismissed = page.locator(f"#finding-{fingerprint}")
+    dismissed.locator("text=已驳回").wait_for()
+    assert "原文结转数据另有说明" in dismissed.inner_text()
+
+    # read the same file again: the decision re-attaches by fingerprint
+    href_again = _upload(page, live_server, seed, replace=True)
+    page.goto(live_server + href_again)
+    again = page.locator(f"#finding-{fingerprint}")
+    assert "status-dismissed" in (again.get_attribute("class") or "")
+    assert "原文结转数据另有说明" in again.inner_text()
+    screenshot(page, "report-after-reread")
+
+    page.goto(f"{live_server}/reports")
+    assert page.locator("table.list tbody tr").count() == 1
+    screenshot(page, "reports")
+
+    page.goto(f"{live_server}/dashboard")
+    page.wait_for_function("document.querySelectorAll('.chart canvas').length >= 6")
+    screenshot(page, "dashboard")
+
+    page.goto(f"{live_server}/export")
+    with page.expect_download() as download_info:
+        page.click("a.button.primary")
+    download = download_info.value
+    assert re.search(r"\.xlsx$", download.suggested_filename)
+    target = Path(download.path())
+    assert target.read_bytes()[:2] == b"PK"
+    screenshot(page, "export")
