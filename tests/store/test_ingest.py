@@ -136,3 +136,12 @@ def test_review_survives_reread_and_new_version(repository: Repository, tmp_path
     newest = max(repository.list_reports(), key=lambda r: r.id)
     kept = next(f for f in repository.findings([newest.id])[newest.id] if f.fingerprint == balance.fingerprint)
     assert kept.status == "dismissed"
+
+
+def test_migrations_head_matches_the_file_convention(database) -> None:  # type: ignore[no-untyped-def]
+    from alembic.script import ScriptDirectory
+
+    from gongkai.store.db import alembic_config, current_revision, head_revision
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == head_revision()
+    assert current_revision(database.engine) == head_revision()

@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ENV_VAR = "GONGKAI_DB"
 DEFAULT_URL = "sqlite:///gongkai.sqlite"
@@ -51,8 +51,6 @@ class Database:
 
     def size_bytes(self) -> int | None:
         """The database's size on disk (SQLite file, or PostgreSQL database), if it can be told."""
-        from sqlalchemy import text
-
         with self.engine.connect() as conn:
             if self.is_sqlite:
                 pages = conn.execute(text("PRAGMA page_count")).scalar_one()
@@ -77,6 +75,8 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 def alembic_config(connection: object | None = None, url: str | None = None) -> Config:
     """An Alembic configuration pointing at the migrations shipped inside the package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if url:
@@ -86,12 +86,25 @@ def alembic_config(connection: object | None = None, url: str | None = None) -> 
     return config
 
 
+def head_revision() -> str:
+    """The newest migration's id. Revision ids are the files' zero-padded prefixes (0001, 0002 …)."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest migration (a no-op when it is current)."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """Upgrade the schema to the newest migration (a no-op, without loading Alembic, when it is current)."""
+    if current_revision(engine) == head_revision():
+        return
+    from alembic import command
+
     with engine.begin() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
-            return
         command.upgrade(alembic_config(conn), "head")
 
 
