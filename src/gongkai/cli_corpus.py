@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ def compare_command(
                 missing = [str(y) for y, i in zip(years, found, strict=True) if i is None]
                 errors.print(f"[red]错误[/red] no stored report of {agency} for {', '.join(missing)}")
                 raise typer.Exit(2)
-            a, b = found
+            a, b = (int(i) for i in found if i is not None)
         elif ids and len(ids) == 2:
             a, b = ids
         else:
@@ -411,14 +411,12 @@ def bench_ingest_command(
             )
             with progress:
                 bar = progress.add_task("ingest", total=None)
+
+                def advance(done: int, total: int, progress: Progress = progress, bar: TaskID = bar) -> None:
+                    progress.update(bar, advance=done, total=total)
+
                 try:
-                    result = run_bench(
-                        url,
-                        reports,
-                        workers,
-                        corpus,
-                        lambda n, t, p=progress, b=bar: p.update(b, advance=n, total=t),
-                    )
+                    result = run_bench(url, reports, workers, corpus, advance)
                 except ValueError as exc:
                     errors.print(f"[red]错误[/red] {exc} (use --reset)")
                     raise typer.Exit(2) from None

@@ -49,9 +49,9 @@ def render_stats(stats: CorpusStats, console: Console) -> None:
     outcomes.add_column("办理结果")
     outcomes.add_column("件数", justify="right")
     outcomes.add_column("占比", justify="right")
-    for row, count in stats.outcomes.items():
-        if count:
-            outcomes.add_row(_OUTCOME_LABELS.get(row, row), f"{count:g}", f"{count / closed:.1%}" if closed else "")
+    for row, n in stats.outcomes.items():
+        if n:
+            outcomes.add_row(_OUTCOME_LABELS.get(row, row), f"{n:g}", f"{n / closed:.1%}" if closed else "")
     console.print(outcomes)
     console.print(
         f"纠错率 correction rate = 结果纠正 /（维持 + 纠正 + 其他）：行政复议 {_rate(stats.review_correction)}；"

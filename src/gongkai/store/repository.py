@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from .views import (
     WriteResult,
 )
 
+Q = TypeVar("Q", bound=Select)  # type: ignore[type-arg]
 ANY = ReportFilter()
 CHUNK = 500  # ids per IN (...) list
 OUTCOME_ROWS = tuple(
@@ -304,7 +305,7 @@ class Repository:
         """Run the cross-year rules on each new report and on the next year's report of its agency."""
         if not new_ids:
             return
-        new_rows = []
+        new_rows: list[Any] = []
         for part in _chunks(new_ids):
             new_rows += session.execute(
                 select(StoredReport.id, StoredReport.agency_key, StoredReport.region, StoredReport.year).where(
@@ -429,7 +430,7 @@ class Repository:
     # --- reading ------------------------------------------------------------------------
 
     @staticmethod
-    def _filtered(query: Select[Any], flt: ReportFilter) -> Select[Any]:
+    def _filtered(query: Q, flt: ReportFilter) -> Q:
         if flt.agency:
             pattern = f"%{flt.agency}%"
             query = query.where(or_(StoredReport.agency.like(pattern), StoredReport.agency_key.like(pattern)))
@@ -447,7 +448,7 @@ class Repository:
             query = query.where(StoredReport.id.in_(flt.ids))
         return query
 
-    def _report_ids(self, flt: ReportFilter) -> Select[Any]:
+    def _report_ids(self, flt: ReportFilter) -> Select[tuple[int]]:
         return self._filtered(select(StoredReport.id), flt)
 
     def list_reports(self, flt: ReportFilter = ANY, limit: int | None = None, offset: int = 0) -> list[ReportRow]:
@@ -496,7 +497,7 @@ class Repository:
         """(name, error) of every stored source that could not be read."""
         with self.database.sessions() as session:
             return [
-                (name, error)
+                (name, error or "")
                 for name, error in session.execute(
                     select(Source.name, Source.error).where(Source.error.is_not(None)).order_by(Source.id)
                 )
@@ -605,7 +606,7 @@ class Repository:
         wanted = [*outcome_cells, *appeal_cells, "applications.new.total"]
         with self.database.sessions() as session:
             # filters apply to the joined reports directly: an IN (subquery) over two million cells is slow
-            reports_by_year = dict(
+            reports_by_year: dict[int | None, int] = dict(
                 session.execute(
                     self._filtered(select(StoredReport.year, func.count(StoredReport.id)), flt).group_by(
                         StoredReport.year
@@ -632,7 +633,7 @@ class Repository:
                 ).group_by(StoredFinding.rule, StoredFinding.severity, StoredFinding.status)
             ).all()
             failed = session.execute(select(func.count(Source.id)).where(Source.error.is_not(None))).scalar_one()
-        total: Counter[str] = Counter()
+        total: defaultdict[str, float] = defaultdict(float)
         applications: dict[int | None, float] = {}
         for year, cell_id, value in sums:
             total[cell_id] += value or 0
