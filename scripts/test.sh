@@ -10,8 +10,13 @@ bash scripts/setup-system.sh
 .venv/bin/pip install -q -e ".[test]"
 
 # a throw-away PostgreSQL server on loopback for the store tests, when the script exists
-if [ -z "${GONGKAI_TEST_PG:-}" ] && [ -x scripts/pg-test-server.sh ]; then
-  GONGKAI_TEST_PG=$(bash scripts/pg-test-server.sh) && export GONGKAI_TEST_PG || echo "PostgreSQL test server not started; PostgreSQL tests will be skipped"
+if [ -z "${GONGKAI_TEST_PG:-}" ] && [ -f scripts/pg-test-server.sh ]; then
+  if GONGKAI_TEST_PG=$(bash scripts/pg-test-server.sh); then
+    export GONGKAI_TEST_PG
+    trap 'bash scripts/pg-test-server.sh stop >/dev/null 2>&1 || true' EXIT
+  else
+    echo "PostgreSQL test server not started; PostgreSQL tests will be skipped" >&2
+  fi
 fi
 
 .venv/bin/ruff check src tests
