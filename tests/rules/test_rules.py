@@ -178,3 +178,15 @@ def test_catalog_metadata() -> None:
     for rule in RULES.values():
         assert rule.zh and rule.en
         assert len([p for p in rule.doc.split("\n\n") if p.strip()]) >= 4, rule.id
+
+
+def test_ocr_uncertain_cell_in_a_broken_identity() -> None:
+    from gongkai.document import SourcePlace
+
+    values = {"appeals.review.upheld": 1, "appeals.review.pending": 1, "appeals.review.total": 3}
+    report = make_report(values=values)
+    report.cells["appeals.review.total"].place = SourcePlace(page=4, bbox=(1, 2, 3, 4), confidence=0.55)
+    (found,) = rules_of(report, "ocr-uncertain")
+    assert found.cells == ("appeals.review.total",)
+    report.cells["appeals.review.total"].place = SourcePlace(page=4, bbox=(1, 2, 3, 4), confidence=0.99)
+    assert rules_of(report, "ocr-uncertain") == []

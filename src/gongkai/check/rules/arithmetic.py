@@ -12,11 +12,14 @@ from ..registry import rule
 from .common import label, make, printed, shown, total
 
 
-def _broken(report: Report, kind: IdentityKind) -> Iterator[tuple[Identity, int | Decimal, int | Decimal]]:
+def broken_identities(
+    report: Report, kind: IdentityKind | None = None
+) -> Iterator[tuple[Identity, int | Decimal, int | Decimal]]:
+    """Identities of the report's format (of one ``kind``, or all) that do not hold, with both sides."""
     if report.format is None:
         return
     for identity in report.format.identities:
-        if identity.kind is kind and printed(report, identity.cells):
+        if (kind is None or identity.kind is kind) and printed(report, identity.cells):
             left, right = total(report, identity.left), total(report, identity.right)
             if left != right:
                 yield identity, left, right
@@ -36,7 +39,7 @@ def balance(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 58 + 0 = 56 + 2.
     """
-    for identity, left, right in _broken(report, IdentityKind.BALANCE):
+    for identity, left, right in broken_identities(report, IdentityKind.BALANCE):
         yield make(
             "balance",
             identity.cells,
@@ -58,7 +61,7 @@ def row_total(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 50 + 4 + 0 + 0 + 0 + 0 = 54.
     """
-    for identity, left, _right in _broken(report, IdentityKind.ROW_TOTAL):
+    for identity, left, _right in broken_identities(report, IdentityKind.ROW_TOTAL):
         yield make(
             "row-total",
             identity.cells,
@@ -77,7 +80,7 @@ def column_total(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 107 + 1 + 12 + 4 = 124.
     """
-    for identity, left, _right in _broken(report, IdentityKind.COLUMN_TOTAL):
+    for identity, left, _right in broken_identities(report, IdentityKind.COLUMN_TOTAL):
         yield make(
             "column-total",
             identity.cells,
@@ -95,7 +98,7 @@ def appeal_total(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 6 + 1 + 0 + 2 = 9.
     """
-    for identity, left, _right in _broken(report, IdentityKind.APPEAL_TOTAL):
+    for identity, left, _right in broken_identities(report, IdentityKind.APPEAL_TOTAL):
         yield make(
             "appeal-total",
             identity.cells,
