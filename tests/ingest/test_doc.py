@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from gongkai import libreoffice
 from gongkai.document import Grid
 from gongkai.errors import ConverterMissing, UnsupportedSource
-from gongkai.ingest import doc as doc_module
 from gongkai.ingest import load_document
 
 from .docx_samples import EXPECTED_GRID, merged_table_docx
 
 needs_soffice = pytest.mark.skipif(
-    doc_module.soffice_path() is None,
+    libreoffice.soffice_path() is None,
     reason="LibreOffice (soffice) is not installed: apt install libreoffice-writer-nogui",
 )
 
@@ -23,7 +23,7 @@ needs_soffice = pytest.mark.skipif(
 def _to_doc(tmp_path: Path, docx_bytes: bytes) -> Path:
     source = tmp_path / "report.docx"
     source.write_bytes(docx_bytes)
-    soffice = doc_module.soffice_path()
+    soffice = libreoffice.soffice_path()
     assert soffice is not None
     subprocess.run(
         [
@@ -58,7 +58,7 @@ def test_doc_made_by_libreoffice_reads_like_the_docx(tmp_path: Path) -> None:
 @needs_soffice
 def test_batch_conversion_keeps_order_and_marks_failures() -> None:
     good = merged_table_docx()
-    results = doc_module.convert_to_docx([("a.docx", good), ("b.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 600)])
+    results = libreoffice.convert([("a.docx", good), ("b.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 600)], "docx")
     assert results[0] is not None and results[0].startswith(b"PK")
     assert results[1] is None
 
@@ -74,7 +74,7 @@ def test_damaged_doc_is_unsupported(tmp_path: Path) -> None:
 
 
 def test_missing_libreoffice_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(doc_module, "soffice_path", lambda: None)
+    monkeypatch.setattr(libreoffice, "soffice_path", lambda: None)
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     with pytest.raises(ConverterMissing, match="libreoffice-writer-nogui"):
