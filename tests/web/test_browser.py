@@ -77,3 +77,19 @@ def test_review_workflow(browser_page, live_server: str, seed: Path) -> None:
     target = Path(download.path())
     assert target.read_bytes()[:2] == b"PK"
     screenshot(page, "export")
+
+
+def test_pdf_cell_shows_its_page(browser_page, live_server: str) -> None:
+    from ..conftest import CORPUS, shared_or_skip
+
+    pdf = shared_or_skip(CORPUS / "dev" / "001_huaian-hongze-qu-2023.pdf")
+    page = browser_page
+    href = _upload(page, live_server, pdf)
+    page.goto(live_server + href)
+    page.locator('td.cell[data-cell="applications.new.total"]').click()
+    box = page.locator("#source .page-view .bbox")
+    box.wait_for()
+    image = page.locator("#source .page-view img")
+    page.wait_for_function("document.querySelector('#source .page-view img').naturalWidth > 0")
+    assert image.evaluate("img => img.naturalWidth") > 500
+    screenshot(page, "report-pdf-source", full_page=False)

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -36,6 +37,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Route bodies run on worker threads; a few keep the CPU busy, forty only fight over the GIL.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         database = open_database(settings.database_url)
         ensure_table(database)
         repo = Repository(database)

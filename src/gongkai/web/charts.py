@@ -41,8 +41,10 @@ def applications_by_year(stats: CorpusStats) -> Options:
     return {
         **_base("本年新收申请数量（按年度）"),
         "xAxis": {"type": "category", "data": years, "axisLabel": _CROWDED},
-        "yAxis": {"type": "value", "name": "件"},
-        "series": [{"type": "bar", "name": "新收申请", "data": list(stats.applications_by_year.values())}],
+        "yAxis": {"type": "value", "name": "件", "minInterval": 1},
+        "series": [
+            {"type": "bar", "name": "新收申请", "data": list(stats.applications_by_year.values()), "barMaxWidth": 56}
+        ],
     }
 
 
@@ -51,8 +53,8 @@ def reports_by_year(stats: CorpusStats) -> Options:
     return {
         **_base("报告数量（按年度）"),
         "xAxis": {"type": "category", "data": years, "axisLabel": _CROWDED},
-        "yAxis": {"type": "value", "name": "份"},
-        "series": [{"type": "bar", "name": "报告", "data": list(stats.reports_by_year.values())}],
+        "yAxis": {"type": "value", "name": "份", "minInterval": 1},
+        "series": [{"type": "bar", "name": "报告", "data": list(stats.reports_by_year.values()), "barMaxWidth": 56}],
     }
 
 
@@ -100,9 +102,15 @@ def defects_by_rule(stats: CorpusStats) -> Options:
     options["legend"] = {"top": 24, "right": 0}
     options["grid"] = {**options["grid"], "top": 60, "bottom": 110}
     options["xAxis"] = {"type": "category", "data": names, "axisLabel": _CROWDED}
-    options["yAxis"] = {"type": "value", "name": "条"}
+    options["yAxis"] = {"type": "value", "name": "条", "minInterval": 1}
     options["series"] = [
-        {"type": "bar", "stack": "s", "name": name, "data": [counts.get(status, 0) for _, counts in rules]}
+        {
+            "type": "bar",
+            "stack": "s",
+            "name": name,
+            "barMaxWidth": 56,
+            "data": [counts.get(status, 0) for _, counts in rules],
+        }
         for status, name in (("open", "待审"), ("confirmed", "已确认"), ("dismissed", "已驳回"))
     ]
     return options
@@ -112,7 +120,7 @@ def agencies_with_errors(ranking: list[AgencyErrors]) -> Options:
     names = [a.agency for a in reversed(ranking)]
     options = _base("错误最多的机关")
     options["grid"] = {"left": 10, "right": 30, "top": 50, "bottom": 20, "containLabel": True}
-    options["xAxis"] = {"type": "value", "name": "错误"}
+    options["xAxis"] = {"type": "value", "name": "错误", "minInterval": 1}
     options["yAxis"] = {
         "type": "category",
         "data": names,

@@ -13,11 +13,11 @@ from ..store.views import ReportFilter
 from .settings import WebSettings
 
 
-def get_repo(request: Request) -> Repository:
+async def get_repo(request: Request) -> Repository:
     return request.app.state.repo  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> WebSettings:
+async def get_settings(request: Request) -> WebSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
@@ -64,7 +64,7 @@ class Selection:
         return (self.agency or None, self.year, self.format or None, self.level or None, self.errors or None)
 
 
-def selection(
+async def selection(
     agency: Annotated[str | None, Query(max_length=100, description="机关名称的一部分")] = None,
     year: Annotated[str | None, Query(description="年度")] = None,
     format: Annotated[str | None, Query(pattern="^(2019|2021|pre2019)?$", description="格式")] = None,

@@ -9,10 +9,14 @@ swap the id for the cell we show (its value, state, worst finding and source).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 from typing import Any, cast
 
+from markupsafe import Markup, escape
+
+from ..formats import FORMATS
 from ..model import CellState, Report
 from ..render.layout import Value, report_parts
 from ..store.views import FindingRow
@@ -71,8 +75,29 @@ CellMaker = Callable[[str], Slot]
 
 def tables(format_id: str | None, make: CellMaker) -> list[ShownTable]:
     """The format's tables in the official layout, each data slot made by ``make(cell_id)``."""
-    if format_id is None or format_id == "pre2019":
-        return []
+    out = []
+    for heading, rows in _skeleton(format_id):
+        shown = []
+        for row in rows:
+            line = []
+            for slot in row:
+                if slot.cell_id is None:
+                    line.append(slot)
+                    continue
+                made = make(slot.cell_id)
+                if slot.rowspan > 1 or slot.colspan > 1:
+                    made = replace(made, rowspan=slot.rowspan, colspan=slot.colspan)
+                line.append(made)
+            shown.append(line)
+        out.append(ShownTable(heading, shown))
+    return out
+
+
+@cache
+def _skeleton(format_id: str | None) -> tuple[tuple[str, tuple[tuple[Slot, ...], ...]], ...]:
+    """The layout of a format with each data slot holding only its cell id (the same for every report)."""
+    if format_id is None or format_id not in FORMATS or not FORMATS[format_id].tables:
+        return ()
     placeholders = cast(dict[str, Value], _Ids())
     out = []
     for heading, layout in report_parts(format_id, placeholders):
@@ -80,16 +105,15 @@ def tables(format_id: str | None, make: CellMaker) -> list[ShownTable]:
             continue
         rows = []
         for row in layout:
-            shown = []
+            slots = []
             for cell in row:
                 if cell.text.startswith(_Ids.MARK):
-                    slot = make(cell.text[len(_Ids.MARK) :])
-                    shown.append(Slot(**{**_fields(slot), "rowspan": cell.rowspan, "colspan": cell.colspan}))
+                    slots.append(Slot("", cell.rowspan, cell.colspan, cell_id=cell.text[len(_Ids.MARK) :]))
                 else:
-                    shown.append(Slot(cell.text, cell.rowspan, cell.colspan, cell.header))
-            rows.append(shown)
-        out.append(ShownTable(heading, rows))
-    return out
+                    slots.append(Slot(cell.text, cell.rowspan, cell.colspan, cell.header))
+            rows.append(tuple(slots))
+        out.append((heading, tuple(rows)))
+    return tuple(out)
 
 
 class _Ids(dict[str, Any]):
@@ -101,10 +125,6 @@ class _Ids(dict[str, Any]):
         return self.MARK + key
 
 
-def _fields(slot: Slot) -> dict[str, Any]:
-    return {name: getattr(slot, name) for name in Slot.__slots__}  # type: ignore[attr-defined]
-
-
 def report_tables(report: Report, findings: list[FindingRow]) -> list[ShownTable]:
     worst = worst_severity(findings)
     fmt = report.format
@@ -114,7 +134,7 @@ def report_tables(report: Report, findings: list[FindingRow]) -> list[ShownTable
         severity = worst.get(cell_id)
         css = f"state-{state}" + (f" sev-{severity}" if severity else "")
         label = fmt.label_of(cell_id) if fmt else cell_id
-        return Slot(text, cell_id=cell_id, css=css, title=f"{label}（{cell_id}）")
+        return Slot(text, cell_id=cell_id, css=css, title=label)
 
     return tables(report.format_id, make)
 
@@ -131,3 +151,36 @@ def compare_tables(a: Report, b: Report) -> list[ShownTable]:
         return Slot(text_a, cell_id=cell_id, css=css, title=f"{label}（{cell_id}）", extra=text_b)
 
     return tables(a.format_id or b.format_id, make)
+
+
+def table_html(table: ShownTable, source_url: str | None = None) -> Markup:
+    """One shown table as HTML, every text escaped.
+
+    Built here rather than in a template because a report page holds some two
+    hundred cells and this is its hottest loop (about 5x faster than Jinja). A
+    data cell carries ``data-cell``; with ``source_url`` a click shows its source.
+    """
+    source = f' data-source="{escape(source_url)}"' if source_url else ""
+    parts = [f'<table class="official{" compare" if source_url is None else ""}"{source}>']
+    for row in table.rows:
+        parts.append("<tr>")
+        for slot in row:
+            spans = (f' rowspan="{slot.rowspan}"' if slot.rowspan > 1 else "") + (
+                f' colspan="{slot.colspan}"' if slot.colspan > 1 else ""
+            )
+            if slot.cell_id is None:
+                tag, css = ("th", "head") if slot.header else ("td", "label")
+                parts.append(f'<{tag} class="{css}"{spans}>{escape(slot.text)}</{tag}>')
+            elif slot.extra is None:
+                parts.append(
+                    f'<td class="cell {escape(slot.css)}" data-cell="{escape(slot.cell_id)}"'
+                    f' title="{escape(slot.title)}" tabindex="0"{spans}>{escape(slot.text)}</td>'
+                )
+            else:
+                parts.append(
+                    f'<td class="cell {escape(slot.css)}" title="{escape(slot.title)}"{spans}>'
+                    f'<span class="a">{escape(slot.text)}</span><span class="b">{escape(slot.extra)}</span></td>'
+                )
+        parts.append("</tr>")
+    parts.append("</table>")
+    return Markup("".join(parts))

@@ -28,8 +28,9 @@ class WebSettings:
     max_upload_files: int = 500
     ingest_processes: int = 1  # 0 reads uploads in a thread of the server process
     page_cache_dir: Path | None = None  # rendered PDF pages; None: a temporary folder
-    stats_cache_seconds: float = 30.0  # dashboard figures are recomputed at most this often (writes here clear it)
+    stats_cache_seconds: float = 120.0  # dashboard figures are recomputed at most this often (writes here clear it)
     secure_cookies: bool = False  # set the Secure flag (behind HTTPS)
+    threads: int = 40  # worker threads for route bodies (database work); more only contend for the GIL
 
     @classmethod
     def for_host(cls, host: str, **kwargs: object) -> WebSettings:

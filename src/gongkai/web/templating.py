@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..check import RULES
 from ..model import EntityType
+from .layout import table_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -35,6 +36,7 @@ def _environment() -> jinja2.Environment:
         SEVERITY_NAMES=SEVERITY_NAMES,
         STATUS_NAMES=STATUS_NAMES,
         RULES=RULES,
+        table_html=table_html,
     )
     env.filters["level_zh"] = lambda v: LEVELS.get(v, v or "—")
     env.filters["format_zh"] = lambda v: FORMAT_NAMES.get(v, v or "未识别")

@@ -6,14 +6,36 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from ...store.browse import agencies_with_most_errors
 from .. import charts
 from ..deps import Repo, Selected, Selection
-from ..templating import render
+from ..templating import render, templates
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(tags=["stats"])
+
+
+def _body(request: Request, repo: Repo, selected: Selection) -> Markup:
+    """The dashboard's figures and charts as HTML, rendered once per filter (autoescaped) and cached."""
+
+    def draw() -> Markup:
+        stats, ranking = _figures(request, repo, selected)
+        chart_options = {
+            "applications": charts.applications_by_year(stats),
+            "reports": charts.reports_by_year(stats),
+            "outcomes": charts.outcome_mix(stats),
+            "correction": charts.correction_rates(stats),
+            "rules": charts.defects_by_rule(stats),
+            "agencies": charts.agencies_with_errors(ranking),
+        }
+        html = templates.env.get_template("dashboard/_body.html").render(
+            stats=stats, ranking=ranking, charts=chart_options
+        )
+        return Markup(html)
+
+    return request.app.state.cache.get_or_compute(("dashboard-html", selected.cache_key()), draw)  # type: ignore[no-any-return]
 
 
 def _figures(request: Request, repo: Repo, selected: Selection) -> tuple[Any, Any]:
@@ -26,20 +48,7 @@ def _figures(request: Request, repo: Repo, selected: Selection) -> tuple[Any, An
 
 @pages.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request, repo: Repo, selected: Selected) -> Response:
-    stats, ranking = _figures(request, repo, selected)
-    chart_options = {
-        "applications": charts.applications_by_year(stats),
-        "reports": charts.reports_by_year(stats),
-        "outcomes": charts.outcome_mix(stats),
-        "correction": charts.correction_rates(stats),
-        "rules": charts.defects_by_rule(stats),
-        "agencies": charts.agencies_with_errors(ranking),
-    }
-    return render(
-        request,
-        "dashboard/index.html",
-        {"stats": stats, "ranking": ranking, "charts": chart_options, "selected": selected},
-    )
+    return render(request, "dashboard/index.html", {"body": _body(request, repo, selected), "selected": selected})
 
 
 @api.get("/stats", summary="统计：按年度申请量、办理结果构成、纠错率、按规则问题数、错误最多的机关")

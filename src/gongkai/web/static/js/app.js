@@ -13,10 +13,23 @@
     });
   }
 
-  // Mark the clicked cell and the findings that concern it.
+  // Clicking a cell (or Enter on it) loads where it came from into #source
+  // and marks the findings that concern it. One listener for every cell keeps the page small.
+  function showSource(cell) {
+    var table = cell.closest("table[data-source]");
+    if (!table || typeof htmx === "undefined") return;
+    htmx.ajax("GET", table.dataset.source + encodeURIComponent(cell.dataset.cell), { target: "#source" });
+  }
+
+  document.addEventListener("keyup", function (event) {
+    var cell = event.target.closest && event.target.closest("td.cell[data-cell]");
+    if (cell && event.key === "Enter") { cell.click(); }
+  });
+
   document.addEventListener("click", function (event) {
     var cell = event.target.closest("td.cell[data-cell]");
     if (!cell) return;
+    showSource(cell);
     document.querySelectorAll("td.cell.selected").forEach(function (c) { c.classList.remove("selected"); });
     cell.classList.add("selected");
     var id = cell.dataset.cell;
