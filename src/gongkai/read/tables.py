@@ -241,7 +241,8 @@ class TableReader:
         line_start = lt.text.rfind("\n", 0, first) + 1
         rows: list[tuple[bool, list[Field]]] = []
         for line in lt.text[line_start:lin_end].split("\n"):
-            row = tab_fields(line, line_start) if "\t" in line or lt.is_grid_row(line_start) else []
+            positional = "\t" in line or (line and lt.is_grid_row(line_start))
+            row = tab_fields(line, line_start) if positional else []
             rows.append((lt.is_grid_row(line_start), row))
             line_start += len(line) + 1
         tabbed = any(grid or sum(f.kind is Kind.NUMBER for f in row) >= 2 for grid, row in rows)
