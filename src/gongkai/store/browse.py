@@ -164,7 +164,7 @@ def agencies_with_most_errors(repo: Repository, flt: ReportFilter, limit: int = 
                 .group_by(StoredReport.agency_key)
             ).all()
         )
-    return [AgencyErrors(agency or key, n, int(e or 0), warnings.get(key, 0)) for key, agency, n, e in ranked]
+    return [AgencyErrors(agency or key or "", n, int(e or 0), warnings.get(key, 0)) for key, agency, n, e in ranked]
 
 
 def report_ids_for(repo: Repository, hashes: Sequence[str]) -> dict[str, int]:
@@ -191,7 +191,7 @@ def agency_years(repo: Repository, agency_key: str) -> list[tuple[int, int]]:
             .group_by(StoredReport.year)
             .order_by(StoredReport.year)
         ).all()
-    return [(year, rid) for year, rid in rows]
+    return [(int(year), int(rid)) for year, rid in rows if year is not None]
 
 
 def delete_report(repo: Repository, report_id: int) -> bool:

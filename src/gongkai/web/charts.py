@@ -106,7 +106,10 @@ def correction_rates(stats: CorpusStats) -> Options:
 
 
 def defects_by_rule(stats: CorpusStats) -> Options:
-    rules = sorted(stats.findings_by_rule.items(), key=lambda kv: -(kv[1].get("open", 0) + kv[1].get("confirmed", 0)))
+    def still_open(counts: dict[str, object]) -> int:
+        return int(str(counts.get("open", 0))) + int(str(counts.get("confirmed", 0)))
+
+    rules = sorted(stats.findings_by_rule.items(), key=lambda kv: -still_open(kv[1]))
     names = [RULES[r].zh if r in RULES else r for r, _ in rules]
     options = _base("问题（按规则）")
     options["legend"] = {"top": 24, "right": 0}
