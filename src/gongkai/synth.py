@@ -26,14 +26,7 @@ _OUTCOMES = tuple(
     for row in FORMAT_2021.table("applications").blocks[0].rows
     if row.id not in ("new", "carried", "total", "carry_forward")
 )
-_SECTION_HEADINGS = {
-    1: "一、总体情况",
-    2: "二、主动公开政府信息情况",
-    3: "三、收到和处理政府信息公开申请情况",
-    4: "四、政府信息公开行政复议、行政诉讼情况",
-    5: "五、存在的主要问题及改进情况",
-    6: "六、其他需要报告的事项",
-}
+_SECTION_HEADINGS = {section.number: section.numbered for section in FORMAT_2021.sections}
 # Sentences drawn at random for the prose, so two reports share little text unless asked to.
 _PHRASES = (
     "坚持以习近平新时代中国特色社会主义思想为指导",

@@ -113,6 +113,11 @@ class Section:
     heading: str
     variants: tuple[str, ...] = ()
 
+    @property
+    def numbered(self) -> str:
+        """The heading as printed: ``一、总体情况``."""
+        return f"{'一二三四五六七八九十'[self.number - 1]}、{self.heading}"
+
 
 @dataclass(frozen=True, slots=True)
 class Format:

@@ -11,11 +11,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..formats import FORMATS, Format, Table
+from ..formats import FORMATS, Table
 
 Value = int | Decimal | None
 
-NUMERALS = "一二三四五六"
 CONTENT_HEADER = "信息内容"
 T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 T3_APPLICANTS = "申请人情况"
@@ -40,11 +39,6 @@ def format_value(value: Value) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
-
-
-def section_heading(fmt: Format, number: int) -> str:
-    section = next(s for s in fmt.sections if s.number == number)
-    return f"{NUMERALS[number - 1]}、{section.heading}"
 
 
 def _proactive(table: Table, values: Mapping[str, Value]) -> Layout:
@@ -123,7 +117,7 @@ def report_parts(format_id: str, values: Mapping[str, Value]) -> Iterator[tuple[
     for section in fmt.sections:
         table = tables.get(section.number)
         layout = _LAYOUTS[table.id](table, values) if table is not None else None
-        yield section_heading(fmt, section.number), layout
+        yield section.numbered, layout
 
 
 def placed(layout: Layout) -> Iterator[tuple[int, int, Cell]]:

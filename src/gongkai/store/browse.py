@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 
 from .models import Source, StoredFinding, StoredReport
-from .repository import Repository
+from .repository import Repository, listing_row
 from .views import ReportFilter, ReportRow
 
 SORTS = ("agency", "year", "format", "level", "errors", "warnings", "published", "id")
@@ -89,24 +89,7 @@ def page_reports(
         flt,
     ).order_by(order, StoredReport.agency_key, StoredReport.year, StoredReport.id)
     with repo.database.sessions() as session:
-        return [
-            ReportRow(
-                id=r.id,
-                source=name,
-                sha256=sha,
-                agency=r.agency,
-                agency_key=r.agency_key,
-                region=r.region,
-                entity_type=r.entity_type,
-                year=r.year,
-                format=r.format,
-                published=r.published,
-                title=r.title,
-                errors=r.errors,
-                warnings=w,
-            )
-            for r, name, sha, w in session.execute(query.limit(limit).offset(offset))
-        ]
+        return [listing_row(r, name, sha, w) for r, name, sha, w in session.execute(query.limit(limit).offset(offset))]
 
 
 def report_row(repo: Repository, report_id: int) -> ReportRow | None:

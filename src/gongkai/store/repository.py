@@ -69,6 +69,25 @@ def cross_year_findings(report: Report, previous: Report) -> list[Finding]:
     return [f for rule in RULES.values() if rule.cross_year for f in rule.function(report, previous)]
 
 
+def listing_row(report: StoredReport, source_name: str, sha256: str, warnings: int) -> ReportRow:
+    """One line of a report listing, from a stored report and its source."""
+    return ReportRow(
+        id=report.id,
+        source=source_name,
+        sha256=sha256,
+        agency=report.agency,
+        agency_key=report.agency_key,
+        region=report.region,
+        entity_type=report.entity_type,
+        year=report.year,
+        format=report.format,
+        published=report.published,
+        title=report.title,
+        errors=report.errors,
+        warnings=warnings,
+    )
+
+
 class Repository:
     """Queries over one corpus database."""
 
@@ -470,24 +489,7 @@ class Repository:
         if limit is not None:
             query = query.limit(limit).offset(offset)
         with self.database.sessions() as session:
-            return [
-                ReportRow(
-                    id=r.id,
-                    source=name,
-                    sha256=sha,
-                    agency=r.agency,
-                    agency_key=r.agency_key,
-                    region=r.region,
-                    entity_type=r.entity_type,
-                    year=r.year,
-                    format=r.format,
-                    published=r.published,
-                    title=r.title,
-                    errors=r.errors,
-                    warnings=w,
-                )
-                for r, name, sha, w in session.execute(query)
-            ]
+            return [listing_row(r, name, sha, w) for r, name, sha, w in session.execute(query)]
 
     def count_reports(self, flt: ReportFilter = ANY) -> int:
         with self.database.sessions() as session:

@@ -12,15 +12,6 @@ from .common import make
 
 BLANK_CONVENTION = 0.1  # above this share of blank cells, blank is the table's way of writing zero
 
-_SECTION_NAMES = {
-    1: "一、总体情况",
-    2: "二、主动公开政府信息情况",
-    3: "三、收到和处理政府信息公开申请情况",
-    4: "四、政府信息公开行政复议、行政诉讼情况",
-    5: "五、存在的主要问题及改进情况",
-    6: "六、其他需要报告的事项",
-}
-
 
 @rule("missing-cells", Severity.WARNING, "表格单元格缺失", "Table prints fewer cells than the format has")
 def missing_cells(report: Report, previous: Report | None) -> Iterator[Finding]:
@@ -124,6 +115,6 @@ def section_missing(report: Report, previous: Report | None) -> Iterator[Finding
     """
     if report.format is None or not report.format.sections:
         return
-    for number, heading in _SECTION_NAMES.items():
-        if number not in report.sections:
-            yield make("section-missing", [f"section{number}"], f"未找到“{heading}”部分。")
+    for section in report.format.sections:
+        if section.number not in report.sections:
+            yield make("section-missing", [f"section{section.number}"], f"未找到“{section.numbered}”部分。")
