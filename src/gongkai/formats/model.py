@@ -131,6 +131,7 @@ class Format:
     first_year: int | None = None
     last_year: int | None = None
     _columns: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
+    _labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def cell_ids(self) -> list[str]:
         return [cid for table in self.tables for cid in table.cell_ids()]
@@ -153,15 +154,10 @@ class Format:
 
     def label_of(self, cell_id: str) -> str:
         """A Chinese description of a cell: ``行政复议·总计``."""
-        table_id, row_id, col_id = cell_id.split(".")
-        for table in self.tables:
-            if table.id != table_id:
-                continue
-            for block in table.blocks:
-                for row in block.rows:
-                    if row.id != row_id:
-                        continue
-                    for col in block.columns:
-                        if col.id == col_id:
-                            return f"{row.label}·{col.label}"
-        return cell_id
+        if not self._labels:
+            for table in self.tables:
+                for block in table.blocks:
+                    for row in block.rows:
+                        for col in block.columns:
+                            self._labels[f"{table.id}.{row.id}.{col.id}"] = f"{row.label}·{col.label}"
+        return self._labels.get(cell_id, cell_id)
