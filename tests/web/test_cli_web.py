@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 
 from gongkai.cli import app
 from gongkai.store import open_database
-from gongkai.store.accounts import users, verify
+from gongkai.store.accounts import verify
+from gongkai.store.models import WebUser
 
 
 def test_user_add_hashes_the_password(tmp_path: Path) -> None:
@@ -18,7 +19,7 @@ def test_user_add_hashes_the_password(tmp_path: Path) -> None:
     database = open_database(db)
     try:
         with database.engine.connect() as conn:
-            stored = conn.execute(users.select()).one()
+            stored = conn.execute(WebUser.__table__.select()).one()
         assert stored.password_hash.startswith("$argon2id$") and "secret-pass" not in stored.password_hash
         assert verify(database, "审核员", "secret-pass") is not None
         assert verify(database, "审核员", "wrong-pass") is None

@@ -1,11 +1,7 @@
 """Accounts of the people who may write through the web workbench (upload, review, delete).
 
-Passwords are stored as argon2id hashes (argon2-cffi), never in clear. The table
-lives in its own metadata and is created on first use, so a corpus database that
-never served the web has none.
-
-TODO(store): fold ``web_users`` into the Alembic migrations once the schema settles;
-until then ``ensure_table`` creates it (``checkfirst``) and autogenerate must ignore it.
+Passwords are stored as argon2id hashes (argon2-cffi), never in clear. The
+``web_users`` table is part of the schema (migration 0002).
 """
 
 from __future__ import annotations
@@ -16,19 +12,10 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy import insert, select, update
 
 from .db import Database
-
-metadata = MetaData()
-users = Table(
-    "web_users",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(80), nullable=False, unique=True),
-    Column("password_hash", String(200), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
+from .models import WebUser
 
 _HASHER = PasswordHasher()
 _NAME = re.compile(r"^[\w.\-@\u4e00-\u9fff]{1,80}$")
@@ -44,36 +31,30 @@ class Account:
     name: str
 
 
-def ensure_table(database: Database) -> None:
-    metadata.create_all(database.engine, checkfirst=True)
-
-
 def set_password(database: Database, name: str, password: str) -> Account:
     """Create the account ``name``, or change its password when it exists."""
     if not _NAME.match(name):
         raise AccountError("账户名只能包含字母、数字、汉字和 . - _ @，最长80个字符")
     if len(password) < 8:
         raise AccountError("密码至少8个字符")
-    ensure_table(database)
     hashed = _HASHER.hash(password)
     with database.engine.begin() as conn:
-        found = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+        found = conn.execute(select(WebUser.id).where(WebUser.name == name)).scalar()
         if found is None:
             found = conn.execute(
-                insert(users)
+                insert(WebUser)
                 .values(name=name, password_hash=hashed, created_at=datetime.now(UTC))
-                .returning(users.c.id)
+                .returning(WebUser.id)
             ).scalar_one()
         else:
-            conn.execute(update(users).where(users.c.id == found).values(password_hash=hashed))
+            conn.execute(update(WebUser).where(WebUser.id == found).values(password_hash=hashed))
     return Account(found, name)
 
 
 def verify(database: Database, name: str, password: str) -> Account | None:
     """The account when ``password`` is right for ``name``; ``None`` otherwise."""
-    ensure_table(database)
     with database.engine.connect() as conn:
-        row = conn.execute(select(users.c.id, users.c.password_hash).where(users.c.name == name)).first()
+        row = conn.execute(select(WebUser.id, WebUser.password_hash).where(WebUser.name == name)).first()
     if row is None:
         _HASHER.hash(password)  # spend the same time as a real check, so names cannot be probed by timing
         return None
@@ -85,6 +66,5 @@ def verify(database: Database, name: str, password: str) -> Account | None:
 
 
 def count(database: Database) -> int:
-    ensure_table(database)
     with database.engine.connect() as conn:
-        return len(conn.execute(select(users.c.id)).all())
+        return len(conn.execute(select(WebUser.id)).all())

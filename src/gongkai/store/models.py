@@ -80,7 +80,8 @@ class StoredCell(Base):
 
     __table_args__ = (
         UniqueConstraint("report_id", "cell_id", name="uq_cells_report_cell"),
-        Index("ix_cells_cell_id_report", "cell_id", "report_id"),
+        # covers the corpus statistics (sums of one cell over many reports) without reading the table
+        Index("ix_cells_cell_id_report_number", "cell_id", "report_id", "number"),
     )
 
 
@@ -132,3 +133,14 @@ class Review(Base):
         UniqueConstraint("sha256", "fingerprint", name="uq_reviews_sha256_fingerprint"),
         Index("ix_reviews_agency_year_fingerprint", "agency_key", "year", "fingerprint"),
     )
+
+
+class WebUser(Base):
+    """An account that may write through the web workbench; the password is an argon2id hash."""
+
+    __tablename__ = "web_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

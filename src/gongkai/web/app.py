@@ -18,7 +18,6 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
 from ..store import open_database
-from ..store.accounts import ensure_table
 from ..store.originals import Originals, default_root
 from ..store.repository import Repository
 from . import errors
@@ -40,7 +39,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         # Route bodies run on worker threads; a few keep the CPU busy, forty only fight over the GIL.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         database = open_database(settings.database_url)
-        ensure_table(database)
         repo = Repository(database)
         cache = TtlCache(settings.stats_cache_seconds)
         page_dir = settings.page_cache_dir or Path(tempfile.mkdtemp(prefix="gongkai-pages-"))
