@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from . import __version__
@@ -18,7 +17,7 @@ from .check import RULES, Severity
 from .errors import GongkaiError
 from .evaluate import Summary, evaluate
 from .serialize import report_to_json
-from .terminal import render_findings, render_report
+from .terminal import make_console, render_findings, render_report
 
 app = typer.Typer(
     help="gongkai：读取、核查政府信息公开工作年度报告。"
@@ -26,8 +25,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-errors = Console(stderr=True)
+console = make_console()
+errors = make_console(stderr=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
@@ -36,11 +35,19 @@ def _dump(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-@app.callback()
-def main(version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False) -> None:
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         console.print(__version__)
         raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version.", callback=_show_version, is_eager=True)
+    ] = False,
+) -> None:
+    """gongkai：读取、核查政府信息公开工作年度报告。"""
 
 
 @app.command()

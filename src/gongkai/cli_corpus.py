@@ -14,17 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
+
+from .terminal import make_console
 
 if TYPE_CHECKING:
     from .batch import IngestSummary
     from .store.repository import Repository
     from .store.views import ReportFilter
 
-console = Console()
-errors = Console(stderr=True)
+console = make_console()
+errors = make_console(stderr=True)
 
 DbOption = Annotated[
     str | None,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-console = Console()
-errors = Console(stderr=True)
+from .terminal import make_console
+
+console = make_console()
+errors = make_console(stderr=True)
 
 DbOption = Annotated[
     str | None,
