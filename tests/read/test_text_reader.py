@@ -102,3 +102,14 @@ def test_table_four_printed_as_one_line_per_group() -> None:
         report.value(f"appeals.{g}.{c}") for g in groups for c in ("upheld", "corrected", "other", "pending", "total")
     ]
     assert values == [1, 0, 0, 2, 3, 0, 1, 0, 0, 1, 2, 0, 0, 0, 2]
+
+
+def test_space_separated_row_with_lost_blanks_is_not_guessed() -> None:
+    head = "某县人民政府2022年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 "
+    tail = "\n二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n"
+    ambiguous = read_text(head + "30 6 36" + tail)  # which two applicant columns? the text does not say
+    assert all(ambiguous.state(f"applications.new.{c}") is CellState.ABSENT for c in ("person", "total"))
+    assert any(f.rule == "unreadable-cells" for f in check(ambiguous))
+    total_only = read_text(head + "36" + tail)  # one number is the total
+    assert total_only.value("applications.new.total") == 36
+    assert total_only.state("applications.new.person") is CellState.ABSENT

@@ -75,6 +75,12 @@ def _glue_candidate(layout: str, fields: list[Field], n: int) -> bool:
     return sum(ch.isdigit() for f in fields for ch in f.text) >= n
 
 
+def _unplaceable(layout: str, fields: list[Field], n: int) -> bool:
+    """Space-separated numbers fewer than the cells, more than one: where the blanks were is lost."""
+    numbers = sum(f.kind is Kind.NUMBER for f in fields)
+    return layout == "spaces" and 1 < numbers and len(fields) < n
+
+
 def _row_fits(block: Block):  # type: ignore[no-untyped-def]
     """The identity a single row's values must satisfy, if any."""
     if block.layout is BlockLayout.FLAT:
@@ -173,6 +179,9 @@ class TableReader:
             if _glue_candidate(layout, fields, n):
                 self._read_glued(block, ids, fields, label_at)
                 continue
+            if _unplaceable(layout, fields, n):
+                self._read_sparse(block, ids, fields, label_at)
+                continue
             for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
                 self.out.cells[cid] = _cell_from_field(cid, slot, lt) if slot else _absent(cid, lt, label_at)
 
@@ -202,6 +211,37 @@ class TableReader:
         if found:
             self.out.pending[tuple(ids)] = found
         self.out.notes.append(f"glued digits {raw!r}: {len(found) if found is not None else 'too many'} readings")
+
+    def _read_sparse(self, block: Block, ids: list[str], fields: list[Field], label_at: int) -> None:
+        """Place a few space-separated numbers among more cells: only where exactly one
+        placement satisfies the identities (the cells left over are not printed)."""
+        numbers = [f for f in fields if f.kind is Kind.NUMBER]
+        fits = _row_fits(block)
+        found = []
+        for slots in itertools.combinations(range(len(ids)), len(numbers)):
+            values: list[int | Decimal] = [0] * len(ids)
+            for slot, f in zip(slots, numbers):
+                values[slot] = f.parsed.value or 0
+            if fits(values):
+                found.append(slots)
+                if len(found) > 1:
+                    break
+        raw = " ".join(f.text.strip() for f in fields)
+        placed = dict(zip(found[0], numbers)) if len(found) == 1 else {}
+        for i, cid in enumerate(ids):
+            f = placed.get(i)
+            if f is not None:
+                self.out.cells[cid] = Cell(
+                    cid,
+                    f.parsed.value,
+                    f.text.strip(),
+                    CellState.INFERRED,
+                    self.lt.place(f.start, f.end),
+                    f.parsed.unit,
+                )
+            else:
+                self.out.cells[cid] = _absent(cid, self.lt, label_at, None if placed else raw)
+        self.out.notes.append(f"{len(numbers)} numbers for {len(ids)} cells {raw!r}: {len(found)} placements fit")
 
     def _set_pieces(self, ids: list[str], pieces: list[Piece]) -> None:
         for cid, piece in zip(ids, pieces):
@@ -260,6 +300,9 @@ class TableReader:
             self.out.spans.append((first, fields[-1].end))
         if _glue_candidate(layout, fields, len(ids)):
             self._read_glued(block, ids, fields, first)
+            return
+        if _unplaceable(layout, fields, len(ids)):
+            self._read_sparse(block, ids, fields, first)
             return
         for cid, slot in zip(ids, _place(layout, fields, len(ids), None)):
             self.out.cells[cid] = _cell_from_field(cid, slot, lt) if slot else _absent(cid, lt, first)
