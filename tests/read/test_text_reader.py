@@ -105,7 +105,10 @@ def test_table_four_printed_as_one_line_per_group() -> None:
 
 
 def test_space_separated_row_with_lost_blanks_is_not_guessed() -> None:
-    head = "某县人民政府2022年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 "
+    head = (
+        "某县人民政府2022年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量 "
+    )
     tail = "\n二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n"
     ambiguous = read_text(head + "30 6 36" + tail)  # which two applicant columns? the text does not say
     assert all(ambiguous.state(f"applications.new.{c}") is CellState.ABSENT for c in ("person", "total"))

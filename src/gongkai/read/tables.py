@@ -78,7 +78,7 @@ def _glue_candidate(layout: str, fields: list[Field], n: int) -> bool:
 def _unplaceable(layout: str, fields: list[Field], n: int) -> bool:
     """Space-separated numbers fewer than the cells, more than one: where the blanks were is lost."""
     numbers = sum(f.kind is Kind.NUMBER for f in fields)
-    return layout == "spaces" and 1 < numbers and len(fields) < n
+    return layout == "spaces" and numbers > 1 and len(fields) < n
 
 
 def _row_fits(block: Block):  # type: ignore[no-untyped-def]
