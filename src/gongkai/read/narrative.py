@@ -25,7 +25,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("handled", re.compile(r"办理[^。,:]{0,16}?申请[^\d。,:]{0,6}?(\d+)件|共办理(\d+)件")),
     ("closed", re.compile(r"办结[^\d。,:率]{0,8}?(\d+)件")),
     ("reviews", re.compile(r"行政复议(?:案件|申请)?(?:共|数|数量)?(?:为|有)?(\d+)" + _UNIT)),
-    ("lawsuits", re.compile(r"行政诉讼(?:案件)?(?:共|数|数量)?(?:为|有)?(\d+)" + _UNIT)),
+    # "行政复议、行政诉讼案件5件" counts both together: not a lawsuit count
+    (
+        "lawsuits",
+        re.compile(
+            r"(?<!复议,)(?<!复议和)(?<!复议及)(?<!复议与)行政诉讼(?:案件)?(?:共|数|数量)?(?:为|有)?(\d+)" + _UNIT
+        ),
+    ),
     ("accepted", re.compile(r"受理[^\d。,:]{0,12}?(\d+)件")),
     ("rate", re.compile(r"办结率(\d+(?:\.\d+)?)%")),
 )
