@@ -116,3 +116,10 @@ def test_space_separated_row_with_lost_blanks_is_not_guessed() -> None:
     total_only = read_text(head + "36" + tail)  # one number is the total
     assert total_only.value("applications.new.total") == 36
     assert total_only.state("applications.new.person") is CellState.ABSENT
+
+
+def test_a_planned_date_in_the_text_is_not_the_publication_date() -> None:
+    plan = read_text("某县财政局2022年政府信息公开工作年度报告\n一、总体情况\n正文。\n将于2023年6月30日前完成整改。\n")
+    assert plan.published is None
+    signed = read_text("某县财政局2022年政府信息公开工作年度报告\n一、总体情况\n正文。\n某县财政局  2023年1月10日\n")
+    assert signed.published == date(2023, 1, 10)

@@ -137,13 +137,22 @@ def _valid_date(m: re.Match[str], year: int | None) -> date | None:
     return d
 
 
+def _is_signature(rest: str) -> bool:
+    """Is a line, once its date is taken out, a signature (nothing, or the organ's name)?
+
+    A date inside a sentence ("将于2023年6月30日前完成") is a plan, not the publication date.
+    """
+    rest = normalize(rest)[0].strip("()[]:,.。")
+    return not rest or ORGAN.fullmatch(rest) is not None or rest in ("日期", "发布日期", "落款")
+
+
 def find_published(lt: LinearText, year: int | None, settings: ReaderSettings) -> date | None:
     """The date printed on the report: signature, date under the title, or page metadata."""
     text = lt.text
-    tail = _to_arabic(text[-settings.signature_window :])
-    found = [d for m in _DATE.finditer(tail) if (d := _valid_date(m, year))]
-    if found:
-        return found[-1]
+    for line in reversed(_to_arabic(text[-settings.signature_window :]).split("\n")):
+        m = _DATE.search(line)
+        if m and _is_signature(line[: m.start()] + line[m.end() :]) and (d := _valid_date(m, year)):
+            return d
     head_lines = text[: settings.title_window].split("\n")[:15]
     for line in head_lines:
         stripped = _to_arabic(line.strip(" \t\u3000()（）"))
