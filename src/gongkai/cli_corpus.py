@@ -27,6 +27,20 @@ if TYPE_CHECKING:
 console = make_console()
 errors = make_console(stderr=True)
 
+
+def _progress(label: str) -> Progress:
+    """A progress bar on stderr, shown only on a terminal."""
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+        disable=not errors.is_terminal,
+    )
+
+
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Database URL or SQLite file (default: $GONGKAI_DB, else ./gongkai.sqlite)."),
@@ -106,15 +120,7 @@ def ingest_command(
     per_task = files_per_task or (50 if cluster else 8)
     options = IngestOptions(files_per_task=per_task, replace=reread, retry_failed=retry_failed)
     with _repository(db) as repository:
-        progress = Progress(
-            TextColumn("[bold]读取 ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=errors,
-            transient=True,
-            disable=not errors.is_terminal,
-        )
+        progress = _progress("读取 ingest")
         with progress, open_executor(workers, cluster) as executor:
             bar = progress.add_task("ingest", total=None)
 
@@ -401,15 +407,7 @@ def bench_ingest_command(
         for url in db or [str(Path(scratch) / "bench.sqlite")]:
             if reset_db:
                 reset(url)
-            progress = Progress(
-                TextColumn("[bold]ingest"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=errors,
-                transient=True,
-                disable=not errors.is_terminal,
-            )
+            progress = _progress("ingest")
             with progress:
                 bar = progress.add_task("ingest", total=None)
 

@@ -226,18 +226,18 @@ class TableReader:
                 found.append(slots)
                 if len(found) > 1:
                     break
-        raw = " ".join(f.text.strip() for f in fields)
+        raw = " ".join(field.text.strip() for field in fields)
         placed = dict(zip(found[0], numbers)) if len(found) == 1 else {}
         for i, cid in enumerate(ids):
-            f = placed.get(i)
-            if f is not None:
+            number = placed.get(i)
+            if number is not None:
                 self.out.cells[cid] = Cell(
                     cid,
-                    f.parsed.value,
-                    f.text.strip(),
+                    number.parsed.value,
+                    number.text.strip(),
                     CellState.INFERRED,
-                    self.lt.place(f.start, f.end),
-                    f.parsed.unit,
+                    self.lt.place(number.start, number.end),
+                    number.parsed.unit,
                 )
             else:
                 self.out.cells[cid] = _absent(cid, self.lt, label_at, None if placed else raw)

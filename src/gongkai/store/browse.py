@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 
 from .models import Source, StoredFinding, StoredReport
-from .repository import Repository, listing_row
+from .repository import Repository, listing_row, open_findings_count
 from .views import ReportFilter, ReportRow
 
 SORTS = ("agency", "year", "format", "level", "errors", "warnings", "published", "id")
@@ -49,18 +49,6 @@ def _filtered(query: Select[Any], flt: ReportFilter) -> Select[Any]:
     return Repository._filtered(query, flt)
 
 
-def _warnings_subquery() -> Any:
-    return (
-        select(func.count(StoredFinding.id))
-        .where(
-            StoredFinding.report_id == StoredReport.id,
-            StoredFinding.severity == "warning",
-            StoredFinding.status != "dismissed",
-        )
-        .scalar_subquery()
-    )
-
-
 def page_reports(
     repo: Repository,
     flt: ReportFilter,
@@ -72,7 +60,7 @@ def page_reports(
     """One page of the filtered reports, sorted by ``sort`` (one of ``SORTS``)."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    warnings = _warnings_subquery().label("warnings")
+    warnings = open_findings_count("warning").label("warnings")
     column = {
         "agency": StoredReport.agency_key,
         "year": StoredReport.year,

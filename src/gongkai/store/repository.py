@@ -69,6 +69,19 @@ def cross_year_findings(report: Report, previous: Report) -> list[Finding]:
     return [f for rule in RULES.values() if rule.cross_year for f in rule.function(report, previous)]
 
 
+def open_findings_count(severity: str) -> Any:
+    """A correlated subquery: a report's findings of ``severity`` that no reviewer dismissed."""
+    return (
+        select(func.count(StoredFinding.id))
+        .where(
+            StoredFinding.report_id == StoredReport.id,
+            StoredFinding.severity == severity,
+            StoredFinding.status != "dismissed",
+        )
+        .scalar_subquery()
+    )
+
+
 def listing_row(report: StoredReport, source_name: str, sha256: str, warnings: int) -> ReportRow:
     """One line of a report listing, from a stored report and its source."""
     return ReportRow(
@@ -390,15 +403,7 @@ class Repository:
     @staticmethod
     def _refresh_error_counts(session: Session, report_ids: list[int]) -> None:
         for part in _chunks(report_ids):
-            errors = (
-                select(func.count(StoredFinding.id))
-                .where(
-                    StoredFinding.report_id == StoredReport.id,
-                    StoredFinding.severity == "error",
-                    StoredFinding.status != "dismissed",
-                )
-                .scalar_subquery()
-            )
+            errors = open_findings_count("error")
             session.execute(update(StoredReport).where(StoredReport.id.in_(part)).values(errors=errors))
 
     @staticmethod
@@ -471,15 +476,7 @@ class Repository:
         return self._filtered(select(StoredReport.id), flt)
 
     def list_reports(self, flt: ReportFilter = ANY, limit: int | None = None, offset: int = 0) -> list[ReportRow]:
-        warnings = (
-            select(func.count(StoredFinding.id))
-            .where(
-                StoredFinding.report_id == StoredReport.id,
-                StoredFinding.severity == "warning",
-                StoredFinding.status != "dismissed",
-            )
-            .scalar_subquery()
-        )
+        warnings = open_findings_count("warning")
         query = self._filtered(
             select(StoredReport, Source.name, Source.sha256, warnings.label("warnings")).join(
                 Source, Source.id == StoredReport.source_id
