@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,17 +28,17 @@ class Metadata:
     entity_type: EntityType
 
 
-def _lines(text: str, limit: int) -> list[str]:
-    """The first non-empty lines, normalised, without a crawler's "标题:" prefix."""
-    out = []
+def _lines(text: str, limit: int) -> Iterator[str]:
+    """The first 40 non-empty lines, normalised, without a crawler's "标题:" prefix."""
+    count = 0
     for line in text[:limit].split("\n"):
         if line.strip():
             compact = normalize(line)[0]
             if compact:
-                out.append(_TITLE_PREFIX.sub("", compact))
-                if len(out) >= 40:
-                    break
-    return out
+                yield _TITLE_PREFIX.sub("", compact)
+                count += 1
+                if count >= 40:
+                    return
 
 
 def _clean_agency(raw: str) -> str | None:
@@ -55,10 +56,11 @@ def _clean_agency(raw: str) -> str | None:
 
 def find_title(lt: LinearText, settings: ReaderSettings) -> tuple[str | None, str | None, int | None]:
     """The title line, the agency it names and the year it covers."""
-    lines = _lines(lt.text, settings.title_window * 2)
-    for i, line in enumerate(lines[:40]):
+    previous = ""
+    for line in _lines(lt.text, settings.title_window * 2):
         m = _TITLE.search(line)
         if not m:
+            previous = line
             continue
         agency = _clean_agency(m["agency"])
         if agency is None and m["agency"] == "":
@@ -67,11 +69,10 @@ def find_title(lt: LinearText, settings: ReaderSettings) -> tuple[str | None, st
             named = after.group(1) if after else ""
             if ORGAN.fullmatch(named) or PLAIN_REGION.fullmatch(named):
                 agency = _clean_agency(named)
-        if agency is None and m["agency"] == "" and i > 0:
-            previous = lines[i - 1]
-            if len(previous) <= 30 and not re.search(r"[,。:]", previous):
-                agency = _clean_agency(previous)
-                line = previous + line  # the title printed over two lines
+        printed_above = previous and len(previous) <= 30 and not re.search(r"[,。:]", previous)
+        if agency is None and m["agency"] == "" and printed_above:
+            agency = _clean_agency(previous)
+            line = previous + line  # the title printed over two lines
         return line, agency, int(m["year"])
     return None, None, None
 
