@@ -123,3 +123,16 @@ def test_a_planned_date_in_the_text_is_not_the_publication_date() -> None:
     assert plan.published is None
     signed = read_text("某县财政局2022年政府信息公开工作年度报告\n一、总体情况\n正文。\n某县财政局  2023年1月10日\n")
     assert signed.published == date(2023, 1, 10)
+
+
+@pytest.mark.parametrize("variant", ["crlf", "fullwidth-digits"])
+def test_line_endings_and_full_width_digits_change_nothing(variant: str) -> None:
+    source = shared_or_skip(CORPUS / SEED)
+    text = source.read_text(encoding="utf-8")
+    if variant == "crlf":
+        text = text.replace("\n", "\r\n")
+    else:
+        text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    original, again = read_file(source), read_text(text)
+    assert {k: c.value for k, c in again.cells.items()} == {k: c.value for k, c in original.cells.items()}
+    assert (again.agency, again.year, again.published) == (original.agency, original.year, original.published)

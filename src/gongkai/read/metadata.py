@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -124,7 +125,8 @@ def _cn_number(text: str) -> int:
 
 
 def _to_arabic(text: str) -> str:
-    """Rewrite 公文-style Chinese-numeral dates as Arabic ones."""
+    """Rewrite full-width digits and 公文-style Chinese-numeral dates as ASCII digits."""
+    text = unicodedata.normalize("NFKC", text)
     return _CN_DATE.sub(lambda m: f"{_cn_number(m['y'])}年{_cn_number(m['m'])}月{_cn_number(m['d'])}日", text)
 
 
@@ -160,7 +162,7 @@ def find_published(lt: LinearText, year: int | None, settings: ReaderSettings) -
         m = _DATE.fullmatch(stripped)
         if m and (d := _valid_date(m, year)):
             return d
-    head = text[: settings.title_window * 2]
+    head = _to_arabic(text[: settings.title_window * 2])
     for m in _PAGE_DATE.finditer(head):
         if d := _valid_date(m, year):
             return d
