@@ -190,3 +190,8 @@ def test_ocr_uncertain_cell_in_a_broken_identity() -> None:
     assert found.cells == ("appeals.review.total",)
     report.cells["appeals.review.total"].place = SourcePlace(page=4, bbox=(1, 2, 3, 4), confidence=0.99)
     assert rules_of(report, "ocr-uncertain") == []
+
+
+def test_a_file_that_is_not_a_report_gets_one_finding_only() -> None:
+    found = check(make_report(None, year=None, agency=None))
+    assert [f.rule for f in found] == ["report-unrecognised"]

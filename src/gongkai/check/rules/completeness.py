@@ -40,9 +40,9 @@ def missing_cells(report: Report, previous: Report | None) -> Iterator[Finding]:
         if len(missing) == len(ids):
             message = f"未找到表格“{table.title}”。"
         else:
-            names = "、".join(report.format.label_of(c) for c in missing[:6])
-            more = "等" if len(missing) > 6 else ""
-            message = f"表格“{table.title}”应有{len(ids)}个单元格，缺少{len(missing)}个：{names}{more}。"
+            rows = list(dict.fromkeys(report.format.label_of(c).split("·")[0] for c in missing))
+            names = "、".join(f"“{r}”" for r in rows[:4]) + ("等" if len(rows) > 4 else "")
+            message = f"表格“{table.title}”应有{len(ids)}个单元格，缺少{len(missing)}个（{names}）。"
         yield make("missing-cells", missing, message, printed=len(ids) - len(missing), expected=len(ids))
 
 

@@ -63,6 +63,8 @@ def agency_unidentified(report: Report, previous: Report | None) -> Iterator[Fin
 
     Passing: "安阳县人民政府2021年政府信息公开工作年度报告".
     """
+    if report.format is None:
+        return  # not recognised as an annual report at all (report-unrecognised says so)
     if report.agency is None:
         yield make("agency-unidentified", ["title"], "报告未写明发布机关名称。")
     elif not has_place_name(report.agency):
@@ -113,4 +115,24 @@ def fee_statement_missing(report: Report, previous: Report | None) -> Iterator[F
             "fee-statement-missing",
             ["section6"],
             f"“六、其他需要报告的事项”未说明信息处理费收取情况（原文：{quote}）。",
+        )
+
+
+@rule("report-unrecognised", Severity.WARNING, "未识别为年度报告", "Not recognised as an annual report")
+def report_unrecognised(report: Report, previous: Report | None) -> Iterator[Finding]:
+    """The file shows neither the national tables nor a report year of the pre-2019 era.
+
+    A file that is not a 政府信息公开工作年度报告 (or prints its tables beyond recognition)
+    gets no other findings: they would be noise.
+
+    Failing: a notice, a news page, an empty template.
+
+    Passing: any report whose tables or year place it in a format.
+    """
+    if report.format is None:
+        what = f"（标题：{report.title}）" if report.title else ""
+        yield make(
+            "report-unrecognised",
+            ["format"],
+            f"未识别出政府信息公开工作年度报告的统计表格或年度{what}，请确认文件内容。",
         )
