@@ -29,8 +29,8 @@ from pathlib import Path
 import httpx
 
 from gongkai.batch import IngestOptions, ingest
-from gongkai.batch.bench import generate
 from gongkai.batch.executors import open_executor
+from gongkai.measure.bench_ingest import generate
 from gongkai.store import open_database
 from gongkai.store.repository import Repository
 

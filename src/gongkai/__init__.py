@@ -10,8 +10,7 @@ The public API::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .api import read_and_check, read_file, read_text
 from .check import RULES, Finding, Severity, check
 from .document import Document, SourcePlace

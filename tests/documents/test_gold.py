@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gongkai.api import read_and_check
-from gongkai.evaluate import evaluate_file, load_gold
+from gongkai.measure.evaluate import evaluate_file, load_gold
 from gongkai.model import CellState
 
 from ..conftest import CORPUS, GOLD

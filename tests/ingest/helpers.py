@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from gongkai.document import Document, Grid, GridCell
-from gongkai.evaluate import load_gold
+from gongkai.measure.evaluate import load_gold
 from gongkai.model import Report
 from gongkai.read import read_document
 

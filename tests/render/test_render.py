@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from gongkai.evaluate import load_gold
 from gongkai.ingest import load_document
+from gongkai.measure.evaluate import load_gold
 from gongkai.read import read_document
 from gongkai.render.docx import render_tables_docx
 from gongkai.render.html import render_tables_html

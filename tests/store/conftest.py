@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from gongkai.measure.synth import agency_name, synth_series
 from gongkai.store import open_database
 from gongkai.store.db import Database
 from gongkai.store.repository import Repository
-from gongkai.synth import agency_name, synth_series
 
 PG_ENV = "GONGKAI_TEST_PG"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])

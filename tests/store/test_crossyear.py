@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.agencies import normalise_agency_key
 from gongkai.api import read_file, read_text
 from gongkai.batch import ingest
 from gongkai.batch.executors import InlineExecutor
 from gongkai.check import check
+from gongkai.law.agencies import normalise_agency_key
+from gongkai.measure.synth import carried_forward, render_text, synth_report
 from gongkai.model import Report, TextSection
 from gongkai.store.repository import Repository
-from gongkai.synth import carried_forward, render_text, synth_report
 
 from ..conftest import CORPUS, shared_or_skip
 

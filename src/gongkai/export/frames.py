@@ -76,7 +76,7 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
     """The rows of one export form over the filtered reports."""
     reports = {r.id: r for r in repository.list_reports(flt)}
     if form == "long":
-        labels = {cid: cell_label(cid) for cid in ALL_CELL_IDS}
+        labels: dict[str, str] = {cid: cell_label(cid) for cid in ALL_CELL_IDS}
 
         def long_rows() -> Iterator[tuple[object, ...]]:
             for report_id, cell_id, value, state in repository.iter_cells(flt):
@@ -85,7 +85,7 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
 
         return Frame(tuple(c for c, _ in LONG_COLUMNS), tuple(h for _, h in LONG_COLUMNS), long_rows())
     if form == "wide":
-        index = {cid: i for i, cid in enumerate(ALL_CELL_IDS)}
+        index: dict[str, int] = {cid: i for i, cid in enumerate(ALL_CELL_IDS)}
 
         def wide_rows() -> Iterator[tuple[object, ...]]:
             current: int | None = None

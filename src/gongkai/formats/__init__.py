@@ -1,21 +1,51 @@
 """The national report formats, declared once as data."""
 
-from .model import Block, BlockLayout, Column, Format, Identity, IdentityKind, Row, RowGroup, Section, Table
-from .national import FORMAT_2019, FORMAT_2021, FORMAT_PRE2019, FORMATS
+from .detect import detect_format
+from .model import (
+    AppealsView,
+    ApplicationsView,
+    Block,
+    BlockLayout,
+    CellId,
+    CellParts,
+    Column,
+    Format,
+    Identity,
+    IdentityKind,
+    ProactiveView,
+    Row,
+    RowGroup,
+    Section,
+    Table,
+    TemplateWords,
+    cell_id,
+    split_cell_id,
+)
+from .national import FORMAT_2019, FORMAT_2021, FORMAT_PRE2019, FORMATS, WORDS
 
 __all__ = [
     "FORMATS",
     "FORMAT_2019",
     "FORMAT_2021",
     "FORMAT_PRE2019",
+    "WORDS",
+    "AppealsView",
+    "ApplicationsView",
     "Block",
     "BlockLayout",
+    "CellId",
+    "CellParts",
     "Column",
     "Format",
     "Identity",
     "IdentityKind",
+    "ProactiveView",
     "Row",
     "RowGroup",
     "Section",
     "Table",
+    "TemplateWords",
+    "cell_id",
+    "detect_format",
+    "split_cell_id",
 ]

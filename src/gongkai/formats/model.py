@@ -9,8 +9,30 @@ the reader, the checker, the renderer and the generator share one truth.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple, NewType
+
+CellId = NewType("CellId", str)
+"""``<table>.<row>.<column>``, e.g. ``applications.granted.person``."""
+
+
+class CellParts(NamedTuple):
+    table: str
+    row: str
+    column: str
+
+
+def cell_id(table: str, row: str, column: str) -> CellId:
+    """The one place a cell id is assembled."""
+    return CellId(f"{table}.{row}.{column}")
+
+
+def split_cell_id(cid: str) -> CellParts:
+    """``applications.granted.person`` → ``CellParts("applications", "granted", "person")``."""
+    table, row, column = cid.split(".", 2)
+    return CellParts(table, row, column)
 
 
 class BlockLayout(Enum):
@@ -51,6 +73,12 @@ class Row:
     variants: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
     fallbacks: tuple[str, ...] = ()
+    short: str | None = None  # a compact label for narrow displays ("直接起诉")
+
+    @property
+    def numbered(self) -> str:
+        """The label as printed with its numbering: ``（一）予以公开``."""
+        return self.number + self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +108,13 @@ class Table:
     section: int  # which of the six sections holds it
     blocks: tuple[Block, ...]
 
-    def cell_ids(self) -> list[str]:
-        return [f"{self.id}.{row.id}.{col.id}" for block in self.blocks for row in block.rows for col in block.columns]
+    def cell_ids(self) -> list[CellId]:
+        return [
+            cell_id(self.id, row.id, col.id) for block in self.blocks for row in block.rows for col in block.columns
+        ]
+
+    def cell(self, row: str, column: str) -> CellId:
+        return cell_id(self.id, row, column)
 
 
 class IdentityKind(Enum):
@@ -120,6 +153,90 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicationsView:
+    """Table 三 by role: the rows and columns that the identities, statistics, register and writer name."""
+
+    table: str
+    new: Row  # 一、本年新收
+    carried: Row  # 二、上年结转
+    outcomes: tuple[Row, ...]  # the outcome rows of 三、本年度办理结果, without （七）总计
+    total: Row  # （七）总计
+    carry_forward: Row  # 四、结转下年度继续办理
+    applicants: tuple[Column, ...]  # 自然人 and the five 法人或其他组织 columns
+    total_column: Column  # 总计
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return (*self.applicants, self.total_column)
+
+    @property
+    def person(self) -> Column:
+        return self.applicants[0]
+
+    @property
+    def organisations(self) -> tuple[Column, ...]:
+        return self.applicants[1:]
+
+    def cell(self, row: Row | str, column: Column | str | None = None) -> CellId:
+        """A cell of table 三; the 总计 column when no column is named."""
+        row_id = row if isinstance(row, str) else row.id
+        col = column if column is not None else self.total_column
+        return cell_id(self.table, row_id, col if isinstance(col, str) else col.id)
+
+
+@dataclass(frozen=True, slots=True)
+class AppealsView:
+    """Table 四 by role: the review group, the two suit groups and the result columns."""
+
+    table: str
+    review: Row  # 行政复议
+    suits: tuple[Row, ...]  # 行政诉讼: 未经复议直接起诉, 复议后起诉
+    results: tuple[Column, ...]  # 结果维持, 结果纠正, 其他结果, 尚未审结
+    decided: tuple[Column, ...]  # the results of a closed case: 维持, 纠正, 其他
+    corrected: Column  # 结果纠正 (纠错率)
+    total_column: Column  # 总计
+
+    @property
+    def groups(self) -> tuple[Row, ...]:
+        return (self.review, *self.suits)
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return (*self.results, self.total_column)
+
+    def cell(self, group: Row | str, column: Column | str | None = None) -> CellId:
+        group_id = group if isinstance(group, str) else group.id
+        col = column if column is not None else self.total_column
+        return cell_id(self.table, group_id, col if isinstance(col, str) else col.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ProactiveView:
+    """Table 二's 规章 and 规范性文件 counts where the format keeps a stock (2021: 制发, 废止, 现行有效)."""
+
+    table: str
+    documents: tuple[Row, ...]  # 规章, 行政规范性文件
+    issued: Column
+    repealed: Column
+    in_force: Column
+
+    def cell(self, row: Row | str, column: Column) -> CellId:
+        return cell_id(self.table, row if isinstance(row, str) else row.id, column.id)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateWords:
+    """Words the national template prints that are neither rows nor columns."""
+
+    report_title: str  # 政府信息公开工作年度报告
+    content_header: str  # 信息内容 (the first header cell of each block of table 二)
+    balance_note: str  # the 勾稽关系 note in the corner of table 三
+    applicants_header: str  # 申请人情况
+    organisations_header: str  # 法人或其他组织
+    litigation_header: str  # 行政诉讼
+
+
+@dataclass(frozen=True, slots=True)
 class Format:
     id: str  # "2019" | "2021" | "pre2019"
     name: str
@@ -130,11 +247,23 @@ class Format:
     identities: tuple[Identity, ...] = ()
     first_year: int | None = None
     last_year: int | None = None
+    short_name: str = ""  # "2021版"
+    anchors: tuple[str, ...] = ()  # phrases whose presence says the report prints this format's tables
+    applications: ApplicationsView | None = None
+    appeals: AppealsView | None = None
+    proactive: ProactiveView | None = None
+    words: TemplateWords | None = None
     _columns: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
     _labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
-    def cell_ids(self) -> list[str]:
+    def cell_ids(self) -> list[CellId]:
         return [cid for table in self.tables for cid in table.cell_ids()]
+
+    def covers(self, year: int) -> bool:
+        """The format was in force for reports on ``year``."""
+        return (self.first_year is None or year >= self.first_year) and (
+            self.last_year is None or year <= self.last_year
+        )
 
     def table(self, table_id: str) -> Table:
         for table in self.tables:
@@ -142,22 +271,21 @@ class Format:
                 return table
         raise KeyError(table_id)
 
-    def column_of(self, cell_id: str) -> Column:
+    def _declared(self) -> Iterator[tuple[CellId, Row, Column]]:
+        for table in self.tables:
+            for block in table.blocks:
+                for row in block.rows:
+                    for col in block.columns:
+                        yield cell_id(table.id, row.id, col.id), row, col
+
+    def column_of(self, cid: str) -> Column:
         """The column declaration a cell belongs to."""
         if not self._columns:
-            for table in self.tables:
-                for block in table.blocks:
-                    for row in block.rows:
-                        for col in block.columns:
-                            self._columns[f"{table.id}.{row.id}.{col.id}"] = col
-        return self._columns[cell_id]
+            self._columns.update((c, col) for c, _, col in self._declared())
+        return self._columns[cid]
 
-    def label_of(self, cell_id: str) -> str:
+    def label_of(self, cid: str) -> str:
         """A Chinese description of a cell: ``行政复议·总计``."""
         if not self._labels:
-            for table in self.tables:
-                for block in table.blocks:
-                    for row in block.rows:
-                        for col in block.columns:
-                            self._labels[f"{table.id}.{row.id}.{col.id}"] = f"{row.label}·{col.label}"
-        return self._labels.get(cell_id, cell_id)
+            self._labels.update((c, f"{row.label}·{col.label}") for c, row, col in self._declared())
+        return self._labels.get(cid, cid)

@@ -7,16 +7,29 @@ Row and column ids follow ``shared/gold/README.md``.
 from __future__ import annotations
 
 from .model import (
+    AppealsView,
+    ApplicationsView,
     Block,
     BlockLayout,
     Column,
     Format,
     Identity,
     IdentityKind,
+    ProactiveView,
     Row,
     RowGroup,
     Section,
     Table,
+    TemplateWords,
+)
+
+WORDS = TemplateWords(
+    report_title="政府信息公开工作年度报告",
+    content_header="信息内容",
+    balance_note="（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    applicants_header="申请人情况",
+    organisations_header="法人或其他组织",
+    litigation_header="行政诉讼",
 )
 
 SECTIONS = (
@@ -105,7 +118,9 @@ ROWS_2021 = (
 
 ROWS_2019 = _HEAD_ROWS + (Row("other", "其他处理", "（六）"),) + _TAIL_ROWS
 
-APPLICATION_HEADER = ("申请人情况", "自然人", "法人或其他组织", "总计") + tuple(c.label for c in APPLICANT_COLUMNS)
+APPLICATION_HEADER = (WORDS.applicants_header, "自然人", WORDS.organisations_header, "总计") + tuple(
+    c.label for c in APPLICANT_COLUMNS
+)
 
 
 def _groups(rows: tuple[Row, ...]) -> tuple[RowGroup, ...]:
@@ -158,15 +173,15 @@ APPEALS = Table(
             "appeals",
             None,
             (
-                Row("review", "行政复议"),
-                Row("suit_direct", "未经复议直接起诉"),
-                Row("suit_after_review", "复议后起诉"),
+                Row("review", "行政复议", short="复议"),
+                Row("suit_direct", "未经复议直接起诉", short="直接起诉"),
+                Row("suit_after_review", "复议后起诉", short="复议后起诉"),
             ),
             APPEAL_COLUMNS,
             layout=BlockLayout.FLAT,
             header_words=(
                 "行政复议",
-                "行政诉讼",
+                WORDS.litigation_header,
                 "未经复议直接起诉",
                 "复议后起诉",
                 "结果维持",
@@ -265,16 +280,46 @@ PROACTIVE_2019 = Table(
 # --- identities -----------------------------------------------------------------
 
 
-def _identities(rows: tuple[Row, ...]) -> tuple[Identity, ...]:
-    applicant_ids = [c.id for c in APPLICANT_COLUMNS if c.id != "total"]
-    outcome_ids = [r.id for r in rows if r.id not in ("new", "carried", "total", "carry_forward")]
+def _applications_view(rows: tuple[Row, ...]) -> ApplicationsView:
+    by_id = {r.id: r for r in rows}
+    ids = [r.id for r in rows]
+    outcomes = rows[ids.index("granted") : ids.index("total")]
+    return ApplicationsView(
+        table="applications",
+        new=by_id["new"],
+        carried=by_id["carried"],
+        outcomes=outcomes,
+        total=by_id["total"],
+        carry_forward=by_id["carry_forward"],
+        applicants=APPLICANT_COLUMNS[:-1],
+        total_column=APPLICANT_COLUMNS[-1],
+    )
+
+
+_APPEAL_ROWS = APPEALS.blocks[0].rows
+APPEALS_VIEW = AppealsView(
+    table="appeals",
+    review=_APPEAL_ROWS[0],
+    suits=_APPEAL_ROWS[1:],
+    results=APPEAL_COLUMNS[:4],
+    decided=APPEAL_COLUMNS[:3],
+    corrected=APPEAL_COLUMNS[1],
+    total_column=APPEAL_COLUMNS[4],
+)
+
+_DOCUMENTS_2021 = PROACTIVE_2021.blocks[0]
+PROACTIVE_VIEW_2021 = ProactiveView("proactive", _DOCUMENTS_2021.rows, *_DOCUMENTS_2021.columns)
+
+
+def _identities(t3: ApplicationsView, t4: AppealsView) -> tuple[Identity, ...]:
+    rows = (t3.new, t3.carried, *t3.outcomes, t3.total, t3.carry_forward)
     out: list[Identity] = []
-    for col in APPLICANT_COLUMNS:
+    for col in t3.columns:
         out.append(
             Identity(
                 IdentityKind.BALANCE,
-                (f"applications.new.{col.id}", f"applications.carried.{col.id}"),
-                (f"applications.total.{col.id}", f"applications.carry_forward.{col.id}"),
+                (t3.cell(t3.new, col), t3.cell(t3.carried, col)),
+                (t3.cell(t3.total, col), t3.cell(t3.carry_forward, col)),
                 f"“{col.label}”列",
             )
         )
@@ -282,31 +327,35 @@ def _identities(rows: tuple[Row, ...]) -> tuple[Identity, ...]:
         out.append(
             Identity(
                 IdentityKind.ROW_TOTAL,
-                tuple(f"applications.{row.id}.{c}" for c in applicant_ids),
-                (f"applications.{row.id}.total",),
-                f"“{row.number}{row.label}”行",
+                tuple(t3.cell(row, c) for c in t3.applicants),
+                (t3.cell(row),),
+                f"“{row.numbered}”行",
             )
         )
-    for col in APPLICANT_COLUMNS:
+    for col in t3.columns:
         out.append(
             Identity(
                 IdentityKind.COLUMN_TOTAL,
-                tuple(f"applications.{r}.{col.id}" for r in outcome_ids),
-                (f"applications.total.{col.id}",),
+                tuple(t3.cell(r, col) for r in t3.outcomes),
+                (t3.cell(t3.total, col),),
                 f"“{col.label}”列",
             )
         )
-    for group in APPEALS.blocks[0].rows:
+    for group in t4.groups:
         out.append(
             Identity(
                 IdentityKind.APPEAL_TOTAL,
-                tuple(f"appeals.{group.id}.{c.id}" for c in APPEAL_COLUMNS if c.id != "total"),
-                (f"appeals.{group.id}.total",),
+                tuple(t4.cell(group, c) for c in t4.results),
+                (t4.cell(group),),
                 f"“{group.label}”",
             )
         )
     return tuple(out)
 
+
+_ANCHORS = ("本年新收政府信息公开申请数量", "第二十条第（一）项", "结转下年度继续办理")
+APPLICATIONS_2021 = _applications_view(ROWS_2021)
+APPLICATIONS_2019 = _applications_view(ROWS_2019)
 
 FORMAT_2021 = Format(
     id="2021",
@@ -323,8 +372,14 @@ FORMAT_2021 = Format(
         "申请人逾期未按收费通知要求缴纳费用",
         "申请人无正当理由逾期不补正",
     ),
-    identities=_identities(ROWS_2021),
+    identities=_identities(APPLICATIONS_2021, APPEALS_VIEW),
     first_year=2021,
+    short_name="2021版",
+    anchors=_ANCHORS,
+    applications=APPLICATIONS_2021,
+    appeals=APPEALS_VIEW,
+    proactive=PROACTIVE_VIEW_2021,
+    words=WORDS,
 )
 
 FORMAT_2019 = Format(
@@ -343,9 +398,14 @@ FORMAT_2019 = Format(
         "政府集中采购",
         "其他对外管理服务事项",
     ),
-    identities=_identities(ROWS_2019),
+    identities=_identities(APPLICATIONS_2019, APPEALS_VIEW),
     first_year=2019,
     last_year=2020,
+    short_name="2019版",
+    anchors=_ANCHORS,
+    applications=APPLICATIONS_2019,
+    appeals=APPEALS_VIEW,
+    words=WORDS,
 )
 
 FORMAT_PRE2019 = Format(
@@ -366,6 +426,7 @@ FORMAT_PRE2019 = Format(
         "国务院令第492号",
     ),
     last_year=2018,
+    short_name="2019年以前",
 )
 
 FORMATS = {f.id: f for f in (FORMAT_2021, FORMAT_2019, FORMAT_PRE2019)}

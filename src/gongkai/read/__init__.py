@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..document import Document
-from ..formats import FORMAT_2019, FORMAT_2021, FORMAT_PRE2019, Format
+from ..formats import Format
+from ..formats.detect import detect_format as detect_by_declaration
 from ..model import Report, TextSection
 from .linear import LinearText, normalize_label
 from .metadata import read_metadata, strip_signature
@@ -14,28 +15,10 @@ from .tables import read_tables
 
 __all__ = ["ReaderSettings", "detect_format", "read_document"]
 
-_TABLE_ANCHORS = tuple(
-    normalize_label(s) for s in ("本年新收政府信息公开申请数量", "第二十条第（一）项", "结转下年度继续办理")
-)
-
 
 def detect_format(norm: str, year: int | None) -> Format | None:
     """Decide the format from what the tables print, not from the year."""
-    has_tables = any(anchor in norm for anchor in _TABLE_ANCHORS)
-    scores = {f.id: sum(normalize_label(s) in norm for s in f.signals) for f in (FORMAT_2021, FORMAT_2019)}
-    if has_tables:
-        if scores["2021"] > scores["2019"]:
-            return FORMAT_2021
-        if scores["2019"] > scores["2021"]:
-            return FORMAT_2019
-        if year is not None:
-            return FORMAT_2021 if year >= 2021 else FORMAT_2019
-        return FORMAT_2021
-    if year is not None and year <= 2018:
-        return FORMAT_PRE2019
-    if any(normalize_label(s) in norm for s in FORMAT_PRE2019.signals):
-        return FORMAT_PRE2019
-    return None
+    return detect_by_declaration(norm, year, normalize_label)
 
 
 def _regions(lt: LinearText, hits: dict[int, SectionHit]) -> dict[int, tuple[int, int]]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ..agencies import ORGAN, ORGAN_SUFFIX, PLAIN_REGION, ZONE_SUFFIXES, entity_type, has_place_name
+from ..law.agencies import ORGAN, ORGAN_SUFFIX, PLAIN_REGION, ZONE_SUFFIXES, entity_type, has_place_name
 from ..model import EntityType
 from .linear import LinearText, normalize
 from .settings import ReaderSettings

@@ -19,10 +19,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .. import __version__
-from ..agencies import agency_region, normalise_agency_key
+from .._version import __version__
 from ..check import Finding, Severity
 from ..document import SourcePlace
+from ..law.agencies import agency_region, normalise_agency_key
 from ..model import Cell, CellState, EntityType, Report, TextSection, format_by_id
 
 Record = dict[str, Any]

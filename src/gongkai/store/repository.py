@@ -551,7 +551,7 @@ class Repository:
 
     def report_for(self, agency: str, year: int) -> int | None:
         """The id of an agency's report for a year (agency: its name, or a part of it)."""
-        from ..agencies import normalise_agency_key
+        from ..law.agencies import normalise_agency_key
 
         key = normalise_agency_key(agency)
         with self.database.sessions() as session:

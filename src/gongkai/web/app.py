@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from .. import __version__
+from .._version import __version__
 from ..store import open_database
 from ..store.originals import Originals, default_root
 from ..store.repository import Repository

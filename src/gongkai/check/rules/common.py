@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ...model import CellState, Report
@@ -9,7 +10,7 @@ from ..finding import Finding
 from ..registry import RULES
 
 
-def make(rule_id: str, cells: list[str] | tuple[str, ...], message: str, **evidence: object) -> Finding:
+def make(rule_id: str, cells: Sequence[str], message: str, **evidence: object) -> Finding:
     return Finding(rule_id, RULES[rule_id].severity, tuple(cells), message, dict(evidence))
 
 

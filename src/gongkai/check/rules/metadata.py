@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from ...agencies import has_place_name
+from ...law.agencies import has_place_name
 from ...model import EntityType, Report
 from ..finding import Finding, Severity
 from ..registry import rule

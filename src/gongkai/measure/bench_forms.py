@@ -1,6 +1,6 @@
 """Throughput of the paged forms: text PDF and OCR, in pages per second per core.
 
-    python -m gongkai.bench_forms [PDF ...]
+    python -m gongkai.measure.bench_forms [PDF ...]
 
 Without arguments it uses the text-layer PDFs of the dev corpus
 (``../shared/corpus/dev/*.pdf``). Text PDF: pypdfium2 extraction plus Document
@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from .ingest.layout import document_blocks
-from .ingest.ocr import DEFAULT_OCR, OcrSettings, scanned_page_layout
-from .ingest.pdf import pdf_document
-from .read import read_document
+from ..ingest.layout import document_blocks
+from ..ingest.ocr import DEFAULT_OCR, OcrSettings, scanned_page_layout
+from ..ingest.pdf import pdf_document
+from ..read import read_document
 
-DEV_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev"
+DEV_CORPUS = Path("../shared/corpus/dev")  # the default when run from a checkout beside shared/
 TEXT_ROUNDS = 10
 
 
@@ -76,7 +76,7 @@ def main(argv: list[str]) -> None:
     print(f"  PDF -> Document:          {ingest:8.1f} pages/s/core")
     print(f"  PDF -> Document -> Report: {with_reader:7.1f} pages/s/core")
     settings = OcrSettings(dpi=DEFAULT_OCR.dpi, threads=1, det_max_side=DEFAULT_OCR.det_max_side)
-    from .ingest.ocr import ocr_engine
+    from ..ingest.ocr import ocr_engine
 
     ocr_engine(1, settings.det_max_side)  # model loading is not page time
     pages, rate = bench_ocr(paths, settings)

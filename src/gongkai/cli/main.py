@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from . import __version__
-from .api import read_and_check
-from .check import RULES, Severity
-from .errors import GongkaiError
-from .evaluate import Summary, evaluate
-from .serialize import report_to_json
-from .terminal import make_console, render_findings, render_report
+from .._version import __version__
+from ..api import read_and_check
+from ..check import RULES, Severity
+from ..errors import GongkaiError
+from ..render.terminal import render_findings, render_report
+from ..serialize import report_to_json
+from .options import JsonOption, console, dump, errors
+
+if TYPE_CHECKING:
+    from ..measure.evaluate import Summary
 
 app = typer.Typer(
     help="gongkai：读取、核查政府信息公开工作年度报告。"
@@ -25,14 +26,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = make_console()
-errors = make_console(stderr=True)
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-
-
-def _dump(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
 def _show_version(value: bool) -> None:
@@ -65,7 +58,7 @@ def read(
         errors.print(f"[red]错误[/red] {exc}")
         raise typer.Exit(2) from None
     if as_json:
-        _dump(report_to_json(report, findings))
+        dump(report_to_json(report, findings))
     else:
         render_report(report, findings, console)
 
@@ -97,7 +90,7 @@ def check_files(
         else:
             render_findings(findings, console, source=str(file))
     if as_json:
-        _dump(results)
+        dump(results)
     raise typer.Exit(worst)
 
 
@@ -111,9 +104,11 @@ def eval_command(
 
     Example: gongkai eval ../shared/corpus/seeds ../shared/gold/seeds
     """
+    from ..measure.evaluate import evaluate
+
     summary = evaluate(corpus_dir, gold_dir, read_and_check)
     if as_json:
-        _dump(_summary_json(summary))
+        dump(_summary_json(summary))
     else:
         _print_summary(summary)
     console.print(summary.line(), soft_wrap=True)
@@ -184,9 +179,7 @@ def rules(
             console.print(str(path))
         return
     if as_json:
-        _dump(
-            [{"id": r.id, "severity": r.severity.value, "zh": r.zh, "en": r.en, "doc": r.doc} for r in RULES.values()]
-        )
+        dump([{"id": r.id, "severity": r.severity.value, "zh": r.zh, "en": r.en, "doc": r.doc} for r in RULES.values()])
         return
     table = Table(title="规则目录 rule catalog")
     for name in ("id", "severity", "中文", "English"):
@@ -225,7 +218,7 @@ def bench(
         "ms_per_report": round(1000 * cpu / count, 2),
     }
     if as_json:
-        _dump(result)
+        dump(result)
     else:
         console.print(
             f"read+check: {result['reports_per_cpu_second']} reports/s per core "
@@ -234,10 +227,10 @@ def bench(
 
 
 def _register_more() -> None:
-    from . import cli_corpus, cli_web
+    from . import corpus, web
 
-    cli_corpus.register(app)
-    cli_web.register(app)
+    corpus.register(app)
+    web.register(app)
 
 
 _register_more()

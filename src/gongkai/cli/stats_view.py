@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .formats import FORMAT_2019, FORMAT_2021
-from .store.views import CorpusStats, Ratio
+from ..formats import FORMAT_2019, FORMAT_2021
+from ..store.views import CorpusStats, Ratio
 
 _OUTCOME_LABELS = {
     row.id: f"{row.number}{row.label}"

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from ..batch.executors import open_executor
+from ..batch.pipeline import IngestOptions, Progress, ingest
 from ..store import open_database
 from ..store.db import shown_url
 from ..store.models import Base
 from ..store.repository import Repository
 from ..store.views import ReportFilter
-from ..synth import agency_name, synth_series
-from .executors import open_executor
-from .pipeline import IngestOptions, Progress, ingest
+from .synth import agency_name, synth_series
 
 YEARS = range(2021, 2025)
 
@@ -110,7 +110,7 @@ def run_bench(
         cli_seconds = time.perf_counter() - started
         size = database.size_bytes()
         database.close()
-    from .executors import default_workers
+    from ..batch.executors import default_workers
 
     return BenchResult(
         database=shown_url(database.url),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .formats import FORMAT_2021, BlockLayout
+from ..formats import FORMAT_2021, BlockLayout
 
 Values = dict[str, int | Decimal | None]
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .check import Finding, Severity
-from .errors import GoldError, GongkaiError
-from .formats import FORMATS
-from .model import Report
+from ..check import Finding, Severity
+from ..errors import GoldError, GongkaiError
+from ..formats import FORMATS
+from ..model import Report
 
 APPLICANT_COLUMNS = ("person", "commercial", "research", "nonprofit", "legal", "other_org", "total")
 APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")

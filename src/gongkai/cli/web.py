@@ -6,15 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .terminal import make_console
-
-console = make_console()
-errors = make_console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL or SQLite file (default: $GONGKAI_DB, else ./gongkai.sqlite)."),
-]
+from .options import DbOption, console, errors
 
 
 def serve(
@@ -35,9 +27,9 @@ def serve(
 
     import uvicorn
 
-    from .store import open_database
-    from .store.accounts import count
-    from .web import WebSettings, create_app
+    from ..store import open_database
+    from ..store.accounts import count
+    from ..web import WebSettings, create_app
 
     secret = os.environ.get("GONGKAI_SECRET")
     settings = WebSettings.for_host(
@@ -77,8 +69,8 @@ def user_add(
 
     Example: gongkai user add zhangsan --db corpus.sqlite
     """
-    from .store import open_database
-    from .store.accounts import AccountError, set_password
+    from ..store import open_database
+    from ..store.accounts import AccountError, set_password
 
     if password is None:
         password = typer.prompt("密码 password", hide_input=True, confirmation_prompt=True)

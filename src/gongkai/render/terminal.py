@@ -8,20 +8,11 @@ from rich.console import Console, Group
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .check import Finding, Severity
-from .formats import BlockLayout, Table
-from .model import CellState, Report
+from ..check import Finding, Severity
+from ..formats import BlockLayout, Table
+from ..model import CellState, Report
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-PIPED_WIDTH = 160  # rich assumes 80 columns when output is not a terminal: too narrow for Chinese tables
-
-
-def make_console(stderr: bool = False) -> Console:
-    """A console for the CLI: the terminal's width, or a wide one when output is piped."""
-    console = Console(stderr=stderr)
-    if not console.is_terminal:
-        console = Console(stderr=stderr, width=PIPED_WIDTH)
-    return console
 
 
 def _worst(findings: list[Finding]) -> dict[str, Severity]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import EntityType
+from ..model import EntityType
 
 ORGAN_SUFFIX = (
     "人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|管理委员会|委员会|办公室|办公厅|"

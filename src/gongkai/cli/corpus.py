@@ -6,8 +6,6 @@ prints a table, or JSON with ``--json``.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,15 +15,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .terminal import make_console
+from .options import DbOption, JsonOption, console, dump, errors
 
 if TYPE_CHECKING:
-    from .batch import IngestSummary
-    from .store.repository import Repository
-    from .store.views import ReportFilter
-
-console = make_console()
-errors = make_console(stderr=True)
+    from ..batch import IngestSummary
+    from ..store.repository import Repository
+    from ..store.views import ReportFilter
 
 
 def _progress(label: str) -> Progress:
@@ -41,11 +36,6 @@ def _progress(label: str) -> Progress:
     )
 
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL or SQLite file (default: $GONGKAI_DB, else ./gongkai.sqlite)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 AgencyOption = Annotated[str | None, typer.Option("--agency", help="Part of the agency's name, e.g. 洪泽区.")]
 YearOption = Annotated[list[int] | None, typer.Option("--year", help="Report year (repeatable).")]
 FormatOption = Annotated[str | None, typer.Option("--format", help="Table format: 2019, 2021 or pre2019.")]
@@ -57,20 +47,16 @@ ErrorsOption = Annotated[
 ]
 
 
-def _dump(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
-
-
 @contextmanager
 def _repository(db: str | None) -> Iterator[Repository]:
-    from .store import open_database
-    from .store.db import shown_url
-    from .store.repository import Repository
+    from ..store import open_database
+    from ..store.db import shown_url
+    from ..store.repository import Repository
 
     try:
         database = open_database(db)
     except Exception as exc:
-        from .store.db import database_url
+        from ..store.db import database_url
 
         errors.print(f"[red]错误[/red] cannot open the database {shown_url(database_url(db))}: {exc}")
         raise typer.Exit(2) from None
@@ -83,7 +69,7 @@ def _repository(db: str | None) -> Iterator[Repository]:
 def _filter(
     agency: str | None, year: list[int] | None, fmt: str | None, level: str | None, has_errors: bool | None
 ) -> ReportFilter:
-    from .store.views import ReportFilter
+    from ..store.views import ReportFilter
 
     return ReportFilter(
         agency=agency, years=tuple(year) if year else None, format=fmt, level=level, has_errors=has_errors
@@ -114,8 +100,8 @@ def ingest_command(
 
     Example: gongkai ingest ../shared/corpus reports.zip --db corpus.sqlite
     """
-    from .batch import IngestOptions, ingest
-    from .batch.executors import open_executor
+    from ..batch import IngestOptions, ingest
+    from ..batch.executors import open_executor
 
     per_task = files_per_task or (50 if cluster else 8)
     options = IngestOptions(files_per_task=per_task, replace=reread, retry_failed=retry_failed)
@@ -135,7 +121,7 @@ def ingest_command(
                 )
                 raise typer.Exit(130) from None
     if as_json:
-        _dump(summary.to_json())
+        dump(summary.to_json())
         return
     _print_ingest(summary)
 
@@ -178,7 +164,7 @@ def list_command(
     with _repository(db) as repository:
         rows = repository.list_reports(_filter(agency, year, fmt, level, has_errors), limit=limit)
     if as_json:
-        _dump([r.to_json() for r in rows])
+        dump([r.to_json() for r in rows])
         return
     table = Table(title=f"已入库报告 stored reports ({len(rows)})")
     for name in ("id", "机关 agency", "年度", "格式", "类型", "发布日期", "错误", "警告", "来源 source"):
@@ -207,9 +193,9 @@ def show_command(
 
     Example: gongkai show 12
     """
-    from .serialize import report_to_json
-    from .store.records import finding_from_record
-    from .terminal import render_report
+    from ..render.terminal import render_report
+    from ..serialize import report_to_json
+    from ..store.records import finding_from_record
 
     with _repository(db) as repository:
         loaded = repository.load_report(report_id)
@@ -226,7 +212,7 @@ def show_command(
         data = report_to_json(report, findings)
         data["id"] = report_id
         data["findings"] = [f.to_json() for f in rows]
-        _dump(data)
+        dump(data)
         return
     render_report(report, findings, console)
     reviewed = [f for f in rows if f.status != "open"]
@@ -271,7 +257,7 @@ def compare_command(
             raise typer.Exit(2) from None
     changed = [d for d in diffs if d.differs]
     if as_json:
-        _dump(
+        dump(
             {
                 "a": a,
                 "b": b,
@@ -310,12 +296,12 @@ def stats_command(
 
     Example: gongkai stats --year 2023 --level department
     """
-    from .terminal_corpus import render_stats, stats_json
+    from .stats_view import render_stats, stats_json
 
     with _repository(db) as repository:
         stats = repository.stats(_filter(agency, year, fmt, level, has_errors))
     if as_json:
-        _dump(stats_json(stats))
+        dump(stats_json(stats))
     else:
         render_stats(stats, console)
 
@@ -340,7 +326,7 @@ def review_command(
             errors.print(f"[red]错误[/red] {exc.args[0]}")
             raise typer.Exit(2) from None
     if as_json:
-        _dump(row.to_json())
+        dump(row.to_json())
     else:
         console.print(
             f"#{report_id} {row.rule} {row.fingerprint}: {row.status}" + (f"（{row.reason}）" if row.reason else "")
@@ -368,7 +354,7 @@ def export_command(
     Example: gongkai export --format xlsx --agency 洪泽区 -o hongze.xlsx
              gongkai export --format csv --form wide -o all.csv
     """
-    from .export import write_export
+    from ..export import write_export
 
     with _repository(db) as repository:
         try:
@@ -397,7 +383,7 @@ def bench_ingest_command(
     """
     import tempfile
 
-    from .batch.bench import generate, reset, run_bench
+    from ..measure.bench_ingest import generate, reset, run_bench
 
     results = []
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as scratch:
@@ -421,7 +407,7 @@ def bench_ingest_command(
                     raise typer.Exit(2) from None
             results.append(result.to_json())
     if as_json:
-        _dump(results)
+        dump(results)
         return
     table = Table(title="ingest benchmark")
     for name in results[0]:

@@ -1,0 +1,1 @@
+"""What the law fixes: who an organ is (agencies) and when its report is due (deadlines)."""

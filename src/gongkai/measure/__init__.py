@@ -1,0 +1,1 @@
+"""Measurement: accuracy against gold files, synthetic corpora, benchmarks. Not imported by the product."""
