@@ -153,7 +153,7 @@ def test_same_named_districts_of_different_cities_are_not_linked(repository: Rep
 
 
 def test_random_series_in_the_store_have_no_cross_year_findings(repository: Repository, tmp_path: Path) -> None:
-    from .conftest import write_series
+    from ..conftest import write_series
 
     write_series(tmp_path, 5, range(2021, 2025), seed=random.Random(3).randint(0, 9))
     ingest([tmp_path], repository, InlineExecutor())

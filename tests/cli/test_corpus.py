@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from gongkai.cli import app
 
-from .conftest import write_series
+from ..conftest import write_series
 
 runner = CliRunner()
 

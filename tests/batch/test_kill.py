@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from gongkai.store import open_database
 from gongkai.store.models import Source, StoredCell, StoredFinding, StoredReport
 
-from .conftest import write_series
+from ..conftest import write_series
 
 CELLS_2021 = 200
 

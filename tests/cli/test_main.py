@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from gongkai.cli import app
 
-from .conftest import CORPUS, GOLD, shared_or_skip
+from ..conftest import CORPUS, GOLD, shared_or_skip
 
 runner = CliRunner()
 SEED = CORPUS / "seeds" / "004_e7d4e3b0369f5572.txt"

@@ -13,7 +13,7 @@ from gongkai.batch.executors import open_executor
 from gongkai.cli import app
 from gongkai.store.repository import Repository
 
-from .conftest import write_series
+from ..conftest import write_series
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ from gongkai.batch.executors import InlineExecutor, open_executor
 from gongkai.store.models import Source, StoredCell, StoredReport
 from gongkai.store.repository import Repository
 
-from ..conftest import CORPUS, shared_or_skip
-from .conftest import write_series
+from ..conftest import CORPUS, shared_or_skip, write_series
 
 
 def _count(repository: Repository, column) -> int:  # type: ignore[no-untyped-def]
