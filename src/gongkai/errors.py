@@ -4,7 +4,11 @@
     ├── SourceError          a file could not be turned into a Document
     │   ├── UnsupportedSource    not a form gongkai reads (or damaged beyond use)
     │   ├── DecodeError          text whose encoding cannot be determined
-    │   └── ConverterMissing     a needed external converter is not installed
+    │   ├── ConverterMissing     a needed external converter is not installed
+    │   └── LimitExceeded        the source is bigger than a Limits budget allows
+    ├── StoreError           the corpus database refused or lacks something
+    │   └── NotFound             no stored report, finding or job with that id
+    ├── ExportError          an export cannot be written as asked
     └── GoldError            a gold file is malformed
 
 Defects in a report (a broken 勾稽关系, a late publication) are never
@@ -38,6 +42,25 @@ class DecodeError(SourceError):
 
 
 class ConverterMissing(SourceError):
+    pass
+
+
+class LimitExceeded(SourceError):
+    pass
+
+
+class StoreError(GongkaiError):
+    """The corpus database refused an operation or lacks what was asked for."""
+
+
+class NotFound(StoreError, KeyError):
+    """No stored object with that id (also a KeyError, for callers that look things up)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ExportError(GongkaiError):
     pass
 
 
