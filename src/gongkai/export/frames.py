@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..formats import FORMAT_2019, FORMAT_2021
+from ..formats.cells import all_cell_ids, cell_label
 from ..store.repository import Repository
 from ..store.views import ReportFilter, ReportRow
 
@@ -40,12 +40,7 @@ FINDING_COLUMNS = (
     ("reviewer", "审核人"),
     ("reason", "审核理由"),
 )
-ALL_CELL_IDS = list(dict.fromkeys(FORMAT_2021.cell_ids() + FORMAT_2019.cell_ids()))
-
-
-def cell_label(cell_id: str) -> str:
-    fmt = FORMAT_2021 if cell_id in set(FORMAT_2021.cell_ids()) else FORMAT_2019
-    return fmt.label_of(cell_id)
+ALL_CELL_IDS = list(all_cell_ids())
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,6 +170,11 @@ class ApplicationsView:
         return (*self.applicants, self.total_column)
 
     @property
+    def granted(self) -> Row:
+        """（一）予以公开, the first outcome row."""
+        return self.outcomes[0]
+
+    @property
     def person(self) -> Column:
         return self.applicants[0]
 
@@ -253,6 +258,7 @@ class Format:
     appeals: AppealsView | None = None
     proactive: ProactiveView | None = None
     words: TemplateWords | None = None
+    fee_section: int | None = None  # the section that must report 信息处理费 (国办函〔2020〕109号)
     _columns: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
     _labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 

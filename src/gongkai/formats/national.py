@@ -380,6 +380,7 @@ FORMAT_2021 = Format(
     appeals=APPEALS_VIEW,
     proactive=PROACTIVE_VIEW_2021,
     words=WORDS,
+    fee_section=6,
 )
 
 FORMAT_2019 = Format(

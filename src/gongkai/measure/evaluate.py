@@ -17,11 +17,9 @@ from pathlib import Path
 
 from ..check import Finding, Severity
 from ..errors import GoldError, GongkaiError
-from ..formats import FORMATS
+from ..formats import FORMATS, Table
 from ..model import Report
 
-APPLICANT_COLUMNS = ("person", "commercial", "research", "nonprofit", "legal", "other_org", "total")
-APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 METADATA_FIELDS = ("agency", "year", "format", "published")
 
 
@@ -42,19 +40,26 @@ def load_gold(path: Path) -> Gold:
     cells: dict[str, object] = {}
     fmt = FORMATS.get(str(data.get("format")))
     if fmt is not None and fmt.tables:
-        for row, columns in (data.get("proactive") or {}).items():
-            for col, value in columns.items():
-                cells[f"proactive.{row}.{col}"] = value
-        for row, values in (data.get("applications") or {}).items():
-            cells.update({f"applications.{row}.{c}": v for c, v in zip(APPLICANT_COLUMNS, values)})
-        for group, values in (data.get("appeals") or {}).items():
-            cells.update({f"appeals.{group}.{c}": v for c, v in zip(APPEAL_COLUMNS, values)})
+        for table in fmt.tables:
+            cells.update(_gold_cells(table, data.get(table.id) or {}))
         for cid in fmt.cell_ids():
             cells.setdefault(cid, None)
     metadata = {k: data.get(k) for k in METADATA_FIELDS}
     return Gold(
         data["source"], metadata, cells, list(data.get("findings") or []), set(data.get("ambiguous_cells") or [])
     )
+
+
+def _gold_cells(table: Table, rows: dict[str, object]) -> dict[str, object]:
+    """A gold table: ``{row: {column: value}}``, or ``{row: [values in column order]}`` for one-block tables."""
+    columns = [c.id for block in table.blocks for c in block.columns]
+    cells: dict[str, object] = {}
+    for row, values in rows.items():
+        if isinstance(values, dict):
+            cells.update({table.cell(row, col): value for col, value in values.items()})
+        elif isinstance(values, list):
+            cells.update({table.cell(row, col): value for col, value in zip(columns, values)})
+    return cells
 
 
 def where_matches(where: str, cell: str) -> bool:

@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..formats import FORMAT_2021, BlockLayout
+from ..formats import FORMAT_2021, WORDS, AppealsView, ApplicationsView, BlockLayout, ProactiveView
 
 Values = dict[str, int | Decimal | None]
 
-_APPLICANTS = ("person", "commercial", "research", "nonprofit", "legal", "other_org")
-_OUTCOMES = tuple(
-    row.id
-    for row in FORMAT_2021.table("applications").blocks[0].rows
-    if row.id not in ("new", "carried", "total", "carry_forward")
-)
+assert FORMAT_2021.applications and FORMAT_2021.appeals and FORMAT_2021.proactive
+T2: ProactiveView = FORMAT_2021.proactive
+T3: ApplicationsView = FORMAT_2021.applications
+T4: AppealsView = FORMAT_2021.appeals
+_APPLICANTS = tuple(c.id for c in T3.applicants)
+_OUTCOMES = tuple(r.id for r in T3.outcomes)
+_DOCUMENT_STOCK = (40, 200)  # the most 规章 and 规范性文件 in force a synthetic agency has
 _SECTION_HEADINGS = {section.number: section.numbered for section in FORMAT_2021.sections}
 # Sentences drawn at random for the prose, so two reports share little text unless asked to.
 _PHRASES = (
@@ -82,48 +83,52 @@ def random_values(rng: random.Random, carried: dict[str, int] | None = None) -> 
     series of reports from one agency carries over correctly.
     """
     values: Values = {}
-    for row, cols in (("rules", 40), ("normative", 200)):
-        in_force = rng.randint(0, cols)
-        values[f"proactive.{row}.issued"] = rng.randint(0, 10)
-        values[f"proactive.{row}.repealed"] = rng.randint(0, 5)
-        values[f"proactive.{row}.in_force"] = in_force
-    for row in ("licensing", "penalty", "coercion"):
-        values[f"proactive.{row}.decisions"] = rng.randint(0, 20000)
-    values["proactive.fees.amount"] = Decimal(rng.randint(0, 10**8)).scaleb(-4)
+    for row, most in zip(T2.documents, _DOCUMENT_STOCK, strict=True):
+        in_force = rng.randint(0, most)
+        values[T2.cell(row, T2.issued)] = rng.randint(0, 10)
+        values[T2.cell(row, T2.repealed)] = rng.randint(0, 5)
+        values[T2.cell(row, T2.in_force)] = in_force
+    proactive = FORMAT_2021.table(T2.table)
+    for block in proactive.blocks[1:]:  # 许可, 处罚, 强制 decisions, then the 收费 amount
+        for row in block.rows:
+            for col in block.columns:
+                values[proactive.cell(row.id, col.id)] = (
+                    Decimal(rng.randint(0, 10**8)).scaleb(-4) if col.decimal else rng.randint(0, 20000)
+                )
     _applications(rng, values, carried or {})
-    for group in ("review", "suit_direct", "suit_after_review"):
+    for group in T4.groups:
         parts = [rng.choice((0, 0, 0, 1, 2, 5)) for _ in range(4)]
-        for col, value in zip(("upheld", "corrected", "other", "pending"), parts, strict=True):
-            values[f"appeals.{group}.{col}"] = value
-        values[f"appeals.{group}.total"] = sum(parts)
+        for col, value in zip(T4.results, parts, strict=True):
+            values[T4.cell(group, col)] = value
+        values[T4.cell(group)] = sum(parts)
     return values
 
 
 def _applications(rng: random.Random, values: Values, carried: dict[str, int]) -> None:
     for col in _APPLICANTS:
-        busy = col == "person" or rng.random() < 0.3
+        busy = col == T3.person.id or rng.random() < 0.3
         outcomes = {row: (rng.choice((0, 0, 0, 1, 2, 3, 8, 20)) if busy else 0) for row in _OUTCOMES}
         closed = sum(outcomes.values())
         before = carried.get(col, 0)
         forward = rng.randint(0, 3) if busy else 0
         new = closed + forward - before
         if new < 0:  # more carried in than closed and carried on: close the surplus as granted
-            outcomes["granted"] -= new
+            outcomes[T3.granted.id] -= new
             closed -= new
             new = 0
-        values[f"applications.new.{col}"] = new
-        values[f"applications.carried.{col}"] = before
+        values[T3.cell(T3.new, col)] = new
+        values[T3.cell(T3.carried, col)] = before
         for row, n in outcomes.items():
-            values[f"applications.{row}.{col}"] = n
-        values[f"applications.total.{col}"] = closed
-        values[f"applications.carry_forward.{col}"] = forward
-    for row in ("new", "carried", *_OUTCOMES, "total", "carry_forward"):
-        values[f"applications.{row}.total"] = sum(values[f"applications.{row}.{c}"] or 0 for c in _APPLICANTS)
+            values[T3.cell(row, col)] = n
+        values[T3.cell(T3.total, col)] = closed
+        values[T3.cell(T3.carry_forward, col)] = forward
+    for each in (T3.new, T3.carried, *T3.outcomes, T3.total, T3.carry_forward):
+        values[T3.cell(each)] = sum(values[T3.cell(each, c)] or 0 for c in _APPLICANTS)
 
 
 def carried_forward(values: Values) -> dict[str, int]:
     """This year's 结转下年度 per applicant column: next year's 上年结转."""
-    return {c: int(values.get(f"applications.carry_forward.{c}") or 0) for c in _APPLICANTS}
+    return {c: int(values.get(T3.cell(T3.carry_forward, c)) or 0) for c in _APPLICANTS}
 
 
 def _show(value: int | Decimal | None) -> str:
@@ -139,7 +144,7 @@ def _prose(rng: random.Random, sentences: int) -> str:
 def render_text(values: Values, agency: str, year: int, published: date, prose_seed: int = 0) -> str:
     """The report as tab-separated text, the way many published .txt reports print it."""
     rng = random.Random(prose_seed)
-    total = values.get("applications.new.total")
+    total = values.get(T3.cell(T3.new))
     lines = [
         f"{agency}{year}年政府信息公开工作年度报告",
         "",
@@ -150,20 +155,25 @@ def render_text(values: Values, agency: str, year: int, published: date, prose_s
     ]
     for table in FORMAT_2021.tables:
         lines += ["", _SECTION_HEADINGS[table.section], ""]
-        if table.id == "applications":
-            lines.append("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
+        if table.id == T3.table:
+            lines.append(WORDS.balance_note)
         for block in table.blocks:
             if block.layout is BlockLayout.FLAT:
                 heads = [c.label for c in block.columns]
-                cells = [_show(values.get(f"{table.id}.{r.id}.{c.id}")) for r in block.rows for c in block.columns]
-                lines += ["行政复议\t行政诉讼", "\t".join([*heads, "未经复议直接起诉", "复议后起诉"])]
+                cells = [_show(values.get(table.cell(r.id, c.id))) for r in block.rows for c in block.columns]
+                lines += [
+                    f"{T4.review.label}\t{WORDS.litigation_header}",
+                    "\t".join([*heads, *(s.label for s in T4.suits)]),
+                ]
                 lines += ["\t".join(heads * 2), "\t".join(cells)]
             else:
                 if block.caption:
                     lines.append(block.caption)
-                lines.append("\t".join(["信息内容" if block.caption else "项目", *[c.label for c in block.columns]]))
+                lines.append(
+                    "\t".join([WORDS.content_header if block.caption else "项目", *[c.label for c in block.columns]])
+                )
                 for row in block.rows:
-                    cells = [_show(values.get(f"{table.id}.{row.id}.{c.id}")) for c in block.columns]
+                    cells = [_show(values.get(table.cell(row.id, c.id))) for c in block.columns]
                     lines.append("\t".join([row.number + row.label, *cells]))
             lines.append("")
     lines += [

@@ -8,11 +8,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from ..formats import FORMATS
 from ..law.agencies import ORGAN, ORGAN_SUFFIX, PLAIN_REGION, ZONE_SUFFIXES, entity_type, has_place_name
 from ..model import EntityType
 from .linear import LinearText, normalize
 from .settings import ReaderSettings
 
+_FIRST_HEADING = re.compile(
+    "^[一二三四五六七八九十]+,(?:"
+    + "|".join(sorted({re.escape(s.heading) for f in FORMATS.values() for s in f.sections if s.number == 1}))
+    + ")"
+)
 _TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<rest>.{0,30}?(?:年度报告|年报))")
 _TITLE_PREFIX = re.compile(r"^(?:标题|题目|title)[:：]", re.I)
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})\s*日?")
@@ -44,7 +50,7 @@ def _lines(text: str, limit: int) -> Iterator[str]:
 
 def _clean_agency(raw: str) -> str | None:
     raw = raw.strip(",.:()[]《》<>-—_ ")
-    raw = re.sub(r"^[一二三四五六七八九十]+,总体情况", "", raw)
+    raw = _FIRST_HEADING.sub("", raw)
     raw = re.sub(r"关于$", "", raw)  # "某局关于2021年度…的报告"
     if not raw or len(raw) > 40:
         return None

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..check import RULES
-from ..formats import FORMAT_2019, FORMAT_2021
+from ..formats import WORDS
+from ..formats.cells import outcome_rows
+from ..formats.national import APPEALS_VIEW
 from ..store.browse import AgencyErrors
 from ..store.views import CorpusStats
 
@@ -19,10 +21,7 @@ _PALETTE = ["#2f6fb3", "#d9534f", "#f0ad4e", "#5cb85c", "#8e6bbf", "#46b8da", "#
 _FONT = {"fontFamily": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"}
 _CROWDED = {"interval": 0, "rotate": 30}
 
-OUTCOME_LABELS: dict[str, str] = {}
-for _fmt in (FORMAT_2019, FORMAT_2021):
-    for _row in _fmt.table("applications").blocks[0].rows:
-        OUTCOME_LABELS.setdefault(_row.id, _row.label.split("（")[0])
+OUTCOME_LABELS: dict[str, str] = {row.id: row.label.split("（")[0] for row in outcome_rows()}
 
 
 def _base(title: str) -> Options:
@@ -86,7 +85,7 @@ def outcome_mix(stats: CorpusStats) -> Options:
 
 
 def correction_rates(stats: CorpusStats) -> Options:
-    labels = ["行政复议", "行政诉讼"]
+    labels = [APPEALS_VIEW.review.label, WORDS.litigation_header]
     ratios = [stats.review_correction, stats.suit_correction]
     rates = [round(r.rate * 100, 1) if r.rate is not None else None for r in ratios]
     return {

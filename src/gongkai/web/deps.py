@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request
 
+from ..formats import FORMATS
+from ..model import EntityType
 from ..store.repository import Repository
 from ..store.views import ReportFilter
 from .settings import WebSettings
@@ -64,11 +66,17 @@ class Selection:
         return (self.agency or None, self.year, self.format or None, self.level or None, self.errors or None)
 
 
+_FORMAT_IDS = f"^({'|'.join(FORMATS)})?$"
+_LEVELS = f"^({'|'.join(e.value for e in EntityType)})?$"
+
+
 async def selection(
     agency: Annotated[str | None, Query(max_length=100, description="机关名称的一部分")] = None,
     year: Annotated[str | None, Query(description="年度")] = None,
-    format: Annotated[str | None, Query(pattern="^(2019|2021|pre2019)?$", description="格式")] = None,
-    level: Annotated[str | None, Query(pattern="^(government|township|department|other)?$", description="层级")] = None,
+    format: Annotated[str | None, Query(pattern=f"^({'|'.join(FORMATS)})?$", description="格式")] = None,
+    level: Annotated[
+        str | None, Query(pattern=f"^({'|'.join(e.value for e in EntityType)})?$", description="层级")
+    ] = None,
     errors: Annotated[str | None, Query(pattern="^[01]?$", description="1 有错误，0 无错误")] = None,
 ) -> Selection:
     year_number = int(year) if year and year.isdigit() else None  # an empty select sends year=

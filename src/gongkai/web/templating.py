@@ -11,13 +11,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ..check import RULES
+from ..formats import FORMATS
 from ..model import EntityType
 from .layout import table_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 LEVELS = {e.value: e.zh for e in EntityType}
-FORMAT_NAMES = {"2021": "2021版", "2019": "2019版", "pre2019": "2019年以前"}
+FORMAT_NAMES = {f.id: f.short_name for f in FORMATS.values()}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_NAMES = {"open": "待审", "confirmed": "已确认", "dismissed": "已驳回"}
 

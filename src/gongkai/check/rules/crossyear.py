@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rapidfuzz import fuzz
 
-from ...formats import FORMATS
+from ...formats import FORMATS, ApplicationsView
 from ...model import Report
 from ..finding import Finding, Severity
 from ..registry import rule
@@ -16,8 +16,11 @@ from .common import label, make, printed, shown
 DUPLICATE_SIMILARITY = 90.0  # percent; a report rewritten from the same template scores 60-80
 DUPLICATE_MIN_CHARS = 200  # below this much prose, similarity says nothing about copying
 
-_APPLICANT_COLUMNS = ("person", "commercial", "research", "nonprofit", "legal", "other_org", "total")
 _NOISE = re.compile(r"[\s\d０-９〇零一二三四五六七八九十百千万.,，。、；;：:（）()《》“”\"'%％\-—_|#*]+")
+
+
+def _applications(report: Report) -> ApplicationsView | None:
+    return report.format.applications if report.format else None
 
 
 def _consecutive(report: Report, previous: Report | None) -> bool:
@@ -47,8 +50,11 @@ def carry_mismatch(report: Report, previous: Report | None) -> Iterator[Finding]
     if not _consecutive(report, previous):
         return
     assert previous is not None
-    for col in _APPLICANT_COLUMNS:
-        now, before = f"applications.carried.{col}", f"applications.carry_forward.{col}"
+    t3, before_t3 = _applications(report), _applications(previous)
+    if t3 is None or before_t3 is None:
+        return
+    for col in t3.columns:
+        now, before = t3.cell(t3.carried, col), before_t3.cell(before_t3.carry_forward, col)
         if not (printed(report, [now]) and printed(previous, [before])):
             continue
         if report.number(now) != previous.number(before):
@@ -79,13 +85,14 @@ def in_force_continuity(report: Report, previous: Report | None) -> Iterator[Fin
 
     Passing: 2023 现行有效 5; 2024 制发 3, 废止 0, 现行有效 8.
     """
-    if not _consecutive(report, previous) or report.format_id != "2021":
+    if not _consecutive(report, previous):
         return
     assert previous is not None
-    if previous.format_id != "2021":
+    stock = report.format.proactive if report.format else None
+    if stock is None or previous.format is None or previous.format.proactive != stock:
         return
-    for row in ("rules", "normative"):
-        issued, repealed, in_force = (f"proactive.{row}.{c}" for c in ("issued", "repealed", "in_force"))
+    for row in stock.documents:
+        issued, repealed, in_force = (stock.cell(row, c) for c in (stock.issued, stock.repealed, stock.in_force))
         if not (printed(report, [issued, repealed, in_force]) and printed(previous, [in_force])):
             continue
         expected = previous.number(in_force) + report.number(issued) - report.number(repealed)

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
+from ...formats import FORMATS
 from ...law.agencies import has_place_name
-from ...model import EntityType, Report
+from ...law.deadlines import publication_deadline
+from ...model import Report
 from ..finding import Finding, Severity
 from ..registry import rule
 from .common import make
 
 _FEE_WORDS = re.compile(r"信息处理费|收费|收取|费用|缴费")
-
-
-def deadline(report: Report) -> tuple[date, str] | None:
-    """The statutory publication deadline (条例 第四十九条; 2008 条例 第三十一条), or None if unfixed."""
-    if report.year is None:
-        return None
-    following = report.year + 1
-    if report.year <= 2018:
-        return date(following, 3, 31), "2008年条例第三十一条：各级行政机关于每年3月31日前公布"
-    if report.entity_type is EntityType.DEPARTMENT:
-        return date(following, 1, 31), "条例第四十九条：县级以上人民政府部门于每年1月31日前公布"
-    if report.entity_type is EntityType.TOWNSHIP:
-        return None  # set by local rules, not by the 条例
-    return date(following, 3, 31), "条例第四十九条：县级以上人民政府年度报告于每年3月31日前公布"
 
 
 @rule("publication-late", Severity.ERROR, "年度报告逾期公布", "Report published after its statutory deadline")
@@ -41,7 +28,7 @@ def publication_late(report: Report, previous: Report | None) -> Iterator[Findin
 
     Passing: a 县人民政府 report on 2021 dated 2022-03-09.
     """
-    due = deadline(report)
+    due = publication_deadline(report.year, report.entity_type)
     if report.published is None or due is None:
         return
     limit, basis = due
@@ -81,18 +68,17 @@ def format_outdated(report: Report, previous: Report | None) -> Iterator[Finding
 
     Passing: a 2020 report with the 2019 tables.
     """
-    if report.format is None or report.year is None:
+    fmt, year = report.format, report.year
+    if fmt is None or year is None or not fmt.tables or fmt.covers(year):
         return
-    if report.format.id == "2019" and report.year >= 2021:
-        yield make(
-            "format-outdated",
-            ["format"],
-            f"{report.year}年度报告仍使用2019年试行格式的表格，应使用国办公开办函〔2021〕30号格式。",
-        )
-    elif report.format.id == "2021" and report.year in (2019, 2020):
-        yield make(
-            "format-outdated", ["format"], f"{report.year}年度报告使用了2021年格式的表格，当年应使用2019年试行格式。"
-        )
+    expected = next((f for f in FORMATS.values() if f.tables and f.covers(year)), None)
+    if expected is None:
+        return
+    yield make(
+        "format-outdated",
+        ["format"],
+        f"{year}年度报告使用了“{fmt.name}”的表格，当年应使用“{expected.name}”（{expected.basis}）。",
+    )
 
 
 @rule("fee-statement-missing", Severity.WARNING, "未报告信息处理费情况", "No word on 信息处理费 in section 六")
@@ -105,17 +91,22 @@ def fee_statement_missing(report: Report, previous: Report | None) -> Iterator[F
 
     Passing: "我单位2021年未收取信息处理费。"
     """
-    if report.format is None or report.format.id != "2021":
+    if report.format is None or report.format.fee_section is None:
         return
-    section = report.sections.get(6)
+    section = report.sections.get(report.format.fee_section)
     text = section.text if section else ""
     if not _FEE_WORDS.search(text):
         quote = re.sub(r"\s+", "", text)[:30] or "（缺少该部分）"
         yield make(
             "fee-statement-missing",
             ["section6"],
-            f"“六、其他需要报告的事项”未说明信息处理费收取情况（原文：{quote}）。",
+            f"“{_fee_section(report)}”未说明信息处理费收取情况（原文：{quote}）。",
         )
+
+
+def _fee_section(report: Report) -> str:
+    assert report.format is not None
+    return next(s.numbered for s in report.format.sections if s.number == report.format.fee_section)
 
 
 @rule("report-unrecognised", Severity.WARNING, "未识别为年度报告", "Not recognised as an annual report")

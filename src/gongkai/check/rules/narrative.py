@@ -9,12 +9,6 @@ from ..finding import Finding, Severity
 from ..registry import rule
 from .common import make, shown
 
-_NEW = "applications.new.total"
-_CARRIED = "applications.carried.total"
-_CLOSED = "applications.total.total"
-_REVIEW = "appeals.review.total"
-_SUITS = ("appeals.suit_direct.total", "appeals.suit_after_review.total")
-
 
 def _readable(report: Report, *cells: str) -> bool:
     return all(report.state(c) is not CellState.ABSENT for c in cells)
@@ -35,56 +29,60 @@ def narrative_mismatch(report: Report, previous: Report | None) -> Iterator[Find
 
     Passing: "收到申请75件" with 新收74 + 上年结转1.
     """
-    if report.format is None or not report.format.tables:
+    fmt = report.format
+    if fmt is None or fmt.applications is None or fmt.appeals is None:
         return
+    t3, t4 = fmt.applications, fmt.appeals
+    new_cell, carried_cell, closed_cell = t3.cell(t3.new), t3.cell(t3.carried), t3.cell(t3.total)
+    review_cell, suit_cells = t4.cell(t4.review), tuple(t4.cell(s) for s in t4.suits)
     seen: set[tuple[str, float]] = set()
     for s in report.statements:
         key = (s.measure, s.value)
         if key in seen:
             continue
-        new, carried, closed = report.number(_NEW), report.number(_CARRIED), report.number(_CLOSED)
-        if s.measure == "received" and _readable(report, _NEW, _CARRIED):
+        new, carried, closed = report.number(new_cell), report.number(carried_cell), report.number(closed_cell)
+        if s.measure == "received" and _readable(report, new_cell, carried_cell):
             if s.value not in (new, new + carried):
                 seen.add(key)
                 yield make(
                     "narrative-mismatch",
-                    [_NEW],
-                    f"正文称“{_quote(s)}”（{s.value:g}件），表三本年新收为{shown(report, _NEW)}。",
+                    [new_cell],
+                    f"正文称“{_quote(s)}”（{s.value:g}件），表三本年新收为{shown(report, new_cell)}。",
                 )
-        elif s.measure == "handled" and _readable(report, _NEW, _CARRIED, _CLOSED):
+        elif s.measure == "handled" and _readable(report, new_cell, carried_cell, closed_cell):
             if s.value not in (new, new + carried, closed):
                 seen.add(key)
                 yield make(
                     "narrative-mismatch",
-                    [_NEW, _CLOSED],
+                    [new_cell, closed_cell],
                     f"正文称“{_quote(s)}”（{s.value:g}件），"
-                    f"与表三本年新收{shown(report, _NEW)}、总计{shown(report, _CLOSED)}均不符。",
+                    f"与表三本年新收{shown(report, new_cell)}、总计{shown(report, closed_cell)}均不符。",
                 )
-        elif s.measure == "closed" and _readable(report, _CLOSED):
+        elif s.measure == "closed" and _readable(report, closed_cell):
             if s.value != closed:
                 seen.add(key)
                 yield make(
                     "narrative-mismatch",
-                    [_CLOSED],
-                    f"正文称办结{s.value:g}件（“{_quote(s)}”），表三（七）总计为{shown(report, _CLOSED)}。",
+                    [closed_cell],
+                    f"正文称办结{s.value:g}件（“{_quote(s)}”），表三（七）总计为{shown(report, closed_cell)}。",
                 )
-        elif s.measure == "reviews" and _readable(report, _REVIEW):
-            if s.value != report.number(_REVIEW):
+        elif s.measure == "reviews" and _readable(report, review_cell):
+            if s.value != report.number(review_cell):
                 seen.add(key)
                 yield make(
                     "narrative-mismatch",
-                    [_REVIEW],
-                    f"正文称行政复议{s.value:g}件（“{_quote(s)}”），表四行政复议总计为{shown(report, _REVIEW)}。",
+                    [review_cell],
+                    f"正文称行政复议{s.value:g}件（“{_quote(s)}”），表四行政复议总计为{shown(report, review_cell)}。",
                 )
-        elif s.measure == "lawsuits" and _readable(report, *_SUITS):
-            suits = report.number(_SUITS[0]) + report.number(_SUITS[1])
+        elif s.measure == "lawsuits" and _readable(report, *suit_cells):
+            suits = sum(report.number(c) for c in suit_cells)
             if s.value != suits:
                 seen.add(key)
                 yield make(
                     "narrative-mismatch",
-                    list(_SUITS),
+                    list(suit_cells),
                     f"正文称行政诉讼{s.value:g}件（“{_quote(s)}”），"
-                    f"表四行政诉讼总计为{shown(report, _SUITS[0])} + {shown(report, _SUITS[1])} = {suits}。",
+                    f"表四行政诉讼总计为{' + '.join(shown(report, c) for c in suit_cells)} = {suits}。",
                 )
 
 
