@@ -69,7 +69,7 @@ class TextSection:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """A figure the prose states, with the measure it states (see read/narrative.py)."""
+    """A figure the prose states, with the measure it states (``formats/narrative.py``)."""
 
     measure: str
     value: float
@@ -77,6 +77,9 @@ class Statement:
     sentence: int  # index of that sentence, to pair figures stated together
     section: int | None
     place: SourcePlace | None
+    label: str = ""  # what the figure counts, in words: "本年新收申请", "予以公开及部分公开"
+    readings: tuple[tuple[str, ...], ...] = ()  # cell sums the figure may state; () = compared with nothing
+    share: float | None = None  # a percentage stated with the figure ("占33.9%")
 
 
 @dataclass(slots=True)

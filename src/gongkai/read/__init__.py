@@ -69,5 +69,5 @@ def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTING
             body = strip_signature(body, report.agency)
         report.sections[n] = TextSection(n, hits[n].heading, body, lt.place(start, body_start))
     section_starts = [(n, lt.lin(hits[n].start)) for n in numbers]
-    report.statements = read_statements(lt, spans, section_starts, report.year)
+    report.statements = read_statements(lt, spans, section_starts, report.year, fmt)
     return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...model import CellState, Report, Statement
+from ...model import CellState, Number, Report, Statement
 from ..finding import Finding, Severity
 from ..registry import rule
 from .common import make, shown
@@ -18,72 +18,66 @@ def _quote(statement: Statement) -> str:
     return statement.quote if len(statement.quote) <= 60 else statement.quote[:57] + "…"
 
 
+def _sum(report: Report, cells: tuple[str, ...]) -> Number:
+    return sum((report.number(c) for c in cells), start=0)
+
+
+def _terms(report: Report, cells: tuple[str, ...]) -> str:
+    return " + ".join(shown(report, c) for c in cells)
+
+
+# a share is right when it rounds to what was printed, from one of these bases
+def _share_bases(report: Report) -> list[Number]:
+    fmt = report.format
+    if fmt is None or fmt.applications is None:
+        return []
+    t3 = fmt.applications
+    new, carried, closed = (report.number(t3.cell(r)) for r in (t3.new, t3.carried, t3.total))
+    return [b for b in (closed, new, new + carried) if b]
+
+
+def _share_fits(value: float, share: float, stated: str, bases: list[Number]) -> bool:
+    decimals = len(stated.partition(".")[2])
+    tolerance = 0.5 * 10**-decimals + 1e-9
+    return any(abs(value / float(base) * 100 - share) <= tolerance for base in bases)
+
+
 @rule("narrative-mismatch", Severity.WARNING, "正文数字与表格不符", "A figure in the text contradicts the table")
 def narrative_mismatch(report: Report, previous: Report | None) -> Iterator[Finding]:
-    """A figure stated in the text differs from the table cell that measures the same thing.
+    """A figure stated in the text differs from the table cells that measure the same thing.
 
-    Only like is compared with like: received with 本年新收 (or 新收+上年结转), 办结 with （七）总计,
-    行政复议 with 行政复议·总计, 行政诉讼 with both 行政诉讼 总计 together. Loose matches are false alarms.
+    The measures and their phrasings are declared with the format (``formats/narrative.py``): received
+    with 本年新收 (or 新收+上年结转), 办结 with （七）总计, each outcome row or group ("予以公开及部分公开N件" with
+    the sum of both rows), 行政复议 and 行政诉讼 with table 四, 制发/废止/现行有效 with table 二. A share
+    stated with a figure ("占33.9%") must fit it. Clauses about another year or a wider scope are skipped.
 
     Failing: "共受理政府信息公开申请31件" while 本年新收 is 58.
 
     Passing: "收到申请75件" with 新收74 + 上年结转1.
     """
-    fmt = report.format
-    if fmt is None or fmt.applications is None or fmt.appeals is None:
+    if report.format is None or not report.format.tables:
         return
-    t3, t4 = fmt.applications, fmt.appeals
-    new_cell, carried_cell, closed_cell = t3.cell(t3.new), t3.cell(t3.carried), t3.cell(t3.total)
-    review_cell, suit_cells = t4.cell(t4.review), tuple(t4.cell(s) for s in t4.suits)
-    seen: set[tuple[str, float]] = set()
+    seen: set[tuple[tuple[tuple[str, ...], ...], float]] = set()
+    bases = _share_bases(report)
     for s in report.statements:
-        key = (s.measure, s.value)
-        if key in seen:
+        key = (s.readings, s.value)
+        if not s.readings or key in seen or not _readable(report, *(c for r in s.readings for c in r)):
             continue
-        new, carried, closed = report.number(new_cell), report.number(carried_cell), report.number(closed_cell)
-        if s.measure == "received" and _readable(report, new_cell, carried_cell):
-            if s.value not in (new, new + carried):
-                seen.add(key)
-                yield make(
-                    "narrative-mismatch",
-                    [new_cell],
-                    f"正文称“{_quote(s)}”（{s.value:g}件），表三本年新收为{shown(report, new_cell)}。",
-                )
-        elif s.measure == "handled" and _readable(report, new_cell, carried_cell, closed_cell):
-            if s.value not in (new, new + carried, closed):
-                seen.add(key)
-                yield make(
-                    "narrative-mismatch",
-                    [new_cell, closed_cell],
-                    f"正文称“{_quote(s)}”（{s.value:g}件），"
-                    f"与表三本年新收{shown(report, new_cell)}、总计{shown(report, closed_cell)}均不符。",
-                )
-        elif s.measure == "closed" and _readable(report, closed_cell):
-            if s.value != closed:
-                seen.add(key)
-                yield make(
-                    "narrative-mismatch",
-                    [closed_cell],
-                    f"正文称办结{s.value:g}件（“{_quote(s)}”），表三（七）总计为{shown(report, closed_cell)}。",
-                )
-        elif s.measure == "reviews" and _readable(report, review_cell):
-            if s.value != report.number(review_cell):
-                seen.add(key)
-                yield make(
-                    "narrative-mismatch",
-                    [review_cell],
-                    f"正文称行政复议{s.value:g}件（“{_quote(s)}”），表四行政复议总计为{shown(report, review_cell)}。",
-                )
-        elif s.measure == "lawsuits" and _readable(report, *suit_cells):
-            suits = sum(report.number(c) for c in suit_cells)
-            if s.value != suits:
-                seen.add(key)
-                yield make(
-                    "narrative-mismatch",
-                    list(suit_cells),
-                    f"正文称行政诉讼{s.value:g}件（“{_quote(s)}”），"
-                    f"表四行政诉讼总计为{' + '.join(shown(report, c) for c in suit_cells)} = {suits}。",
-                )
+        sums = [_sum(report, r) for r in s.readings]
+        main = s.readings[0]
+        if s.value not in sums:
+            seen.add(key)
+            what = "、".join(report.format.label_of(c) for c in main) if len(main) <= 3 else s.label
+            table = f"{what}为{_terms(report, main)}" + (f" = {sums[0]}" if len(main) > 1 else "")
+            yield make("narrative-mismatch", list(main), f"正文称“{_quote(s)}”（{s.label}{s.value:g}），表中{table}。")
+        elif s.share is not None and bases and not _share_fits(s.value, s.share, f"{s.share:g}", bases):
+            seen.add(key)
+            yield make(
+                "narrative-mismatch",
+                list(main),
+                f"正文称“{_quote(s)}”：{s.label}{s.value:g}件占{s.share:g}%，"
+                f"与表中总数（{'、'.join(str(b) for b in bases)}）算出的比例均不符。",
+            )
 
 
 @rule("narrative-inconsistency", Severity.WARNING, "正文数字自相矛盾", "Figures in the text contradict each other")
@@ -101,7 +95,7 @@ def narrative_inconsistency(report: Report, previous: Report | None) -> Iterator
         by_sentence.setdefault(s.sentence, {}).setdefault(s.measure, s)
     for figures in by_sentence.values():
         accepted = figures.get("accepted") or figures.get("received")
-        finished = figures.get("closed")
+        finished = figures.get("finished")
         if accepted is None or finished is None:
             continue
         rate = figures.get("rate")
