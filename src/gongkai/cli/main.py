@@ -173,7 +173,7 @@ def rules(
     Example: gongkai rules --json    gongkai rules --docs docs/rules
     """
     if docs is not None:
-        from .check.docs import write_rule_docs
+        from ..check.docs import write_rule_docs
 
         for path in write_rule_docs(docs):
             console.print(str(path))

@@ -52,6 +52,9 @@ class Narrative:
     measures: tuple[Measure, ...]
     outcome_names: tuple[OutcomeName, ...] = ()
 
+    def measure(self, measure_id: str) -> Measure | None:
+        return next((m for m in self.measures if m.id == measure_id), None)
+
 
 def _app(prefix: str) -> str:
     return prefix + COUNT_UNIT

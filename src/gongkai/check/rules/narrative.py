@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...formats.narrative import vocabulary
 from ...model import CellState, Number, Report, Statement
 from ..finding import Finding, Severity
 from ..registry import rule
@@ -59,23 +60,27 @@ def narrative_mismatch(report: Report, previous: Report | None) -> Iterator[Find
         return
     seen: set[tuple[tuple[tuple[str, ...], ...], float]] = set()
     bases = _share_bases(report)
+    narrative = vocabulary(report.format)
     for s in report.statements:
-        key = (s.readings, s.value)
-        if not s.readings or key in seen or not _readable(report, *(c for r in s.readings for c in r)):
+        declared = narrative.measure(s.measure)
+        readings = s.readings or (declared.readings if declared else ())
+        label = s.label or (declared.label if declared else "")
+        key = (readings, s.value)
+        if not readings or key in seen or not _readable(report, *(c for r in readings for c in r)):
             continue
-        sums = [_sum(report, r) for r in s.readings]
-        main = s.readings[0]
+        sums = [_sum(report, r) for r in readings]
+        main = readings[0]
         if s.value not in sums:
             seen.add(key)
-            what = "、".join(report.format.label_of(c) for c in main) if len(main) <= 3 else s.label
+            what = "、".join(report.format.label_of(c) for c in main) if len(main) <= 3 else label
             table = f"{what}为{_terms(report, main)}" + (f" = {sums[0]}" if len(main) > 1 else "")
-            yield make("narrative-mismatch", list(main), f"正文称“{_quote(s)}”（{s.label}{s.value:g}），表中{table}。")
+            yield make("narrative-mismatch", list(main), f"正文称“{_quote(s)}”（{label}{s.value:g}），表中{table}。")
         elif s.share is not None and bases and not _share_fits(s.value, s.share, f"{s.share:g}", bases):
             seen.add(key)
             yield make(
                 "narrative-mismatch",
                 list(main),
-                f"正文称“{_quote(s)}”：{s.label}{s.value:g}件占{s.share:g}%，"
+                f"正文称“{_quote(s)}”：{label}{s.value:g}件占{s.share:g}%，"
                 f"与表中总数（{'、'.join(str(b) for b in bases)}）算出的比例均不符。",
             )
 
@@ -95,7 +100,7 @@ def narrative_inconsistency(report: Report, previous: Report | None) -> Iterator
         by_sentence.setdefault(s.sentence, {}).setdefault(s.measure, s)
     for figures in by_sentence.values():
         accepted = figures.get("accepted") or figures.get("received")
-        finished = figures.get("finished")
+        finished = figures.get("finished") or figures.get("closed")
         if accepted is None or finished is None:
             continue
         rate = figures.get("rate")
