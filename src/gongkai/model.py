@@ -36,6 +36,64 @@ class EntityType(Enum):
 Number = int | Decimal
 
 
+class PlacedBy(Enum):
+    """How the reader put a printed value into its cell."""
+
+    LABEL = "label"  # after its own row label, printed as declared
+    VARIANT = "variant"  # after a declared variant or abbreviation of its label
+    FUZZY = "fuzzy"  # after its label printed with a slip (OCR, a dropped character)
+    PREFIX = "prefix"  # after the start of its label (a label wrapped around its cells)
+    FALLBACK = "fallback"  # after a stand-in label (（六）其他处理 printed as one row)
+    POSITION = "position"  # in its slot under the table's header (table 四's one row of cells)
+    ORDER = "order"  # its row label was lost: placed by the table's row order and its identities
+    GLUED = "glued"  # the only split of glued digits that fits the identities
+    SPARSE = "sparse"  # the only placement of too few space-separated numbers that fits
+
+    @property
+    def certain(self) -> bool:
+        """A value placed by its own label or slot; the others are the reader's inference."""
+        return self not in _GUESSES
+
+    @property
+    def zh(self) -> str:
+        return _PLACED_ZH[self]
+
+
+_GUESSES = frozenset({PlacedBy.ORDER, PlacedBy.GLUED, PlacedBy.SPARSE})
+_PLACED_ZH = {
+    PlacedBy.LABEL: "按行标签",
+    PlacedBy.VARIANT: "按行标签的别称",
+    PlacedBy.FUZZY: "按近似的行标签",
+    PlacedBy.PREFIX: "按行标签的开头",
+    PlacedBy.FALLBACK: "按合并行的标签",
+    PlacedBy.POSITION: "按表头下的位置",
+    PlacedBy.ORDER: "行标签缺失，按行序推断",
+    PlacedBy.GLUED: "由粘连数字唯一拆分推断",
+    PlacedBy.SPARSE: "由不全的数字唯一排布推断",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """How sure the reader is of a cell: what placed it, the label's similarity, what settled a guess."""
+
+    by: PlacedBy
+    score: float | None = None  # similarity of the printed label to the declared one, 0–100
+    evidence: str | None = None  # for an inference: what made it the only reading
+
+    @property
+    def certain(self) -> bool:
+        return self.by.certain
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"by": self.by.value, "certain": self.certain}
+        if self.score is not None:
+            out["score"] = round(self.score, 1)
+        if self.evidence:
+            out["evidence"] = self.evidence
+        return out
+
+
 @dataclass(slots=True)
 class Cell:
     id: str
@@ -44,6 +102,12 @@ class Cell:
     state: CellState = CellState.ABSENT
     place: SourcePlace | None = None
     unit: str | None = None  # a unit printed inside the cell ("元", "万元")
+    placement: Placement | None = None  # None where nothing was placed (absent)
+
+    @property
+    def certain(self) -> bool:
+        """Read from the source as it stands, not inferred (absent cells are not uncertain: they are absent)."""
+        return self.placement is None or self.placement.certain
 
     def to_json(self) -> dict[str, object]:
         value: object = self.value
@@ -54,6 +118,7 @@ class Cell:
             "raw": self.raw,
             "state": self.state.value,
             "span": self.place.to_json() if self.place else None,
+            "placement": self.placement.to_json() if self.placement else None,
         }
 
 

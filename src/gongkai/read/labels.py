@@ -18,6 +18,8 @@ class LabelMatch:
     start: int  # normalised offset where the label (with its numbering) begins
     end: int  # normalised offset just past the label
     how: str  # exact | fuzzy | prefix | fallback
+    score: float = 100.0  # similarity of the printed label to the declared one (fuzzy and prefix matches)
+    variant: bool = False  # matched a declared variant or abbreviation, not the label itself
 
 
 @lru_cache(maxsize=512)
@@ -82,13 +84,14 @@ def find_label(
         m = _fuzzy_pattern(core, edits).search(norm, start, end)
         if m is not None:
             s, e = m.span()
-            return LabelMatch(numbering_before(norm, s, number), e, "fuzzy")
+            score = 100.0 * (1 - sum(m.fuzzy_counts) / len(core))
+            return LabelMatch(numbering_before(norm, s, number), e, "fuzzy", score)
     if len(core) >= settings.prefix_min_label:
         shortest = max(settings.short_label + 2, int(len(core) * settings.prefix_share))
         for length in range(len(core) - 1, shortest - 1, -1):
             i = norm.find(core[:length], start, end)
             if i >= 0:
-                return LabelMatch(numbering_before(norm, i, number), i + length, "prefix")
+                return LabelMatch(numbering_before(norm, i, number), i + length, "prefix", 100.0 * length / len(core))
     return None
 
 

@@ -10,17 +10,21 @@ keeps positions, by count where it does not. Glued digit runs go through
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..formats import Block, BlockLayout, Format, IdentityKind, Row, Table
-from ..model import Cell, CellState
+from ..model import Cell, CellState, PlacedBy, Placement
 from .fields import Field, drop_text, space_tokens, split_row, tab_fields
 from .glued import Piece, solve, splits
 from .labels import LabelMatch, find_label, find_text
 from .linear import LinearText
 from .settings import ReaderSettings
 from .values import Kind
+
+_ROW_EVIDENCE = "本行合计（或分组合计）只允许这一种读法"
+_TABLE_EVIDENCE = "各列合计与勾稽关系只允许这一种读法"
+_AGREED_EVIDENCE = "所有符合勾稽关系的读法在此格一致"
 
 
 @dataclass(slots=True)
@@ -32,12 +36,21 @@ class TableRead:
     notes: list[str] = field(default_factory=list)
 
 
-def _cell_from_field(cell_id: str, f: Field, lt: LinearText) -> Cell:
+_BY_MATCH = {"exact": PlacedBy.LABEL, "fuzzy": PlacedBy.FUZZY, "prefix": PlacedBy.PREFIX, "fallback": PlacedBy.FALLBACK}
+_BY_POSITION = Placement(PlacedBy.POSITION)
+
+
+def _placement(m: LabelMatch) -> Placement:
+    by = PlacedBy.VARIANT if m.variant and m.how == "exact" else _BY_MATCH[m.how]
+    return Placement(by, m.score if by in (PlacedBy.FUZZY, PlacedBy.PREFIX) else None)
+
+
+def _cell_from_field(cell_id: str, f: Field, lt: LinearText, placement: Placement) -> Cell:
     place = lt.place(f.start, f.end)
     raw = f.text.strip(" \t\r\n")
     if f.kind is Kind.NUMBER:
-        return Cell(cell_id, f.parsed.value, raw, CellState.READ, place, f.parsed.unit)
-    return Cell(cell_id, None, raw, CellState.BLANK, place)
+        return Cell(cell_id, f.parsed.value, raw, CellState.READ, place, f.parsed.unit, placement)
+    return Cell(cell_id, None, raw, CellState.BLANK, place, placement=placement)
 
 
 def _absent(cell_id: str, lt: LinearText, at: int | None, raw: str | None = None) -> Cell:
@@ -118,11 +131,13 @@ class TableReader:
             for variant in row.variants:
                 m = find_label(norm, variant, row.number, start, end, self.settings, allow_fuzzy=False)
                 if m is not None:
+                    m = replace(m, variant=True)
                     break
         if m is None:
             for short in row.abbreviations:
                 m = find_label(norm, short, row.number, start, end, self.settings, allow_fuzzy=False)
                 if m is not None and self._strong(m):
+                    m = replace(m, variant=True)
                     break
                 m = None
         if m is None:
@@ -182,8 +197,9 @@ class TableReader:
             if _unplaceable(layout, fields, n):
                 self._read_sparse(block, ids, fields, label_at)
                 continue
+            placement = _placement(m)
             for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
-                self.out.cells[cid] = _cell_from_field(cid, slot, lt) if slot else _absent(cid, lt, label_at)
+                self.out.cells[cid] = _cell_from_field(cid, slot, lt, placement) if slot else _absent(cid, lt, label_at)
 
     def _row_fields(self, row: Row, m: LabelMatch, bound: int) -> tuple[str, list[Field], LabelMatch]:
         """The fields after a row label. A label printed without cells (a Markdown heading
@@ -204,7 +220,7 @@ class TableReader:
         raw = " ".join(f.text.strip() for f in fields)
         found = solve(fields, len(ids), _row_fits(block), self.settings.max_glued_candidates)
         if found and len(found) == 1:
-            self._set_pieces(ids, found[0])
+            self._set_pieces(ids, found[0], _ROW_EVIDENCE)
             return
         for cid in ids:
             self.out.cells[cid] = _absent(cid, self.lt, fields[0].start, raw)
@@ -238,16 +254,20 @@ class TableReader:
                     CellState.INFERRED,
                     self.lt.place(number.start, number.end),
                     number.parsed.unit,
+                    Placement(PlacedBy.SPARSE, evidence=_ROW_EVIDENCE),
                 )
             else:
                 self.out.cells[cid] = _absent(cid, self.lt, label_at, None if placed else raw)
         self.out.notes.append(f"{len(numbers)} numbers for {len(ids)} cells {raw!r}: {len(found)} placements fit")
 
-    def _set_pieces(self, ids: list[str], pieces: list[Piece]) -> None:
+    def _set_pieces(self, ids: list[str], pieces: list[Piece], evidence: str) -> None:
         for cid, piece in zip(ids, pieces):
-            self.out.cells[cid] = Cell(
-                cid, piece.value, piece.text, CellState.INFERRED, self.lt.place(piece.start, piece.end)
-            )
+            self._set_piece(cid, piece, evidence)
+
+    def _set_piece(self, cid: str, piece: Piece, evidence: str) -> None:
+        place = self.lt.place(piece.start, piece.end)
+        placement = Placement(PlacedBy.GLUED, evidence=evidence)
+        self.out.cells[cid] = Cell(cid, piece.value, piece.text, CellState.INFERRED, place, placement=placement)
 
     # --- flat blocks (table 四) ---------------------------------------------------
 
@@ -305,7 +325,7 @@ class TableReader:
             self._read_sparse(block, ids, fields, first)
             return
         for cid, slot in zip(ids, _place(layout, fields, len(ids), None)):
-            self.out.cells[cid] = _cell_from_field(cid, slot, lt) if slot else _absent(cid, lt, first)
+            self.out.cells[cid] = _cell_from_field(cid, slot, lt, _BY_POSITION) if slot else _absent(cid, lt, first)
 
     def _flat_spaced(self, first: int, end: int) -> list[Field]:
         """Space-separated numbers from the header on, when some line holds several of them:
@@ -342,7 +362,7 @@ class TableReader:
                     consistent.append(combo)
         if len(consistent) == 1:
             for key, pieces in zip(keys, consistent[0]):
-                self._set_pieces(list(key), pieces)
+                self._set_pieces(list(key), pieces, _TABLE_EVIDENCE)
             self.out.pending.clear()
             return
         # cells on which every remaining reading agrees are settled; the rest stay absent
@@ -352,10 +372,7 @@ class TableReader:
                 vals = {r[j].value for r in readings}
                 texts = {(r[j].start, r[j].end) for r in readings}
                 if len(vals) == 1 and len(texts) == 1:
-                    piece = readings[0][j]
-                    self.out.cells[cid] = Cell(
-                        cid, piece.value, piece.text, CellState.INFERRED, self.lt.place(piece.start, piece.end)
-                    )
+                    self._set_piece(cid, readings[0][j], _AGREED_EVIDENCE)
 
     def _identities_hold(self, values: dict[str, int | Decimal | None], pending_ids: set[str]) -> bool:
         for identity in self.fmt.identities:

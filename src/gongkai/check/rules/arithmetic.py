@@ -9,20 +9,32 @@ from ...formats import Identity, IdentityKind
 from ...model import Report
 from ..finding import Finding, Severity
 from ..registry import rule
+from .certainty import uncertain
 from .common import label, make, printed, shown, total
 
 
 def broken_identities(
-    report: Report, kind: IdentityKind | None = None
+    report: Report, kind: IdentityKind | None = None, *, certain: bool | None = None
 ) -> Iterator[tuple[Identity, int | Decimal, int | Decimal]]:
-    """Identities of the report's format (of one ``kind``, or all) that do not hold, with both sides."""
+    """Identities of the report's format (of one ``kind``, or all) that do not hold, with both sides.
+
+    ``certain=True`` keeps only identities whose every cell was read with certainty (a publisher
+    error may be claimed on them); ``certain=False`` only those with an uncertain cell; None all.
+    """
     if report.format is None:
         return
     for identity in report.format.identities:
         if (kind is None or identity.kind is kind) and printed(report, identity.cells):
+            if certain is not None and certain == any(uncertain(report, c) for c in identity.cells):
+                continue
             left, right = total(report, identity.left), total(report, identity.right)
             if left != right:
                 yield identity, left, right
+
+
+def publisher_errors(report: Report, kind: IdentityKind) -> Iterator[tuple[Identity, int | Decimal, int | Decimal]]:
+    """Broken identities of ``kind`` read with certainty: the publisher's own arithmetic."""
+    return broken_identities(report, kind, certain=True)
 
 
 def _terms(report: Report, cells: tuple[str, ...]) -> str:
@@ -39,7 +51,7 @@ def balance(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 58 + 0 = 56 + 2.
     """
-    for identity, left, right in broken_identities(report, IdentityKind.BALANCE):
+    for identity, left, right in publisher_errors(report, IdentityKind.BALANCE):
         yield make(
             "balance",
             identity.cells,
@@ -61,7 +73,7 @@ def row_total(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 50 + 4 + 0 + 0 + 0 + 0 = 54.
     """
-    for identity, left, _right in broken_identities(report, IdentityKind.ROW_TOTAL):
+    for identity, left, _right in publisher_errors(report, IdentityKind.ROW_TOTAL):
         yield make(
             "row-total",
             identity.cells,
@@ -80,7 +92,7 @@ def column_total(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 107 + 1 + 12 + 4 = 124.
     """
-    for identity, left, _right in broken_identities(report, IdentityKind.COLUMN_TOTAL):
+    for identity, left, _right in publisher_errors(report, IdentityKind.COLUMN_TOTAL):
         yield make(
             "column-total",
             identity.cells,
@@ -98,7 +110,7 @@ def appeal_total(report: Report, previous: Report | None) -> Iterator[Finding]:
 
     Passing: 6 + 1 + 0 + 2 = 9.
     """
-    for identity, left, _right in broken_identities(report, IdentityKind.APPEAL_TOTAL):
+    for identity, left, _right in publisher_errors(report, IdentityKind.APPEAL_TOTAL):
         yield make(
             "appeal-total",
             identity.cells,

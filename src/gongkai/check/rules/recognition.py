@@ -1,4 +1,8 @@
-"""Cells read by OCR whose recognition is uncertain."""
+"""Cells whose reading is uncertain (OCR confidence, the reader's inference) inside a broken identity.
+
+A broken identity around such a cell may be the reader's defect, not the publisher's: it is
+reported here, as a warning asking for a look at the source, and never as an arithmetic error.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,10 @@ from ...model import Report
 from ..finding import Finding, Severity
 from ..registry import rule
 from .arithmetic import broken_identities
+from .certainty import LOW_CONFIDENCE, inferred, ocr_doubtful
 from .common import label, make
 
-# Below this recognition confidence (0-1) an OCR'd cell is treated as uncertain.
-LOW_CONFIDENCE = 0.9
-
-
-def _uncertain(report: Report, cell_id: str) -> bool:
-    cell = report.cells.get(cell_id)
-    confidence = cell.place.confidence if cell and cell.place else None
-    return confidence is not None and confidence < LOW_CONFIDENCE
+__all__ = ["LOW_CONFIDENCE", "ocr_uncertain", "reading_uncertain"]
 
 
 @rule("ocr-uncertain", Severity.WARNING, "识别存疑的单元格", "OCR-read cell of low confidence in a broken identity")
@@ -33,7 +31,7 @@ def ocr_uncertain(report: Report, previous: Report | None) -> Iterator[Finding]:
     """
     reported: set[str] = set()
     for identity, _left, _right in broken_identities(report):
-        doubtful = [c for c in identity.cells if _uncertain(report, c) and c not in reported]
+        doubtful = [c for c in identity.cells if ocr_doubtful(report, c) and c not in reported]
         for cell_id in doubtful:
             reported.add(cell_id)
             cell = report.cells[cell_id]
@@ -44,3 +42,42 @@ def ocr_uncertain(report: Report, previous: Report | None) -> Iterator[Finding]:
                 f"“{label(report, cell_id)}”由图像识别为“{cell.raw}”（置信度{confidence:.2f}），"
                 f"且所在的{identity.where}算式不成立，请对照原件核实。",
             )
+
+
+@rule(
+    "reading-uncertain",
+    Severity.WARNING,
+    "读取存疑，算式不成立",
+    "A broken identity rests on cells the reader inferred",
+)
+def reading_uncertain(report: Report, previous: Report | None) -> Iterator[Finding]:
+    """An identity does not hold, and some of its cells were placed by inference, not by their own label.
+
+    A converted table may lose row labels, and glued digits may split in more ways than the reader can
+    tell apart. Where the arithmetic fails around such cells the fault may be the reading; gongkai says
+    so and names the cells instead of blaming the publisher. Confirm against the source.
+
+    Failing: 新收 read by row order after its label was lost, and the 勾稽关系 of its column fails.
+
+    Passing: the same identity failing with every cell read at its own label (that is a ``balance`` error).
+    """
+    reported: set[frozenset[str]] = set()
+    for identity, left, right in broken_identities(report, certain=False):
+        doubtful = [c for c in identity.cells if inferred(report, c)]
+        if not doubtful or frozenset(doubtful) in reported:
+            continue
+        reported.add(frozenset(doubtful))
+        names = "、".join(f"“{label(report, c)}”" for c in doubtful[:4]) + ("等" if len(doubtful) > 4 else "")
+        how = "；".join(dict.fromkeys(_how(report, c) for c in doubtful))
+        yield make(
+            "reading-uncertain",
+            doubtful,
+            f"{identity.where}算式不成立（{left} ≠ {right}），但{names}系推断读取（{how}），"
+            "可能是读取问题而非报告错误，请对照原文核实。",
+        )
+
+
+def _how(report: Report, cell_id: str) -> str:
+    cell = report.cells[cell_id]
+    assert cell.placement is not None
+    return cell.placement.by.zh + (f"：{cell.placement.evidence}" if cell.placement.evidence else "")

@@ -1,0 +1,26 @@
+"""How sure the reading of a cell is: the reader's placement, and OCR confidence."""
+
+from __future__ import annotations
+
+from ...model import Report
+
+# Below this recognition confidence (0-1) an OCR'd cell is treated as uncertain.
+LOW_CONFIDENCE = 0.9
+
+
+def ocr_doubtful(report: Report, cell_id: str) -> bool:
+    """Read from an image with low recognition confidence."""
+    cell = report.cells.get(cell_id)
+    confidence = cell.place.confidence if cell and cell.place else None
+    return confidence is not None and confidence < LOW_CONFIDENCE
+
+
+def inferred(report: Report, cell_id: str) -> bool:
+    """Placed by the reader's inference (row order, a glued-digit split), not by its own label or slot."""
+    cell = report.cells.get(cell_id)
+    return cell is not None and not cell.certain
+
+
+def uncertain(report: Report, cell_id: str) -> bool:
+    """A cell on which no publisher error may be claimed."""
+    return inferred(report, cell_id) or ocr_doubtful(report, cell_id)
