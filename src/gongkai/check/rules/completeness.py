@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from ...formats import BlockLayout
+from ...formats import BlockLayout, Table, split_cell_id
 from ...model import CellState, Report
 from ..finding import Finding, Severity
 from ..registry import rule
-from .common import make
+from .arithmetic import broken_identities
+from .common import label, make
 
+_FILLED_ELSEWHERE = "而同表其他单元格均有填写；空白与0含义不同，请核实。"
 BLANK_CONVENTION = 0.1  # above this share of blank cells, blank is the table's way of writing zero
 
 
@@ -62,17 +64,22 @@ def unreadable_cells(report: Report, previous: Report | None) -> Iterator[Findin
         if cell.state is CellState.ABSENT and cell.raw is not None:
             groups.setdefault(cell.raw, []).append(cell_id)
     for raw, cells in groups.items():
+        assert report.format is not None
+        rows = list(dict.fromkeys(report.format.label_of(c).split("·")[0] for c in cells))
+        where = "、".join(f"“{r}”" for r in rows[:3]) + ("等" if len(rows) > 3 else "")
         yield make(
             "unreadable-cells",
             cells,
-            f"数字粘连“{raw}”可拆分为多种结果，{len(cells)}个单元格未能读取，请核对原文。",
+            f"{where}的数字粘连为“{raw}”，可拆分为多种结果，{len(cells)}个单元格未能读取，请核对原文。",
             raw=raw,
+            rows=rows,
         )
 
 
-@rule("blank-cell", Severity.INFO, "整行/整组留空", "A whole row or group printed blank")
+@rule("blank-cell", Severity.INFO, "单元格留空", "Cells printed blank")
 def blank_cell(report: Report, previous: Report | None) -> Iterator[Finding]:
-    """A whole row of table 三, or a whole group of table 四, is printed blank in a table that fills its other cells.
+    """Cells of table 三 or 四 printed blank in a table that fills its other cells: a whole row, a whole
+    group of table 四, a whole column of table 三 (a blank 总计 column), or single cells.
 
     A blank is not a zero: the reader cannot tell "none" from "not reported". A table that
     leaves most cells blank has made blank its convention and is not flagged.
@@ -84,23 +91,58 @@ def blank_cell(report: Report, previous: Report | None) -> Iterator[Finding]:
     if report.format is None:
         return
     for table in report.format.tables:
-        if table.id == "proactive":
+        if report.format.proactive is not None and table.id == report.format.proactive.table:
             continue
-        ids = table.cell_ids()
-        blank = {c for c in ids if report.state(c) is CellState.BLANK}
-        for block in table.blocks:
-            for row in block.rows:
-                cells = [f"{table.id}.{row.id}.{c.id}" for c in block.columns]
-                if not blank.issuperset(cells):
-                    continue
-                blank_share = (len(blank) - len(cells)) / max(1, len(ids) - len(cells))
-                if blank_share < BLANK_CONVENTION:
-                    what = "组" if block.layout is BlockLayout.FLAT else "行"
-                    yield make(
-                        "blank-cell",
-                        cells,
-                        f"“{row.label}”整{what}留空，而同表其他单元格均有填写；空白与0含义不同，请核实。",
-                    )
+        yield from _blank_in(report, table)
+
+
+def _blank_in(report: Report, table: Table) -> Iterator[Finding]:
+    ids = table.cell_ids()
+    blank = {c for c in ids if report.state(c) is CellState.BLANK}
+    if not blank:
+        return
+
+    def mostly_filled(cells: Sequence[str]) -> bool:
+        return (len(blank) - len(cells)) / max(1, len(ids) - len(cells)) < BLANK_CONVENTION
+
+    told: set[str] = set()
+    for block in table.blocks:
+        what = "组" if block.layout is BlockLayout.FLAT else "行"
+        for row in block.rows:
+            cells = [table.cell(row.id, c.id) for c in block.columns]
+            if blank.issuperset(cells) and mostly_filled(cells):
+                told.update(cells)
+                yield make(
+                    "blank-cell",
+                    cells,
+                    f"“{row.label}”整{what}留空，而同表其他单元格均有填写；空白与0含义不同，请核实。",
+                )
+        if block.layout is BlockLayout.FLAT:
+            continue
+        for col in block.columns:
+            cells = [table.cell(row.id, col.id) for row in block.rows]
+            if blank.issuperset(cells) and mostly_filled(cells):
+                told.update(cells)
+                yield make(
+                    "blank-cell", cells, f"“{col.label}”整列留空，而同表其他单元格均有填写；空白与0含义不同，请核实。"
+                )
+    # a blank inside a broken identity is part of that arithmetic finding
+    told.update(c for identity, _, _ in broken_identities(report) for c in identity.cells)
+    # a row that prints only its 总计 leaves its breakdown blank on purpose; a gap among printed cells is told
+    single = [c for c in ids if c in blank and c not in told and _gap(report, table, c)]
+    if single and len(blank) / len(ids) < BLANK_CONVENTION:
+        names = "、".join(f"“{label(report, c)}”" for c in single[:4]) + ("等" if len(single) > 4 else "")
+        yield make("blank-cell", single, f"{names}{len(single)}个单元格留空；空白与0含义不同，请核实。")
+
+
+def _gap(report: Report, table: Table, cell_id: str) -> bool:
+    """A blank cell between printed numbers of its own row (the row's total column aside)."""
+    row = split_cell_id(cell_id).row
+    for block in table.blocks:
+        if any(r.id == row for r in block.rows):
+            others = [table.cell(row, c.id) for c in block.columns if c.id != block.total_column]
+            return any(report.state(c) is CellState.READ for c in others if c != cell_id)
+    return False
 
 
 @rule("section-missing", Severity.WARNING, "报告缺少法定部分", "A required section is missing")
