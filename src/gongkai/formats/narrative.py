@@ -129,7 +129,7 @@ def _document_measures(stock: ProactiveView) -> tuple[Measure, ...]:
             Measure(
                 f"issued:{row.id}",
                 f"本年制发{what}",
-                r"(?:制发|制定|出台|印发|发布)(?:了)?(?:各类)?" + noun + r"(?:共)?(\d+)(?:件|部|个|份)",
+                r"(?:制发|制定|出台|印发|发布)(?:了|的)?(?:各类)?" + noun + r"(?:共)?(\d+)(?:件|部|个|份)",
                 ((stock.cell(row, stock.issued),),),
             ),
             Measure(

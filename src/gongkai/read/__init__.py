@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..document import Document
 from ..formats import Format
 from ..formats.detect import detect_format as detect_by_declaration
-from ..model import Report, TextSection
+from ..model import Report, Statement, TextSection
 from .linear import LinearText, normalize_label
 from .metadata import read_metadata, strip_signature
 from .narrative import read_statements
@@ -53,13 +53,19 @@ def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTING
         title=meta.title,
     )
     hits = find_sections(lt, fmt.sections) if fmt is not None and fmt.sections else generic_sections(lt)
-    spans: list[tuple[int, int]] = []
+    numbers = sorted(hits)
+    section_starts = [(n, lt.lin(hits[n].start)) for n in numbers]
+
+    def prose(spans: list[tuple[int, int]]) -> list[Statement]:
+        return read_statements(lt, spans, section_starts, report.year, fmt)
+
     if fmt is not None and fmt.tables:
-        tables = read_tables(lt, fmt, _regions(lt, hits), settings)
+        tables = read_tables(lt, fmt, _regions(lt, hits), settings, prose)
         report.cells = tables.cells
         report.notes += tables.notes
-        spans = tables.spans
-    numbers = sorted(hits)
+        report.statements = tables.statements
+    else:
+        report.statements = prose([])
     for i, n in enumerate(numbers):
         start = lt.lin(hits[n].start)
         end = lt.lin(hits[numbers[i + 1]].start) if i + 1 < len(numbers) else len(lt.text)
@@ -68,6 +74,4 @@ def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTING
         if i + 1 == len(numbers):
             body = strip_signature(body, report.agency)
         report.sections[n] = TextSection(n, hits[n].heading, body, lt.place(start, body_start))
-    section_starts = [(n, lt.lin(hits[n].start)) for n in numbers]
-    report.statements = read_statements(lt, spans, section_starts, report.year, fmt)
     return report

@@ -10,11 +10,13 @@ keeps positions, by count where it does not. Glued digit runs go through
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..formats import Block, BlockLayout, Format, IdentityKind, Row, Table
-from ..model import Cell, CellState, PlacedBy, Placement
+from ..formats.narrative import vocabulary
+from ..model import Cell, CellState, PlacedBy, Placement, Statement
 from .fields import Field, drop_text, space_tokens, split_row, tab_fields
 from .glued import Piece, solve, splits
 from .labels import LabelMatch, find_label, find_text
@@ -25,6 +27,7 @@ from .values import Kind
 _ROW_EVIDENCE = "本行合计（或分组合计）只允许这一种读法"
 _TABLE_EVIDENCE = "各列合计与勾稽关系只允许这一种读法"
 _AGREED_EVIDENCE = "所有符合勾稽关系的读法在此格一致"
+_PROSE_EVIDENCE = "正文所述数字与合计只允许这一种读法"
 
 
 @dataclass(slots=True)
@@ -34,6 +37,7 @@ class TableRead:
     # rows whose glued digits allow several splits: cell ids → candidate value lists
     pending: dict[tuple[str, ...], list[list[Piece]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)  # the prose figures, read around the tables
 
 
 _BY_MATCH = {"exact": PlacedBy.LABEL, "fuzzy": PlacedBy.FUZZY, "prefix": PlacedBy.PREFIX, "fallback": PlacedBy.FALLBACK}
@@ -341,11 +345,19 @@ class TableReader:
 
     # --- glued rows that only the column identities can settle -----------------------
 
-    def settle_pending(self) -> None:
+    def settle_pending(self, stated: list[Stated]) -> None:
+        """Settle glued rows with several splits by the column identities and the prose figures."""
         if not self.out.pending:
             return
         keys = list(self.out.pending)
-        options = [self.out.pending[k] for k in keys]
+        known = {cid: c.value for cid, c in self.out.cells.items()}
+        narrowed = False
+        options = []
+        for key in keys:
+            agreeing = [p for p in self.out.pending[key] if _agrees({**known, **dict(zip(key, _values(p)))}, stated)]
+            narrowed |= 0 < len(agreeing) < len(self.out.pending[key])
+            options.append(agreeing or self.out.pending[key])
+        evidence = _PROSE_EVIDENCE if narrowed else _TABLE_EVIDENCE
         combos = 1
         for o in options:
             combos *= len(o)
@@ -358,16 +370,16 @@ class TableReader:
                     for cid, piece in zip(key, pieces):
                         values[cid] = piece.value
                         pending_ids.add(cid)
-                if self._identities_hold(values, pending_ids):
+                if self._identities_hold(values, pending_ids) and _agrees(values, stated):
                     consistent.append(combo)
         if len(consistent) == 1:
             for key, pieces in zip(keys, consistent[0]):
-                self._set_pieces(list(key), pieces, _TABLE_EVIDENCE)
+                self._set_pieces(list(key), pieces, evidence)
             self.out.pending.clear()
             return
         # cells on which every remaining reading agrees are settled; the rest stay absent
         for k, key in enumerate(keys):
-            readings = [c[k] for c in consistent] if consistent else self.out.pending[key]
+            readings = [c[k] for c in consistent] if consistent else options[k]
             for j, cid in enumerate(key):
                 vals = {r[j].value for r in readings}
                 texts = {(r[j].start, r[j].end) for r in readings}
@@ -392,8 +404,13 @@ def read_tables(
     fmt: Format,
     regions: dict[int, tuple[int, int]],
     settings: ReaderSettings,
+    prose: Callable[[list[tuple[int, int]]], list[Statement]] | None = None,
 ) -> TableRead:
-    """Read every table of ``fmt``; ``regions`` maps a section number to its normalised range."""
+    """Read every table of ``fmt``; ``regions`` maps a section number to its normalised range.
+
+    ``prose`` reads the text's figures outside the given table ranges; they are kept on the
+    result and used as evidence for glued digits that split more than one way.
+    """
     reader = TableReader(lt, fmt, settings)
     for table in fmt.tables:
         start, end = regions.get(table.section, (0, len(lt.norm)))
@@ -414,8 +431,40 @@ def read_tables(
                 reader.read_flat(table, block, b_start, b_end)
             else:
                 reader.read_rows(table, block, b_start, b_end)
-    reader.settle_pending()
+    reader.out.statements = prose(reader.out.spans) if prose is not None else []
+    reader.settle_pending(_stated(fmt, reader.out.statements))
     return reader.out
+
+
+Stated = tuple[tuple[tuple[str, ...], ...], float]  # the cell sums a figure may state, and the figure
+
+
+def _stated(fmt: Format, statements: list[Statement]) -> list[Stated]:
+    narrative = vocabulary(fmt)
+    out: list[Stated] = []
+    for s in statements:
+        declared = narrative.measure(s.measure)
+        readings = s.readings or (declared.readings if declared else ())
+        if readings:
+            out.append((readings, s.value))
+    return out
+
+
+def _values(pieces: list[Piece]) -> list[int | Decimal]:
+    return [p.value for p in pieces]
+
+
+def _agrees(values: dict[str, int | Decimal | None], stated: list[Stated]) -> bool:
+    """No prose figure contradicts ``values``: each equals one of its readings that can be summed."""
+    for readings, figure in stated:
+        sums = [
+            sum(v for c in r if (v := values.get(c)) is not None)
+            for r in readings
+            if all(values.get(c) is not None for c in r)
+        ]
+        if sums and figure not in sums:
+            return False
+    return True
 
 
 __all__ = ["TableRead", "read_tables", "splits"]
