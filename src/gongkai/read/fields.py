@@ -24,6 +24,11 @@ _TOKEN = re.compile(r"[^\s\u00a0\u3000]+")
 # inside a space-separated token, numbers and words are apart ("1000001三、本年度办理结果")
 _PIECE = re.compile(r"[+\-−]?\d[\d,.]*(?:万元|元)?|[^\d]+?(?=[+\-−]?\d|$)")
 _WHITE = " \t\r\u00a0\u3000\u2002\u2003\u200b\ufeff"
+# a page number a conversion left inside a table: "— 4 —", "-4-", "第4页", "第 4 页 共 12 页", "4 / 12"
+PAGE_FOOTER = re.compile(
+    r"^[\s\u3000]*(?:[—\-－–~]+[\s\u3000]*\d{1,4}[\s\u3000]*[—\-－–~]+|第[\s\u3000]*\d{1,4}[\s\u3000]*页"
+    r"(?:[\s\u3000]*[/，,]?[\s\u3000]*共[\s\u3000]*\d{1,4}[\s\u3000]*页)?|\d{1,4}[\s\u3000]*/[\s\u3000]*\d{1,4})[\s\u3000]*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +79,7 @@ def _lines(text: str, offset: int) -> list[tuple[str, int]]:
 
 def split_row(text: str, offset: int) -> tuple[str, list[Field]]:
     """Fields of the row whose label ends at linear ``offset``; ``text`` runs to the next label."""
-    lines = _lines(text, offset)
+    lines = [(line, at) for line, at in _lines(text, offset) if not PAGE_FOOTER.match(line)] or [("", offset)]
     first, first_at = lines[0]
     if "\t" in first:
         fields = tab_fields(first, first_at)

@@ -21,6 +21,7 @@ from .fields import Field, drop_text, space_tokens, split_row, tab_fields
 from .glued import Piece, solve, splits
 from .labels import LabelMatch, find_label, find_text
 from .linear import LinearText
+from .orphans import ORDER_EVIDENCE, RowChunks, fits, number_lines, placements, trim
 from .settings import ReaderSettings
 from .values import Kind
 
@@ -42,6 +43,9 @@ class TableRead:
 
 _BY_MATCH = {"exact": PlacedBy.LABEL, "fuzzy": PlacedBy.FUZZY, "prefix": PlacedBy.PREFIX, "fallback": PlacedBy.FALLBACK}
 _BY_POSITION = Placement(PlacedBy.POSITION)
+_BY_ORDER = Placement(PlacedBy.ORDER, evidence=ORDER_EVIDENCE)
+_UNPLACED = Placement(PlacedBy.ORDER, evidence="行标签缺失，无法唯一确定数字所属的行")
+Assignment = list[tuple[int, list[Field]]]
 
 
 def _placement(m: LabelMatch) -> Placement:
@@ -184,17 +188,36 @@ class TableReader:
         total_index = None
         if block.total_column is not None:
             total_index = [c.id for c in block.columns].index(block.total_column)
+        shown: list[RowChunks] = []
+        empty: set[int] = set()
         for i, (row, m) in enumerate(zip(block.rows, matches)):
-            ids = [f"{table.id}.{row.id}.{c.id}" for c in block.columns]
+            ids: list[str] = [table.cell(row.id, c.id) for c in block.columns]
             if m is None:
+                empty.add(i)
                 for cid in ids:
                     self.out.cells[cid] = _absent(cid, lt, None)
                 continue
             nxt = next((x.start for x in matches[i + 1 :] if x is not None), end)
             layout, fields, m = self._row_fields(row, m, nxt)
             lin_a = lt.lin_end(m.end)
-            self.out.spans.append((lt.lin(m.start), max(lin_a, fields[-1].end if fields else lin_a)))
             label_at = lt.lin(m.start)
+            if not any(f.kind is Kind.NUMBER for f in fields):
+                orphans = number_lines(lt.text[lin_a : lt.lin(nxt)], lin_a, n)
+                if orphans:  # the label stands apart from lines of numbers (a table split by a converter)
+                    shown.append(RowChunks(i, False, orphans))
+                    self.out.spans.append((label_at, orphans[-1][-1].end))
+                else:
+                    empty.add(i)
+            elif layout == "tab":
+                own_line_end = lt.text.find("\n", fields[-1].end)
+                own_line_end = lt.lin(nxt) if own_line_end < 0 else own_line_end
+                extra = number_lines(lt.text[own_line_end : lt.lin(nxt)], own_line_end, n)
+                on_label_line = "\n" not in lt.text[lin_a : fields[0].start]
+                shown.append(RowChunks(i, on_label_line, [trim(fields, n), *extra]))
+                if extra:
+                    fields_end = extra[-1][-1].end
+                    self.out.spans.append((label_at, fields_end))
+            self.out.spans.append((label_at, max(lin_a, fields[-1].end if fields else lin_a)))
             if _glue_candidate(layout, fields, n):
                 self._read_glued(block, ids, fields, label_at)
                 continue
@@ -204,6 +227,55 @@ class TableReader:
             placement = _placement(m)
             for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
                 self.out.cells[cid] = _cell_from_field(cid, slot, lt, placement) if slot else _absent(cid, lt, label_at)
+        if any(len(r.chunks) > 1 for r in shown):
+            self._place_orphans(table, block, shown, empty)
+
+    def _place_orphans(self, table: Table, block: Block, shown: list[RowChunks], empty: set[int]) -> None:
+        """Give the numbers-only lines of a shattered table to the rows that lost their labels (``orphans.py``)."""
+        by_row: dict[int, list[Assignment]] = {}
+        for row, assignment in placements(shown, empty, len(block.rows)):
+            by_row.setdefault(row.index, []).append(assignment)
+        values: dict[str, int | Decimal | None] = {cid: c.value for cid, c in self.out.cells.items()}
+        fitting: list[tuple[Assignment, ...]] = []
+        combos = itertools.islice(itertools.product(*by_row.values()), self.settings.max_glued_candidates)
+        for combo in combos:
+            trial = dict(values)
+            touched: set[str] = set()
+            for assignment in combo:
+                for position, chunk in assignment:
+                    for cid, f in zip(self._row_ids(table, block, position), chunk):
+                        trial[cid] = f.parsed.value if f.kind is Kind.NUMBER else 0
+                        touched.add(cid)
+            if fits(self.fmt, table, trial, touched):
+                fitting.append(combo)
+                if len(fitting) > 1:
+                    break
+        rows = {r.index: r for r in shown}
+        if len(fitting) == 1:
+            for index, assignment in zip(by_row, fitting[0]):
+                for position, chunk in assignment:
+                    if not (position == index and rows[index].own_on_label_line):
+                        self._set_chunk(table, block, position, chunk, _BY_ORDER)
+            self.out.notes.append(f"{len(by_row)} rows with lines of numbers without labels: placed by order")
+            return
+        for index, assignments in by_row.items():
+            row = rows[index]
+            raw = " | ".join(" ".join(f.text.strip() for f in chunk) for chunk in row.chunks)
+            positions = {p for assignment in assignments for p, _ in assignment}
+            for position in positions - ({index} if row.own_on_label_line else set()):
+                for orphan in self._row_ids(table, block, position):
+                    cell = _absent(orphan, self.lt, row.chunks[0][0].start, raw)
+                    cell.placement = _UNPLACED
+                    self.out.cells[orphan] = cell
+        self.out.notes.append(f"lines of numbers without labels: {len(fitting)} placements fit")
+
+    @staticmethod
+    def _row_ids(table: Table, block: Block, position: int) -> list[str]:
+        return [table.cell(block.rows[position].id, c.id) for c in block.columns]
+
+    def _set_chunk(self, table: Table, block: Block, position: int, chunk: list[Field], placement: Placement) -> None:
+        for cell_id, f in zip(self._row_ids(table, block, position), chunk):
+            self.out.cells[cell_id] = _cell_from_field(cell_id, f, self.lt, placement)
 
     def _row_fields(self, row: Row, m: LabelMatch, bound: int) -> tuple[str, list[Field], LabelMatch]:
         """The fields after a row label. A label printed without cells (a Markdown heading

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from ...formats import BlockLayout, Table, split_cell_id
-from ...model import CellState, Report
+from ...model import CellState, PlacedBy, Report
 from ..finding import Finding, Severity
 from ..registry import rule
 from .arithmetic import broken_identities
@@ -67,13 +67,14 @@ def unreadable_cells(report: Report, previous: Report | None) -> Iterator[Findin
         assert report.format is not None
         rows = list(dict.fromkeys(report.format.label_of(c).split("·")[0] for c in cells))
         where = "、".join(f"“{r}”" for r in rows[:3]) + ("等" if len(rows) > 3 else "")
-        yield make(
-            "unreadable-cells",
-            cells,
-            f"{where}的数字粘连为“{raw}”，可拆分为多种结果，{len(cells)}个单元格未能读取，请核对原文。",
-            raw=raw,
-            rows=rows,
-        )
+        placement = report.cells[cells[0]].placement
+        if placement is not None and placement.by is PlacedBy.ORDER:
+            message = (
+                f"表格行标签缺失：{where}的数字“{raw}”无法唯一确定所属的行，{len(cells)}个单元格未读取，请核对原文。"
+            )
+        else:
+            message = f"{where}的数字粘连为“{raw}”，可拆分为多种结果，{len(cells)}个单元格未能读取，请核对原文。"
+        yield make("unreadable-cells", cells, message, raw=raw, rows=rows)
 
 
 @rule("blank-cell", Severity.INFO, "单元格留空", "Cells printed blank")
