@@ -25,6 +25,12 @@ class ReaderSettings:
     strong_label: int = 8
     # Glued digits: give up enumerating splits beyond this many candidates.
     max_glued_candidates: int = 20000
+    # Glued digits that split several ways may be narrowed by the report's own prose figures
+    # ("现行有效行政规范性文件698件"): a split is taken only when exactly one agrees.
+    prose_evidence: bool = True
+    # Lines of numbers without a row label (a shattered or column-split table) are placed by the
+    # table's row order when exactly one placement fits the identities; the cells are marked uncertain.
+    orphan_rows: bool = True
     # Title and date search windows (characters of normalised text).
     title_window: int = 1500
     signature_window: int = 400

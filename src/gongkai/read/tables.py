@@ -227,7 +227,7 @@ class TableReader:
             placement = _placement(m)
             for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
                 self.out.cells[cid] = _cell_from_field(cid, slot, lt, placement) if slot else _absent(cid, lt, label_at)
-        if any(len(r.chunks) > 1 for r in shown):
+        if self.settings.orphan_rows and any(len(r.chunks) > 1 for r in shown):
             self._place_orphans(table, block, shown, empty)
 
     def _place_orphans(self, table: Table, block: Block, shown: list[RowChunks], empty: set[int]) -> None:
@@ -504,7 +504,7 @@ def read_tables(
             else:
                 reader.read_rows(table, block, b_start, b_end)
     reader.out.statements = prose(reader.out.spans) if prose is not None else []
-    reader.settle_pending(_stated(fmt, reader.out.statements))
+    reader.settle_pending(_stated(fmt, reader.out.statements) if settings.prose_evidence else [])
     return reader.out
 
 
