@@ -102,6 +102,12 @@ def _unplaceable(layout: str, fields: list[Field], n: int) -> bool:
     return layout == "spaces" and numbers > 1 and len(fields) < n
 
 
+def _several_rows(layout: str, fields: list[Field], n: int, before_first: str) -> bool:
+    """Numbers for two rows or more, away from the label's line: other rows' numbers whose labels were lost."""
+    numbers = sum(f.kind is Kind.NUMBER for f in fields)
+    return layout != "tab" and numbers >= 2 * n and "\n" in before_first
+
+
 def _row_fits(block: Block):  # type: ignore[no-untyped-def]
     """The identity a single row's values must satisfy, if any."""
     if block.layout is BlockLayout.FLAT:
@@ -223,6 +229,13 @@ class TableReader:
                 continue
             if _unplaceable(layout, fields, n):
                 self._read_sparse(block, ids, fields, label_at)
+                continue
+            if _several_rows(layout, fields, n, lt.text[lin_a : fields[0].start] if fields else ""):
+                raw = " ".join(f.text.strip() for f in fields if f.kind is Kind.NUMBER)
+                for cid in ids:
+                    cell = _absent(cid, lt, fields[0].start, raw)
+                    cell.placement = _UNPLACED
+                    self.out.cells[cid] = cell
                 continue
             placement = _placement(m)
             for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
