@@ -109,8 +109,8 @@ def eval_command(
     summary = evaluate(corpus_dir, gold_dir, read_and_check)
     if as_json:
         dump(_summary_json(summary))
-    else:
-        _print_summary(summary)
+        return
+    _print_summary(summary)
     console.print(summary.line(), soft_wrap=True)
 
 
