@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..formats import FORMATS, AppealsView, ApplicationsView
+from ..formats import FORMATS, AppealsView, ApplicationsView, Row
 from .base import ANY, Part, filtered
 from .models import Source, StoredCell, StoredFinding, StoredReport
 from .views import REVIEW_STATUSES, AgencyErrors, CorpusStats, Ratio, ReportFilter
@@ -49,7 +49,7 @@ class StatCells:
             for row in view.outcomes:
                 outcomes.setdefault(view.cell(row), row.id)
 
-        def corrections(groups: list[tuple[AppealsView, Any]]) -> _Corrections:
+        def corrections(groups: list[tuple[AppealsView, Row]]) -> _Corrections:
             return _Corrections(
                 frozenset(a.cell(g, a.corrected) for a, g in groups),
                 frozenset(a.cell(g, c) for a, g in groups for c in a.decided),

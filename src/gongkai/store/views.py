@@ -12,7 +12,7 @@ REVIEW_STATUSES = ("open", "confirmed", "dismissed")
 SORTS = ("agency", "year", "format", "level", "errors", "warnings", "published", "id")  # of a report listing
 
 OUTCOME_ROWS: dict[str, Row] = {}
-"""Every format's outcome rows of table 三 (（一）予以公开 … （六）其他处理) by id, newest format first."""
+"""Every format's outcome rows of table 三 (（一）予以公开 … （六）其他处理) by id, first declaration wins."""
 for _fmt in FORMATS.values():
     for _row in _fmt.applications.outcomes if _fmt.applications else ():
         OUTCOME_ROWS.setdefault(_row.id, _row)
