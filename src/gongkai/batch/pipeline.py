@@ -3,6 +3,9 @@
     discover ─▶ load + sha256 (driver) ─▶ skip what the store holds ─▶ tasks of N files
         ─▶ executor.submit(read_batch) ─▶ records ─▶ repository.write (one transaction per batch)
 
+The pipeline hands the store the cross-year check (``check.cross_year_findings``);
+the store pairs each new report with its agency's previous year and runs it.
+
 The driver reads the bytes (it must hash them to skip known content anyway) and
 ships them with the task, so workers on other machines need no shared disk. At
 most ``in_flight`` tasks are outstanding, which bounds memory. A ``ProcessPoolExecutor``
@@ -18,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..check import cross_year_findings
 from ..store.records import Record
 from ..store.repository import Repository
 from .sources import Limits, Loaded, Skipped, discover, load
@@ -93,7 +97,9 @@ def ingest(
     def flush() -> None:
         if not buffer:
             return
-        result = repository.write(buffer, replace=options.replace or options.retry_failed)
+        result = repository.write(
+            buffer, cross_year=cross_year_findings, replace=options.replace or options.retry_failed
+        )
         summary.read += result.reports
         summary.already += result.already
         summary.findings.update(result.findings)

@@ -11,7 +11,7 @@ from . import rules as _rules  # noqa: F401  (registers every rule)
 from .finding import Finding, Severity
 from .registry import RULES, Rule
 
-__all__ = ["RULES", "Finding", "Rule", "Severity", "check"]
+__all__ = ["RULES", "Finding", "Rule", "Severity", "check", "cross_year_findings"]
 
 
 def check(report: Report, previous: Report | None = None) -> list[Finding]:
@@ -23,3 +23,12 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
         findings.extend(rule.function(report, previous))
     findings.sort(key=lambda f: (f.severity.rank, f.rule))
     return findings
+
+
+def cross_year_findings(report: Report, previous: Report) -> list[Finding]:
+    """The findings of the rules that compare a report with its agency's previous year.
+
+    This is the check the store is handed when it links a report to the year before
+    (``Repository.write(records, cross_year=cross_year_findings)``).
+    """
+    return [f for rule in RULES.values() if rule.cross_year for f in rule.function(report, previous)]

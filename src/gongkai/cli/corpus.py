@@ -15,6 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from ..errors import NotFound, StoreError
 from .options import DbOption, JsonOption, console, dump, errors
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ def show_command(
     with _repository(db) as repository:
         loaded = repository.load_report(report_id)
     if loaded is None:
-        errors.print(f"[red]错误[/red] no stored report with id {report_id}")
+        errors.print(f"[red]错误[/red] 没有编号为 {report_id} 的报告 (no stored report with id {report_id})")
         raise typer.Exit(2)
     report, rows = loaded
     findings = [
@@ -252,8 +253,8 @@ def compare_command(
             raise typer.Exit(2)
         try:
             ra, rb, diffs = repository.compare(a, b)
-        except KeyError as exc:
-            errors.print(f"[red]错误[/red] {exc.args[0]}")
+        except NotFound as exc:
+            errors.print(f"[red]错误[/red] {exc}")
             raise typer.Exit(2) from None
     changed = [d for d in diffs if d.differs]
     if as_json:
@@ -292,16 +293,16 @@ def stats_command(
     has_errors: ErrorsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Corpus figures: outcome mix, 纠错率 of reviews and suits, applications per year, defects per rule.
+    """Corpus figures: outcome mix, 纠错率 of reviews and suits, applications per year, defects per rule, agencies.
 
     Example: gongkai stats --year 2023 --level department
     """
-    from .stats_view import render_stats, stats_json
+    from .stats_view import render_stats
 
     with _repository(db) as repository:
         stats = repository.stats(_filter(agency, year, fmt, level, has_errors))
     if as_json:
-        dump(stats_json(stats))
+        dump(stats.to_json())
     else:
         render_stats(stats, console)
 
@@ -322,8 +323,8 @@ def review_command(
     with _repository(db) as repository:
         try:
             row = repository.set_review(report_id, fingerprint, status, reviewer, reason)
-        except (KeyError, ValueError) as exc:
-            errors.print(f"[red]错误[/red] {exc.args[0]}")
+        except StoreError as exc:
+            errors.print(f"[red]错误[/red] {exc}")
             raise typer.Exit(2) from None
     if as_json:
         dump(row.to_json())

@@ -1,35 +1,11 @@
-"""Show corpus figures (``gongkai stats``) as rich tables or plain JSON."""
+"""Show corpus figures (``gongkai stats``) as rich tables; ``--json`` prints ``CorpusStats.to_json()``."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
-from ..formats import FORMAT_2019, FORMAT_2021
-from ..store.views import CorpusStats, Ratio
-
-_OUTCOME_LABELS = {
-    row.id: f"{row.number}{row.label}"
-    for fmt in (FORMAT_2019, FORMAT_2021)
-    for row in fmt.table("applications").blocks[0].rows
-}
-
-
-def _ratio_json(ratio: Ratio) -> dict[str, object]:
-    return {"corrected": ratio.corrected, "decided": ratio.decided, "rate": ratio.rate}
-
-
-def stats_json(stats: CorpusStats) -> dict[str, object]:
-    closed = sum(stats.outcomes.values())
-    return {
-        "reports": stats.reports,
-        "failed_sources": stats.failed_sources,
-        "reports_by_year": {str(k): v for k, v in stats.reports_by_year.items()},
-        "applications_by_year": {str(k): v for k, v in stats.applications_by_year.items()},
-        "outcomes": {row: {"count": n, "share": n / closed if closed else None} for row, n in stats.outcomes.items()},
-        "correction_rate": {"review": _ratio_json(stats.review_correction), "suit": _ratio_json(stats.suit_correction)},
-        "findings_by_rule": stats.findings_by_rule,
-    }
+from ..store.views import CorpusStats, Ratio, outcome_label
 
 
 def _rate(ratio: Ratio) -> str:
@@ -51,7 +27,7 @@ def render_stats(stats: CorpusStats, console: Console) -> None:
     outcomes.add_column("占比", justify="right")
     for row, n in stats.outcomes.items():
         if n:
-            outcomes.add_row(_OUTCOME_LABELS.get(row, row), f"{n:g}", f"{n / closed:.1%}" if closed else "")
+            outcomes.add_row(outcome_label(row), f"{n:g}", f"{n / closed:.1%}" if closed else "")
     console.print(outcomes)
     console.print(
         f"纠错率 correction rate = 结果纠正 /（维持 + 纠正 + 其他）：行政复议 {_rate(stats.review_correction)}；"
@@ -65,3 +41,10 @@ def render_stats(stats: CorpusStats, console: Console) -> None:
             rule, str(entry["severity"]), str(entry["open"]), str(entry["confirmed"]), str(entry["dismissed"])
         )
     console.print(rules)
+    if stats.agencies_with_most_errors:
+        ranking = Table(title="错误最多的机关 agencies with most errors")
+        for name in ("机关 agency", "报告数", "错误", "警告"):
+            ranking.add_column(name, justify="left" if name.startswith("机关") else "right")
+        for a in stats.agencies_with_most_errors:
+            ranking.add_row(a.agency, str(a.reports), str(a.errors), str(a.warnings))
+        console.print(ranking)

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._version import __version__
-from ..check import Finding, Severity
+from ..check.finding import Finding, Severity
 from ..document import SourcePlace
 from ..law.agencies import agency_region, normalise_agency_key
 from ..model import Cell, CellState, EntityType, Report, TextSection, format_by_id

@@ -6,7 +6,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ..formats import FORMATS, Row
+
 REVIEW_STATUSES = ("open", "confirmed", "dismissed")
+SORTS = ("agency", "year", "format", "level", "errors", "warnings", "published", "id")  # of a report listing
+
+OUTCOME_ROWS: dict[str, Row] = {}
+"""Every format's outcome rows of table 三 (（一）予以公开 … （六）其他处理) by id, first declaration wins."""
+for _fmt in FORMATS.values():
+    for _row in _fmt.applications.outcomes if _fmt.applications else ():
+        OUTCOME_ROWS.setdefault(_row.id, _row)
+
+
+def outcome_label(row_id: str) -> str:
+    """An outcome row as printed with its numbering (``（一）予以公开``); the id if no format declares it."""
+    row = OUTCOME_ROWS.get(row_id)
+    return row.numbered if row else row_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +126,32 @@ class Ratio:
     def rate(self) -> float | None:
         return self.corrected / self.decided if self.decided else None
 
+    def to_json(self) -> dict[str, object]:
+        return {"corrected": self.corrected, "decided": self.decided, "rate": self.rate}
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """How many reports of the filtered set fall under each choice of each filter."""
+
+    years: dict[int | None, int]
+    formats: dict[str | None, int]
+    levels: dict[str, int]
+    with_errors: int
+    total: int  # reports the whole filter selects
+    without_errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyErrors:
+    agency: str
+    reports: int
+    errors: int  # error-level findings not dismissed
+    warnings: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"agency": self.agency, "reports": self.reports, "errors": self.errors, "warnings": self.warnings}
+
 
 @dataclass(frozen=True, slots=True)
 class CorpusStats:
@@ -122,3 +163,25 @@ class CorpusStats:
     review_correction: Ratio
     suit_correction: Ratio
     findings_by_rule: dict[str, dict[str, object]]  # rule → {"severity", "open", "confirmed", "dismissed"}
+    agencies_with_most_errors: tuple[AgencyErrors, ...] = ()  # ranked, at most 15
+
+    def to_json(self) -> dict[str, object]:
+        """The one JSON shape of the corpus figures, for ``gongkai stats --json`` and ``/api/stats``."""
+        closed = sum(self.outcomes.values())
+        return {
+            "reports": self.reports,
+            "failed_sources": self.failed_sources,
+            "reports_by_year": {str(k): v for k, v in self.reports_by_year.items()},
+            "applications_by_year": {str(k): v for k, v in self.applications_by_year.items()},
+            "outcomes": {
+                row: {
+                    "label": outcome_label(row),
+                    "count": n,
+                    "share": n / closed if closed else None,
+                }
+                for row, n in self.outcomes.items()
+            },
+            "correction_rate": {"review": self.review_correction.to_json(), "suit": self.suit_correction.to_json()},
+            "findings_by_rule": self.findings_by_rule,
+            "agencies_with_most_errors": [a.to_json() for a in self.agencies_with_most_errors],
+        }

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ...errors import NotFound
 from ...model import Report
-from ...store.browse import agency_years, report_row
 from ..deps import Repo
 from ..errors import WebError
 from ..layout import compare_tables, shown_value
@@ -33,11 +33,11 @@ class YearRow:
 def _pair(repo: Repo, a: int, b: int) -> dict[str, Any]:
     try:
         ra, rb, diffs = repo.compare(a, b)
-    except KeyError:
+    except NotFound:
         raise WebError(404, "要对比的报告不存在") from None
     return {
-        "a": report_row(repo, a),
-        "b": report_row(repo, b),
+        "a": repo.report_row(a),
+        "b": repo.report_row(b),
         "tables": compare_tables(ra, rb),
         "diffs": diffs,
         "changed": sum(1 for d in diffs if d.differs),
@@ -45,7 +45,7 @@ def _pair(repo: Repo, a: int, b: int) -> dict[str, Any]:
 
 
 def _years(repo: Repo, agency_key: str) -> dict[str, Any]:
-    years = agency_years(repo, agency_key)
+    years = repo.agency_years(agency_key)
     if not years:
         raise WebError(404, f"没有机关“{agency_key}”的报告")
     reports = repo.load_reports([rid for _, rid in years])

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from ...store.browse import agencies_with_most_errors
+from ...store.views import CorpusStats
 from .. import charts
 from ..deps import Repo, Selected, Selection
 from ..templating import render, templates
@@ -21,7 +19,8 @@ def _body(request: Request, repo: Repo, selected: Selection) -> Markup:
     """The dashboard's figures and charts as HTML, rendered once per filter (autoescaped) and cached."""
 
     def draw() -> Markup:
-        stats, ranking = _figures(request, repo, selected)
+        stats = _stats(request, repo, selected)
+        ranking = list(stats.agencies_with_most_errors)
         chart_options = {
             "applications": charts.applications_by_year(stats),
             "reports": charts.reports_by_year(stats),
@@ -38,12 +37,9 @@ def _body(request: Request, repo: Repo, selected: Selection) -> Markup:
     return request.app.state.cache.get_or_compute(("dashboard-html", selected.cache_key()), draw)  # type: ignore[no-any-return]
 
 
-def _figures(request: Request, repo: Repo, selected: Selection) -> tuple[Any, Any]:
+def _stats(request: Request, repo: Repo, selected: Selection) -> CorpusStats:
     flt = selected.to_filter()
-    cache = request.app.state.cache
-    stats = cache.get_or_compute(("stats", selected.cache_key()), lambda: repo.stats(flt))
-    ranking = cache.get_or_compute(("ranking", selected.cache_key()), lambda: agencies_with_most_errors(repo, flt))
-    return stats, ranking
+    return request.app.state.cache.get_or_compute(("stats", selected.cache_key()), lambda: repo.stats(flt))  # type: ignore[no-any-return]
 
 
 @pages.get("/dashboard", response_class=HTMLResponse)
@@ -52,20 +48,6 @@ def dashboard_page(request: Request, repo: Repo, selected: Selected) -> Response
 
 
 @api.get("/stats", summary="统计：按年度申请量、办理结果构成、纠错率、按规则问题数、错误最多的机关")
-def stats_api(request: Request, repo: Repo, selected: Selected) -> dict[str, Any]:
-    stats, ranking = _figures(request, repo, selected)
-
-    def ratio(r: Any) -> dict[str, Any]:
-        return {"corrected": r.corrected, "decided": r.decided, "rate": r.rate}
-
-    return {
-        "reports": stats.reports,
-        "failed_sources": stats.failed_sources,
-        "reports_by_year": {str(k): v for k, v in stats.reports_by_year.items()},
-        "applications_by_year": {str(k): v for k, v in stats.applications_by_year.items()},
-        "outcomes": stats.outcomes,
-        "review_correction": ratio(stats.review_correction),
-        "suit_correction": ratio(stats.suit_correction),
-        "findings_by_rule": stats.findings_by_rule,
-        "agencies_with_most_errors": [a.to_json() for a in ranking],
-    }
+def stats_api(request: Request, repo: Repo, selected: Selected) -> dict[str, object]:
+    """The same shape as ``gongkai stats --json`` (``CorpusStats.to_json``)."""
+    return _stats(request, repo, selected).to_json()

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from ...errors import NotFound
 from ..deps import Repo
 from ..errors import WebError
 from ..security import writer
@@ -31,7 +32,7 @@ def _decide(request: Request, repo: Repo, report_id: int, fingerprint: str, deci
         raise WebError(400, "指纹太短")
     try:
         row = repo.set_review(report_id, fingerprint, decision.status, who, (decision.reason or "").strip() or None)
-    except KeyError:
+    except NotFound:
         raise WebError(404, f"报告 {report_id} 中没有指纹为 {fingerprint} 的问题") from None
     request.app.state.cache.clear()
     return row

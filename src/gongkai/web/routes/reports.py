@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ...store.browse import SORTS, delete_report, facets, page_reports
+from ...store.views import SORTS
 from ..deps import Repo, Selected
 from ..errors import WebError
 from ..layout import report_tables, shown_value
@@ -27,9 +27,9 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 def _listing(repo: Repo, selected: Selected, sort: str, page: int) -> dict[str, Any]:
     flt = selected.to_filter()
-    counts = facets(repo, flt)
+    counts = repo.facets(flt)
     descending = sort.startswith("-")
-    rows = page_reports(repo, flt, sort.lstrip("-"), descending, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    rows = repo.page_reports(flt, sort.lstrip("-"), descending, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     pages_total = max(1, math.ceil(counts.total / PAGE_SIZE))
     return {"rows": rows, "facets": counts, "sort": sort, "page": page, "pages": pages_total, "selected": selected}
 
@@ -166,7 +166,7 @@ def page_image(request: Request, repo: Repo, report_id: int, page: int) -> Respo
 
 @pages.post("/reports/{report_id}/delete")
 def delete_page(request: Request, repo: Repo, report_id: int, who: Annotated[str, Depends(writer)]) -> Response:
-    if not delete_report(repo, report_id):
+    if not repo.delete_report(report_id):
         raise WebError(404, f"没有编号为 {report_id} 的报告")
     request.app.state.cache.clear()
     if is_htmx(request):
@@ -176,7 +176,7 @@ def delete_page(request: Request, repo: Repo, report_id: int, who: Annotated[str
 
 @api.delete("/reports/{report_id}", summary="删除一份报告（审核决定保留）")
 def delete_api(request: Request, repo: Repo, report_id: int, who: Annotated[str, Depends(writer)]) -> dict[str, Any]:
-    if not delete_report(repo, report_id):
+    if not repo.delete_report(report_id):
         raise WebError(404, f"没有编号为 {report_id} 的报告")
     request.app.state.cache.clear()
     return {"deleted": report_id}

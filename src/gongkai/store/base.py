@@ -1,0 +1,195 @@
+"""What every part of the store shares: a filter as SQL, id lists in chunks, rows out, reports rebuilt.
+
+Each part of the store (writes, links, queries, statistics, reviews) is a class
+over one ``Database``; the SQL they have in common lives here as plain functions
+that take a query or a session, so no part reaches into another's privates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..model import Report
+from .db import Database
+from .models import Source, StoredCell, StoredFinding, StoredReport, StoredSection
+from .records import Record, report_from_record
+from .views import FindingRow, ReportFilter, ReportRow
+
+Q = TypeVar("Q", bound=Select)  # type: ignore[type-arg]
+ANY = ReportFilter()
+CHUNK = 500  # ids per IN (...) list
+Identity = tuple[str, str | None, int | None]
+"""What a reviewer's decision is kept by: (content sha256, agency key, year)."""
+
+
+class Part:
+    """One job of the store over one corpus database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    """``items`` in slices short enough for one ``IN (...)`` list."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def filtered(query: Q, flt: ReportFilter) -> Q:
+    """``query`` narrowed to the reports ``flt`` selects (the query must reach ``StoredReport``)."""
+    if flt.agency:
+        pattern = f"%{flt.agency}%"
+        query = query.where(or_(StoredReport.agency.like(pattern), StoredReport.agency_key.like(pattern)))
+    if flt.years:
+        query = query.where(StoredReport.year.in_(flt.years))
+    if flt.format:
+        query = query.where(StoredReport.format == flt.format)
+    if flt.level:
+        query = query.where(StoredReport.entity_type == flt.level)
+    if flt.has_errors is True:
+        query = query.where(StoredReport.errors > 0)
+    elif flt.has_errors is False:
+        query = query.where(StoredReport.errors == 0)
+    if flt.ids:
+        query = query.where(StoredReport.id.in_(flt.ids))
+    return query
+
+
+def report_ids(flt: ReportFilter) -> Select[tuple[int]]:
+    """The ids of the reports ``flt`` selects, as a subquery."""
+    return filtered(select(StoredReport.id), flt)
+
+
+def open_findings_count(severity: str) -> Any:
+    """A correlated subquery: a report's findings of ``severity`` that no reviewer dismissed."""
+    return (
+        select(func.count(StoredFinding.id))
+        .where(
+            StoredFinding.report_id == StoredReport.id,
+            StoredFinding.severity == severity,
+            StoredFinding.status != "dismissed",
+        )
+        .scalar_subquery()
+    )
+
+
+def listing_row(report: StoredReport, source_name: str, sha256: str, warnings: int) -> ReportRow:
+    """One line of a report listing, from a stored report and its source."""
+    return ReportRow(
+        id=report.id,
+        source=source_name,
+        sha256=sha256,
+        agency=report.agency,
+        agency_key=report.agency_key,
+        region=report.region,
+        entity_type=report.entity_type,
+        year=report.year,
+        format=report.format,
+        published=report.published,
+        title=report.title,
+        errors=report.errors,
+        warnings=warnings,
+    )
+
+
+def finding_row(f: StoredFinding) -> FindingRow:
+    """A stored finding as the read-only row the store hands out."""
+    return FindingRow(
+        id=f.id,
+        report_id=f.report_id,
+        rule=f.rule,
+        severity=f.severity,
+        cells=tuple(f.cells),
+        message=f.message,
+        fingerprint=f.fingerprint,
+        cross_year=f.cross_year,
+        status=f.status,
+        reviewer=f.reviewer,
+        reason=f.reason,
+        reviewed_at=f.reviewed_at,
+    )
+
+
+def identities(session: Session, ids: list[int]) -> dict[int, Identity]:
+    """Each report's (sha256, agency key, year)."""
+    out = {}
+    for part in chunks(ids):
+        rows = session.execute(
+            select(StoredReport.id, Source.sha256, StoredReport.agency_key, StoredReport.year)
+            .join(Source, Source.id == StoredReport.source_id)
+            .where(StoredReport.id.in_(part))
+        )
+        out.update({row.id: (row.sha256, row.agency_key, row.year) for row in rows})
+    return out
+
+
+def refresh_error_counts(session: Session, ids: list[int]) -> None:
+    """Recount each report's error-level findings that are not dismissed (the listing's 错误 column)."""
+    for part in chunks(ids):
+        errors = open_findings_count("error")
+        session.execute(update(StoredReport).where(StoredReport.id.in_(part)).values(errors=errors))
+
+
+def findings_of(session: Session, ids: list[int]) -> dict[int, list[FindingRow]]:
+    """Each report's findings, in the order they were stored."""
+    out: dict[int, list[FindingRow]] = {rid: [] for rid in ids}
+    for part in chunks(ids):
+        for f in session.scalars(
+            select(StoredFinding).where(StoredFinding.report_id.in_(part)).order_by(StoredFinding.id)
+        ):
+            out[f.report_id].append(finding_row(f))
+    return out
+
+
+def load_reports(session: Session, ids: list[int]) -> dict[int, Report]:
+    """Rebuild Reports from their stored rows (ids with no stored report are left out)."""
+    records: dict[int, Record] = {}
+    sources: dict[int, str] = {}
+    for part in chunks(ids):
+        for row, name in session.execute(
+            select(StoredReport, Source.name)
+            .join(Source, Source.id == StoredReport.source_id)
+            .where(StoredReport.id.in_(part))
+        ):
+            sources[row.id] = name
+            records[row.id] = {
+                "agency": row.agency,
+                "entity_type": row.entity_type,
+                "year": row.year,
+                "format": row.format,
+                "published": row.published,
+                "title": row.title,
+                "notes": row.notes,
+                "cells": [],
+                "sections": [],
+            }
+        for c in session.execute(
+            select(
+                StoredCell.report_id,
+                StoredCell.cell_id,
+                StoredCell.value_text,
+                StoredCell.raw,
+                StoredCell.state,
+                StoredCell.unit,
+                StoredCell.place,
+            )
+            .where(StoredCell.report_id.in_(part))
+            .order_by(StoredCell.report_id, StoredCell.id)
+        ):
+            records[c.report_id]["cells"].append([c.cell_id, c.value_text, c.raw, c.state, c.unit, c.place])
+        for s in session.execute(
+            select(StoredSection.report_id, StoredSection.number, StoredSection.heading, StoredSection.text)
+            .where(StoredSection.report_id.in_(part))
+            .order_by(StoredSection.report_id, StoredSection.number)
+        ):
+            records[s.report_id]["sections"].append([s.number, s.heading, s.text])
+    return {rid: report_from_record(sources[rid], rec) for rid, rec in records.items()}

@@ -1,0 +1,227 @@
+"""Storing worker records: one batch, one transaction.
+
+``write`` stores a list of worker records (sources, reports, cells, sections,
+findings) in one transaction, then links each new report to its agency's previous
+year (and the following year's report to it) and stores the findings of the
+cross-year check it was handed, still inside that transaction. A crash at any
+moment leaves either the whole batch or none of it. Content already stored (by
+sha256) is skipped, so writing a batch twice stores it once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from .base import Part, chunks, now, refresh_error_counts
+from .links import CrossYearCheck, link_years
+from .models import Source, StoredCell, StoredFinding, StoredReport, StoredSection
+from .records import Record
+from .reviews import decisions, finding_values
+from .views import WriteResult
+
+Stored = dict[str, tuple[int, int | None]]  # sha256 → (source id, report id or None)
+
+
+class Writes(Part):
+    """Adding, replacing, renaming and deleting stored reports."""
+
+    def known_sources(self, hashes: Iterable[str]) -> dict[str, bool]:
+        """Which of these content hashes are stored, each with whether it failed to read."""
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, bool] = {}
+        with self.database.sessions() as session:
+            for part in chunks(wanted):
+                rows = session.execute(select(Source.sha256, Source.error).where(Source.sha256.in_(part)))
+                found.update({sha: error is not None for sha, error in rows})
+        return found
+
+    def write(self, records: Sequence[Record], *, cross_year: CrossYearCheck, replace: bool = False) -> WriteResult:
+        """Store a batch of worker records in one transaction, running ``cross_year`` on the new year pairs.
+
+        With ``replace`` a source already stored is read again: its report, cells
+        and findings are replaced, and reviewers' decisions re-attach by fingerprint.
+        """
+        with self.database.sessions.begin() as session:
+            stored = _stored_ids(session, [r["sha256"] for r in records])
+            fresh: list[Record] = []
+            seen: set[str] = set()
+            for record in records:
+                sha = record["sha256"]
+                if sha not in seen and (replace or sha not in stored):
+                    seen.add(sha)
+                    fresh.append(record)
+            if not fresh:
+                return WriteResult(already=len(records))
+            if replace:
+                _forget_reports(session, [stored[r["sha256"]][1] for r in fresh if r["sha256"] in stored])
+            source_ids = _store_sources(session, fresh, stored)
+            readable = [(sid, r) for sid, r in zip(source_ids, fresh, strict=True) if r.get("report") is not None]
+            keep_ids = [stored.get(r["sha256"], (None, None))[1] for _, r in readable]
+            report_ids = _insert_reports(session, readable, keep_ids)
+            severities = _insert_findings(session, report_ids, [r for _, r in readable])
+            link_years(session, report_ids, cross_year)
+            refresh_error_counts(session, report_ids)
+        return WriteResult(
+            reports=len(report_ids),
+            failed=len(fresh) - len(readable),
+            already=len(records) - len(fresh),
+            findings=severities,
+        )
+
+    def delete_report(self, report_id: int) -> bool:
+        """Remove a report with its source, cells and findings; reviewers' decisions are kept.
+
+        Returns ``False`` when there is no such report.
+        """
+        with self.database.sessions.begin() as session:
+            source_id = session.scalar(select(StoredReport.source_id).where(StoredReport.id == report_id))
+            if source_id is None:
+                return False
+            session.execute(delete(Source).where(Source.id == source_id))
+        return True
+
+    def rename_sources(self, names: dict[str, str]) -> None:
+        """Set the name shown for sources by content hash (an upload's file name, not its temporary path)."""
+        with self.database.sessions.begin() as session:
+            for sha, name in names.items():
+                session.execute(update(Source).where(Source.sha256 == sha).values(name=name))
+
+
+def _stored_ids(session: Session, hashes: list[str]) -> Stored:
+    """sha256 → (source id, report id or None) for the hashes already stored."""
+    out: Stored = {}
+    for part in chunks(list(dict.fromkeys(hashes))):
+        rows = session.execute(
+            select(Source.sha256, Source.id, StoredReport.id)
+            .outerjoin(StoredReport, StoredReport.source_id == Source.id)
+            .where(Source.sha256.in_(part))
+        )
+        out.update({sha: (source_id, report_id) for sha, source_id, report_id in rows})
+    return out
+
+
+def _forget_reports(session: Session, report_ids: list[int | None]) -> None:
+    """Drop reports about to be read again (their cells, sections and findings go with them)."""
+    ids = [i for i in report_ids if i is not None]
+    for part in chunks(ids):
+        for table in (StoredCell, StoredSection, StoredFinding):
+            session.execute(delete(table).where(table.report_id.in_(part)))
+        session.execute(delete(StoredReport).where(StoredReport.id.in_(part)))
+
+
+def _store_sources(session: Session, fresh: list[Record], stored: Stored) -> list[int]:
+    """Insert new sources and refresh re-read ones; their ids, in the order of ``fresh``."""
+    stored_at = now()
+    rows = [
+        {
+            "sha256": r["sha256"],
+            "name": r["name"],
+            "size": r["size"],
+            "kind": r.get("kind"),
+            "stored_at": stored_at,
+            "error": r.get("error"),
+        }
+        for r in fresh
+    ]
+    new_rows = [row for row in rows if row["sha256"] not in stored]
+    new_ids = iter(
+        session.scalars(insert(Source).returning(Source.id, sort_by_parameter_order=True), new_rows).all()
+        if new_rows
+        else []
+    )
+    ids = []
+    for row in rows:
+        if row["sha256"] in stored:
+            source_id = stored[row["sha256"]][0]
+            session.execute(update(Source).where(Source.id == source_id).values(**row))
+            ids.append(source_id)
+        else:
+            ids.append(next(new_ids))
+    return ids
+
+
+def _report_values(source_id: int, rep: Record, keep: int | None) -> dict[str, Any]:
+    published = rep.get("published")
+    return {
+        "source_id": source_id,
+        "agency": rep.get("agency"),
+        "agency_key": rep.get("agency_key"),
+        "region": rep.get("region"),
+        "entity_type": rep.get("entity_type") or "other",
+        "year": rep.get("year"),
+        "format": rep.get("format"),
+        "published": date.fromisoformat(published) if published else None,
+        "title": rep.get("title"),
+        "reader_version": rep.get("reader_version") or "",
+        "notes": rep.get("notes") or [],
+        "errors": 0,
+        **({"id": keep} if keep is not None else {}),
+    }
+
+
+def _insert_reports(session: Session, readable: list[tuple[int, Record]], keep_ids: list[int | None]) -> list[int]:
+    """Insert reports with their cells and sections; a re-read report keeps its id."""
+    if not readable:
+        return []
+    rows = [
+        _report_values(source_id, record["report"], keep)
+        for (source_id, record), keep in zip(readable, keep_ids, strict=True)
+    ]
+    kept = [row for row in rows if "id" in row]
+    if kept:
+        session.execute(insert(StoredReport), kept)
+    new_rows = [row for row in rows if "id" not in row]
+    new_ids = iter(
+        session.scalars(insert(StoredReport).returning(StoredReport.id, sort_by_parameter_order=True), new_rows).all()
+        if new_rows
+        else []
+    )
+    report_ids = [row["id"] if "id" in row else next(new_ids) for row in rows]
+    cells: list[dict[str, Any]] = []
+    sections: list[dict[str, Any]] = []
+    for report_id, (_, record) in zip(report_ids, readable, strict=True):
+        rep = record["report"]
+        for cid, text, raw, state, unit, place in rep["cells"]:
+            cells.append(
+                {
+                    "report_id": report_id,
+                    "cell_id": cid,
+                    "value_text": text,
+                    "number": float(text) if text is not None else None,
+                    "raw": raw,
+                    "state": state,
+                    "unit": unit,
+                    "place": place,
+                }
+            )
+        for number, heading, text in rep.get("sections", []):
+            sections.append({"report_id": report_id, "number": number, "heading": heading, "text": text})
+    if cells:
+        session.execute(insert(StoredCell), cells)
+    if sections:
+        session.execute(insert(StoredSection), sections)
+    return report_ids
+
+
+def _insert_findings(session: Session, report_ids: list[int], records: list[Record]) -> Counter[str]:
+    """Insert each report's own findings (reviews re-attached); their counts by severity."""
+    rows = []
+    severities: Counter[str] = Counter()
+    known = {
+        rid: (rec["sha256"], rec["report"].get("agency_key"), rec["report"].get("year"))
+        for rid, rec in zip(report_ids, records, strict=True)
+    }
+    reviewed = decisions(session, list(known.values()))
+    for report_id, record in zip(report_ids, records, strict=True):
+        for finding in record.get("findings", []):
+            rows.append(finding_values(report_id, finding, False, known[report_id], reviewed))
+            severities[finding["severity"]] += 1
+    if rows:
+        session.execute(insert(StoredFinding), rows)
+    return severities
