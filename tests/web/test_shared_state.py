@@ -219,3 +219,78 @@ def test_the_page_cache_sits_beside_the_originals(tmp_path: Path) -> None:
     with TestClient(create_app(settings)) as client:
         pages = client.app.state.pages.cache_dir  # type: ignore[attr-defined]
     assert pages == (tmp_path / "originals.pages").absolute() == page_cache_beside(tmp_path / "originals")
+
+
+def test_two_server_processes_share_jobs_sessions_and_figures(tmp_path: Path, seed: Path) -> None:
+    """The real thing: two uvicorn processes from the documented factory entry, one database."""
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from .conftest import free_port
+
+    database = open_database(f"sqlite:///{tmp_path / 'web.sqlite'}")
+    set_password(database, "审核员", "correct horse")
+    database.close()
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
+        "GONGKAI_DB": f"sqlite:///{tmp_path / 'web.sqlite'}",
+        "GONGKAI_SOURCES": str(tmp_path / "originals"),
+        "GONGKAI_SECRET": "one-secret-for-both-processes",
+        "GONGKAI_WORKERS": "2",
+        "GONGKAI_READ_WORKERS": "0",
+        "GONGKAI_LOGIN": "1",
+    }
+    ports = [free_port(), free_port()]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "gongkai.web.app:create_app", "--factory", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        one, two = (httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) for port in ports)
+        deadline = time.monotonic() + 30
+        for client in (one, two):
+            while True:
+                try:
+                    if client.get("/api/me").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "the servers did not start"
+                time.sleep(0.1)
+        assert two.get("/api/stats").json()["reports"] == 0  # two caches its figures
+
+        token = one.get("/api/csrf").json()["csrf_token"]
+        login = one.post(
+            "/api/login", json={"name": "审核员", "password": "correct horse"}, headers={"X-CSRF-Token": token}
+        )
+        assert login.status_code == 200, login.text
+        two.cookies.set("gongkai_session", one.cookies["gongkai_session"])
+        token = two.get("/api/csrf").json()["csrf_token"]
+        posted = two.post(
+            "/api/uploads",
+            files=[("files", ("seed.txt", seed.read_bytes(), "text/plain"))],
+            headers={"X-CSRF-Token": token},
+        )
+        assert posted.status_code == 202, posted.text  # one's login is good in two
+        job_id = posted.json()["id"]
+        deadline = time.monotonic() + 60
+        while (job := one.get(f"/api/uploads/{job_id}").json())["state"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert job["state"] == "done" and job["summary"]["read"] == 1
+        assert two.get("/api/stats").json()["reports"] == 1
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
