@@ -15,33 +15,47 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
     db: DbOption = None,
-    workers: Annotated[int, typer.Option("--read-workers", help="Processes that read uploads (0: in the server).")] = 1,
-    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", help="Largest upload request, in MB.")] = 200,
+    read_workers: Annotated[
+        int | None,
+        typer.Option(
+            "--read-workers",
+            help="Processes that read uploads (0: in the server). [default: $GONGKAI_READ_WORKERS, else 1]",
+        ),
+    ] = None,
+    max_upload_mb: Annotated[
+        int | None,
+        typer.Option(
+            "--max-upload-mb", help="Largest upload request, in MB. [default: $GONGKAI_MAX_UPLOAD_MB, else 200]"
+        ),
+    ] = None,
     login: Annotated[bool, typer.Option("--login", help="Require a login for writes even on loopback.")] = False,
 ) -> None:
     """Serve the web workbench (reports, review, compare, dashboard, upload, export) and its JSON API.
 
-    Example: gongkai serve --db corpus.sqlite        then open http://127.0.0.1:8000/
+    Settings not given here come from GONGKAI_* variables (GONGKAI_SECRET signs the login
+    cookie; see gongkai.web.settings). Example: gongkai serve --db corpus.sqlite
+    then open http://127.0.0.1:8000/
     """
-    import os
-
     import uvicorn
 
     from ..store import open_database
     from ..store.accounts import count
     from ..web import WebSettings, create_app
+    from ..web.settings import SettingsError
 
-    secret = os.environ.get("GONGKAI_SECRET")
-    settings = WebSettings.for_host(
-        host,
-        database_url=db,
-        max_upload_bytes=max_upload_mb * 1024 * 1024,
-        ingest_processes=workers,
-        login_required=login,
-        **({"secret_key": secret} if secret else {}),
-    )
+    try:
+        settings = WebSettings.from_env(
+            host=host,
+            database_url=db,
+            max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb is not None else None,
+            ingest_processes=read_workers,
+            login_required=True if login else None,
+        )
+    except SettingsError as exc:
+        errors.print(f"[red]错误[/red] {exc}")
+        raise typer.Exit(2) from None
     if settings.login_required:
-        database = open_database(db)
+        database = open_database(settings.database_url)
         try:
             if count(database) == 0:
                 errors.print(

@@ -15,7 +15,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -144,3 +157,44 @@ class WebUser(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoredJob(Base):
+    """An upload (ingest) job: progress while it runs, then its summary and per-file results as JSON.
+
+    Kept in the database so that every server process answers a poll for the same job.
+    ``owner`` is the ``host:pid:start`` of the process running it and ``beat_at`` its last sign
+    of life; a job whose process is gone is marked failed (``store/jobs.py``).
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # upload
+    state: Mapped[str] = mapped_column(String(16))  # queued | reading | done | failed
+    owner: Mapped[str] = mapped_column(String(200))
+    files: Mapped[list[str]] = mapped_column(JSON)  # the uploaded files' names
+    replace: Mapped[bool] = mapped_column(Boolean, default=False)
+    done: Mapped[int] = mapped_column(Integer, default=0)  # sources handled so far
+    total: Mapped[int] = mapped_column(Integer, default=0)  # sources in all (0: not yet known)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    beat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[dict[str, object] | None] = mapped_column(JSON)  # IngestSummary.to_json(), paths made relative
+    results: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)  # [{source, report_id}]
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_jobs_created_at", "created_at"),)
+
+
+class CorpusGeneration(Base):
+    """One row whose ``value`` grows with every write to the corpus tables (database triggers, 0003).
+
+    A process caching figures over the corpus compares it to know whether another
+    process has written since (``store/generation.py``).
+    """
+
+    __tablename__ = "corpus_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

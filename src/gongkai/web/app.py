@@ -1,11 +1,16 @@
 """The application factory: ``create_app(WebSettings(...))`` gives a ready FastAPI app.
 
-uvicorn "gongkai.web.app:create_app" --factory        (or: gongkai serve)
+    uvicorn "gongkai.web.app:create_app" --factory        (or: gongkai serve)
+
+Without settings the app reads them from the environment (``WebSettings.from_env``:
+GONGKAI_DB, GONGKAI_SECRET, GONGKAI_WORKERS, …), so every worker process started
+from the import string gets the same ones. Nothing a request needs lives only in
+one process: upload jobs and the corpus generation are in the database, the
+dashboard cache follows that generation, rendered pages sit beside the originals.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,10 +23,12 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from .._version import __version__
 from ..store import open_database
+from ..store.generation import corpus_generation
+from ..store.jobs import fail_abandoned
 from ..store.originals import Originals, default_root
 from ..store.repository import Repository
 from . import errors
-from .cache import TtlCache
+from .cache import RequestScope, TtlCache
 from .jobs import Jobs
 from .routes import auth, compare, dashboard, export, findings, reports, upload
 from .security import BodyLimitMiddleware, CsrfCookieMiddleware
@@ -31,21 +38,29 @@ from .sources import PageRenderer
 STATIC = Path(__file__).parent / "static"
 
 
+def page_cache_beside(originals_root: Path) -> Path:
+    """Where rendered PDF pages go by default: ``<originals root>.pages``, shared by every process."""
+    root = originals_root.absolute()
+    return root.with_name(root.name + ".pages")
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
-    settings = settings or WebSettings()
+    """The workbench app; ``settings`` default to ``WebSettings.from_env()``."""
+    settings = settings or WebSettings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Route bodies run on worker threads; a few keep the CPU busy, forty only fight over the GIL.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         database = open_database(settings.database_url)
+        fail_abandoned(database)  # jobs left running by a process that is gone
         repo = Repository(database)
-        cache = TtlCache(settings.stats_cache_seconds)
-        page_dir = settings.page_cache_dir or Path(tempfile.mkdtemp(prefix="gongkai-pages-"))
+        cache = TtlCache(settings.stats_cache_seconds, source_generation=lambda: corpus_generation(database))
+        originals_root = settings.originals_root or default_root(database.url)
         app.state.repo = repo
         app.state.cache = cache
-        app.state.originals = Originals(settings.originals_root or default_root(database.url))
-        app.state.pages = PageRenderer(page_dir)
+        app.state.originals = Originals(originals_root)
+        app.state.pages = PageRenderer(settings.page_cache_dir or page_cache_beside(originals_root))
         app.state.jobs = Jobs(repo, app.state.originals, settings.ingest_processes, cache.clear)
         try:
             yield
@@ -77,6 +92,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes)
+    app.add_middleware(RequestScope)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (reports, findings, upload, compare, dashboard, export, auth):
         app.include_router(module.pages)

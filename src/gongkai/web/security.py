@@ -9,7 +9,9 @@
   token from ``GET /api/csrf`` first.
 * Login: when the server listens beyond loopback (``WebSettings.login_required``)
   every write needs a signed-in account (``gongkai user add``); sessions are
-  Starlette's signed cookie (itsdangerous).
+  Starlette's signed cookie (itsdangerous), signed with ``WebSettings.secret_key``.
+  A cookie signed by one server process is good in every process with the same
+  key (``GONGKAI_SECRET``); the settings refuse several workers without one.
 * Body size: requests over ``max_upload_bytes`` are refused while they stream.
 """
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ...batch.sources import ARCHIVE_SUFFIXES, REPORT_SUFFIXES
+from ...store.jobs import KEEP, Job
 from ..errors import WebError
-from ..jobs import Job, new_upload_folder
+from ..jobs import new_upload_folder
 from ..security import writer
 from ..templating import render
 
@@ -41,17 +44,22 @@ async def _start(request: Request, files: list[UploadFile], replace: bool) -> Jo
     if len(files) > settings.max_upload_files:
         raise WebError(413, f"一次最多上传{settings.max_upload_files}个文件")
     folder = new_upload_folder()
-    names: list[str] = []
-    taken: set[str] = set()
-    for upload in files:
-        name = _safe_name(upload.filename or "", taken)
-        if PurePosixPath(name).suffix.lower() not in REPORT_SUFFIXES | ARCHIVE_SUFFIXES:
-            raise WebError(400, f"不支持的文件类型：{name}（支持 {' '.join(ACCEPTED)}）")
-        with (folder / name).open("wb") as out:
-            while chunk := await upload.read(1024 * 1024):
-                out.write(chunk)
-        names.append(name)
-    return request.app.state.jobs.start(folder, names, replace)  # type: ignore[no-any-return]
+    try:
+        names: list[str] = []
+        taken: set[str] = set()
+        for upload in files:
+            name = _safe_name(upload.filename or "", taken)
+            if PurePosixPath(name).suffix.lower() not in REPORT_SUFFIXES | ARCHIVE_SUFFIXES:
+                raise WebError(400, f"不支持的文件类型：{name}（支持 {' '.join(ACCEPTED)}）")
+            with (folder / name).open("wb") as out:
+                while chunk := await upload.read(1024 * 1024):
+                    out.write(chunk)
+            names.append(name)
+        # the job is a database row: written on a worker thread, not on the event loop
+        return await run_in_threadpool(request.app.state.jobs.start, folder, names, replace)  # type: ignore[no-any-return]
+    except Exception:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 @pages.get("/upload", response_class=HTMLResponse)
@@ -76,7 +84,7 @@ async def upload_post(
 def _job(request: Request, job_id: str) -> Job:
     job = request.app.state.jobs.get(job_id)
     if job is None:
-        raise WebError(404, "没有这个上传任务（服务重启后任务记录会清空）")
+        raise WebError(404, f"没有这个上传任务（只保留最近的{KEEP}个任务）")
     return job  # type: ignore[no-any-return]
 
 
