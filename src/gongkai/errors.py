@@ -9,6 +9,7 @@
     ├── StoreError           the corpus database refused or lacks something
     │   └── NotFound             no stored report, finding or job with that id
     ├── ExportError          an export cannot be written as asked
+    ├── SettingsError        a setting (an option, a GONGKAI_* variable) has a value that cannot work
     └── GoldError            a gold file is malformed
 
 Defects in a report (a broken 勾稽关系, a late publication) are never
@@ -62,6 +63,10 @@ class NotFound(StoreError, KeyError):
 
 class ExportError(GongkaiError):
     pass
+
+
+class SettingsError(GongkaiError, ValueError):
+    """A setting has a value that cannot work; the message says which and why, in Chinese."""
 
 
 class GoldError(GongkaiError):

@@ -16,7 +16,6 @@ from sqlalchemy import text, update
 from gongkai.batch import ingest
 from gongkai.batch.executors import InlineExecutor
 from gongkai.store import jobs, open_database
-from gongkai.store.browse import delete_report
 from gongkai.store.db import Database
 from gongkai.store.generation import corpus_generation
 from gongkai.store.jobs import (
@@ -181,7 +180,7 @@ def test_every_corpus_write_bumps_the_generation(database: Database, tmp_path: P
     reviewed = corpus_generation(database)
     assert reviewed > stored
 
-    assert delete_report(repository, row.id)
+    assert repository.delete_report(row.id)
     deleted = corpus_generation(database)
     assert deleted > reviewed
 

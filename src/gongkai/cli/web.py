@@ -41,7 +41,7 @@ def serve(
     from ..store import open_database
     from ..store.accounts import count
     from ..web import WebSettings, create_app
-    from ..web.settings import SettingsError
+    from ..errors import SettingsError
 
     try:
         settings = WebSettings.from_env(

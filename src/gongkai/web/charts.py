@@ -12,8 +12,7 @@ from ..check import RULES
 from ..formats import WORDS
 from ..formats.cells import outcome_rows
 from ..formats.national import APPEALS_VIEW
-from ..store.browse import AgencyErrors
-from ..store.views import CorpusStats
+from ..store.views import AgencyErrors, CorpusStats
 
 Options = dict[str, Any]
 

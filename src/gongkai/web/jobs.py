@@ -28,7 +28,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..batch import IngestOptions, ingest
 from ..batch.executors import InlineExecutor
 from ..batch.sources import Skipped, discover, load
-from ..store.browse import rename_sources, report_ids_for
 from ..store.db import Database
 from ..store.jobs import (
     Job,
@@ -92,8 +91,8 @@ class Jobs:
                 summary = ingest(
                     [folder], self.repo, self._executor_for_run(), IngestOptions(replace=replace), progress
                 )
-                rename_sources(self.repo, {sha: name for name, sha in hashes})
-                ids = report_ids_for(self.repo, [sha for _, sha in hashes])
+                self.repo.rename_sources({sha: name for name, sha in hashes})
+                ids = self.repo.report_ids_for([sha for _, sha in hashes])
                 results: list[dict[str, Any]] = [{"source": name, "report_id": ids.get(sha)} for name, sha in hashes]
                 finish_job(database, job_id, without_folder(summary.to_json(), folder), results)
         except Exception as exc:  # shown on the job's page; the server goes on

@@ -27,15 +27,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GongkaiError
+from ..errors import SettingsError
 
 ENV_PREFIX = "GONGKAI_"
 _TRUE = frozenset(("1", "true", "yes", "on"))
 _FALSE = frozenset(("0", "false", "no", "off", ""))
-
-
-class SettingsError(GongkaiError, ValueError):
-    """The web settings cannot be used as given; the message says what to set."""
 
 
 def is_loopback(host: str) -> bool:

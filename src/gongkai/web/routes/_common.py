@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...model import Report
-from ...store.browse import report_row
 from ...store.repository import Repository
 from ...store.views import FindingRow, ReportRow
 from ..errors import WebError
@@ -23,7 +22,7 @@ class Loaded:
 
 def load(repo: Repository, report_id: int) -> Loaded:
     found = repo.load_report(report_id)
-    row = report_row(repo, report_id)
+    row = repo.report_row(report_id)
     if found is None or row is None:
         raise WebError(404, f"没有编号为 {report_id} 的报告")
     report, findings = found

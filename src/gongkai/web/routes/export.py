@@ -14,7 +14,6 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
 from ...export import EXPORT_FORMS, FORMATS, write_export
-from ...store.browse import facets
 from ..deps import Repo, Selected, Selection
 from ..templating import render
 
@@ -65,7 +64,7 @@ def _download(repo: Repo, selected: Selection, fmt: str, form: str) -> Response:
 
 @pages.get("/export", response_class=HTMLResponse)
 def export_page(request: Request, repo: Repo, selected: Selected) -> Response:
-    counts = facets(repo, selected.to_filter())
+    counts = repo.facets(selected.to_filter())
     return render(request, "export/index.html", {"selected": selected, "facets": counts, "choices": CHOICES})
 
 
