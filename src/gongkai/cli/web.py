@@ -38,10 +38,10 @@ def serve(
     """
     import uvicorn
 
+    from ..errors import SettingsError
     from ..store import open_database
     from ..store.accounts import count
     from ..web import WebSettings, create_app
-    from ..errors import SettingsError
 
     try:
         settings = WebSettings.from_env(
