@@ -103,10 +103,11 @@ def ingest_command(
     """
     from ..batch import IngestOptions, ingest
     from ..batch.executors import open_executor
+    from ..store.jobs import ingest_lock
 
     per_task = files_per_task or (50 if cluster else 8)
     options = IngestOptions(files_per_task=per_task, replace=reread, retry_failed=retry_failed)
-    with _repository(db) as repository:
+    with _repository(db) as repository, ingest_lock(repository.database):
         progress = _progress("读取 ingest")
         with progress, open_executor(workers, cluster) as executor:
             bar = progress.add_task("ingest", total=None)
