@@ -6,6 +6,11 @@ merged cell's text sits in its top-left slot and every other slot it spans
 is ``covered``. A slot no source cell reaches (a short row) is ``covered``
 too: it is not a cell of the source, so the reader must not see a blank
 cell there.
+
+The ``Limits`` bound the work: a span is cut to ``max_span`` columns (a bogus
+``colspan="65535"`` must not blow up the grid), and a grid that would hold more
+than ``max_grid_cells`` slots raises ``GridTooLarge``, which the form module
+turns into ``LimitExceeded`` naming its file.
 """
 
 from __future__ import annotations
@@ -14,10 +19,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..document import GridCell, SourcePlace
-
-MAX_SPAN = 1000  # a bogus colspan="65535" must not blow up the grid
+from ..limits import DEFAULT_LIMITS, Limits
 
 Slots = dict[tuple[int, int], GridCell]
+
+
+class GridTooLarge(Exception):
+    """A grid would hold more than ``Limits.max_grid_cells`` slots (``cells`` is how many, at least)."""
+
+    def __init__(self, cells: int) -> None:
+        self.cells = cells
+        super().__init__(cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +42,12 @@ class SpanCell:
     colspan: int = 1
 
 
-def put(slots: Slots, row: int, col: int, cell: SpanCell, rows_left: int) -> int:
+def put(slots: Slots, row: int, col: int, cell: SpanCell, rows_left: int, limits: Limits = DEFAULT_LIMITS) -> int:
     """Place ``cell`` with its top-left corner at (row, col); return its width."""
     rowspan = min(max(cell.rowspan, 1), max(rows_left, 1))
-    colspan = min(max(cell.colspan, 1), MAX_SPAN)
+    colspan = min(max(cell.colspan, 1), limits.max_span)
+    if len(slots) + rowspan * colspan > limits.max_grid_cells:
+        raise GridTooLarge(len(slots) + rowspan * colspan)
     for i in range(rowspan):
         for j in range(colspan):
             origin = i == 0 and j == 0
@@ -41,7 +55,9 @@ def put(slots: Slots, row: int, col: int, cell: SpanCell, rows_left: int) -> int
     return colspan
 
 
-def expand_spans(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[GridCell, ...], ...]:
+def expand_spans(
+    rows: Sequence[Sequence[SpanCell]], limits: Limits = DEFAULT_LIMITS
+) -> tuple[tuple[GridCell, ...], ...]:
     """Lay out HTML-style rows: each cell takes the next slot not already covered from above."""
     slots: Slots = {}
     for r, row in enumerate(rows):
@@ -49,13 +65,15 @@ def expand_spans(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[GridCell, ..
         for cell in row:
             while (r, col) in slots:
                 col += 1
-            col += put(slots, r, col, cell, len(rows) - r)
-    return squared(slots, len(rows))
+            col += put(slots, r, col, cell, len(rows) - r, limits)
+    return squared(slots, len(rows), limits)
 
 
-def squared(slots: Slots, n_rows: int) -> tuple[tuple[GridCell, ...], ...]:
+def squared(slots: Slots, n_rows: int, limits: Limits = DEFAULT_LIMITS) -> tuple[tuple[GridCell, ...], ...]:
     """The slots as ``n_rows`` rows of equal length, filling holes with covered slots."""
     width = max((col for _, col in slots), default=-1) + 1
+    if n_rows * width > limits.max_grid_cells:
+        raise GridTooLarge(n_rows * width)
     out = []
     for r in range(n_rows):
         row: list[GridCell] = []
