@@ -43,8 +43,8 @@ class Limits:
     max_span: int = 1000
     """Grid columns one table cell may span (HTML ``colspan``, Word ``gridSpan``); a larger
     span is cut to this, as a bogus ``colspan="65535"`` must not blow up the grid."""
-    max_grid_cells: int = 250_000
-    """Slots of one table grid (rows × columns) after its spans are expanded."""
+    max_grid_cells: int = 200_000
+    """Slots (rows × columns, spans expanded) of all the table grids of one HTML or Word source together."""
     max_page_pixels: int = 60_000_000
     """Pixels of one page image, scanned or rendered for OCR (about A4 at 1000 dpi). Wired by issue 13."""
     max_glued_digits: int = 64
@@ -82,7 +82,7 @@ _WORDS = {
     "max_pages": ("PDF 有 {found}，超过上限 {allowed}", "页"),
     "max_frames": ("图像文件有 {found}，超过上限 {allowed}", "帧"),
     "max_span": ("表格单元格跨 {found}，超过上限 {allowed}", "列"),
-    "max_grid_cells": ("表格有 {found}，超过上限 {allowed}", "格"),
+    "max_grid_cells": ("表格共 {found}，超过上限 {allowed}", "格"),
     "max_page_pixels": ("页面图像有 {found}，超过上限 {allowed}", "像素"),
     "max_glued_digits": ("粘连的数字串有 {found}，超过上限 {allowed}", "位"),
     "max_ocr_pages": ("需要文字识别的页面有 {found}，超过上限 {allowed}", "页"),

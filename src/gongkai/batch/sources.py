@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..ingest import open_problem
+from ..ingest.zips import ZIP_ERRORS
 from ..limits import Limits
 
 __all__ = ["ARCHIVE_SUFFIXES", "REPORT_SUFFIXES", "Limits", "Loaded", "Skipped", "SourceRef", "discover", "load"]
@@ -60,21 +60,6 @@ class Loaded:
     sha256: str
 
 
-# what zipfile raises on damaged archives and members: bad headers, bad deflate data,
-# unsupported compression methods, truncated files, encrypted members
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    OSError,
-    EOFError,
-    RuntimeError,
-    NotImplementedError,
-    ValueError,
-    KeyError,
-)
-
-
 def _not_a_form(suffix: str) -> str:
     return f"不是 gongkai 能读取的报告形式（{suffix or '无后缀'}；not a report form gongkai reads）"
 
@@ -105,7 +90,7 @@ def _unsafe_member(name: str) -> str | None:
 def _archive_members(path: Path, limits: Limits) -> Iterator[SourceRef | Skipped]:
     try:
         archive = zipfile.ZipFile(path)
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         yield Skipped(str(path), "不是可读的 zip 压缩包，或已损坏（not a readable zip archive）")
         return
     budget = limits.max_archive_total
@@ -170,7 +155,7 @@ def load(ref: SourceRef, limits: Limits | None = None) -> Loaded | Skipped:
         try:
             with zipfile.ZipFile(ref.path) as archive, archive.open(ref.member) as member:
                 data = member.read(limits.max_file + 1)  # never trust the declared size
-        except _ZIP_ERRORS:
+        except ZIP_ERRORS:
             return Skipped(ref.name, "压缩包成员已损坏或无法读取（cannot open the member）")
         if len(data) > limits.max_file:
             return Skipped(ref.name, f"成员解压后超过{limits.allowed('max_file')}（member inflates past the limit）")

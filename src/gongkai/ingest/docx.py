@@ -30,7 +30,8 @@ from lxml.etree import _Element
 from ..document import Document, Grid, GridCell, Paragraph, SourcePlace
 from ..errors import LimitExceeded, UnsupportedSource
 from ..limits import DEFAULT_LIMITS, Limits
-from .grid import GridTooLarge, Slots, SpanCell, put, squared
+from .grid import CellBudget, GridTooLarge, Slots, SpanCell, put, squared
+from .zips import ZIP_ERRORS
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
@@ -113,7 +114,7 @@ class _Reader:
     def __init__(self, limits: Limits) -> None:
         self.blocks: list[Paragraph | Grid] = []
         self.line = 0
-        self.limits = limits
+        self.budget = CellBudget(limits)
 
     def body(self, container: _Element) -> None:
         for child in _blocks(container):
@@ -137,9 +138,8 @@ class _Reader:
             for tc in _blocks_of(tr, _TC):
                 span = _int_property(tc, "grid_span", 1)
                 if _continues_merge(tc):
-                    span = min(span, self.limits.max_span)
-                    if len(slots) + span > self.limits.max_grid_cells:
-                        raise GridTooLarge(len(slots) + span)
+                    span = min(span, self.budget.limits.max_span)
+                    self.budget.check(len(slots) + span)
                     for j in range(span):
                         slots[(r, col + j)] = GridCell("", place, covered=True)
                     col += span
@@ -151,9 +151,9 @@ class _Reader:
                     else:
                         nested.append(block)
                 text = "\n".join(line for line in lines if line)
-                col += put(slots, r, col, SpanCell(text, place, 1, span), 1, self.limits)
+                col += put(slots, r, col, SpanCell(text, place, 1, span), 1, self.budget)
         if rows:
-            self.blocks.append(Grid(squared(slots, len(rows), self.limits), SourcePlace(line=first_line)))
+            self.blocks.append(Grid(squared(slots, len(rows), self.budget), SourcePlace(line=first_line)))
         for inner in nested:
             self.table(inner)
 
@@ -174,7 +174,7 @@ def _unpacked_size(data: bytes, path: Path) -> int:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             return sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise UnsupportedSource(path, _NOT_WORD, detail=f"{type(exc).__name__}: {exc}") from exc
 
 

@@ -31,7 +31,7 @@ from ..document import Document, Grid, GridCell, Paragraph, SourcePlace
 from ..errors import LimitExceeded, UnsupportedSource
 from ..limits import DEFAULT_LIMITS, Limits
 from .encoding import decode_html, decode_source
-from .grid import GridTooLarge, SpanCell, expand_spans
+from .grid import CellBudget, GridTooLarge, SpanCell, expand_spans
 
 __all__ = ["decode_html", "html_document"]
 
@@ -145,9 +145,9 @@ class _Flow:
 
 
 class _Walker:
-    def __init__(self, runs: _TextRuns, limits: Limits) -> None:
+    def __init__(self, runs: _TextRuns, budget: CellBudget) -> None:
         self.runs = runs
-        self.limits = limits
+        self.budget = budget
         self.blocks: list[Paragraph | Grid] = []
         self.flow = _Flow(runs)
 
@@ -195,11 +195,11 @@ class _Walker:
         span_rows = [[self._cell(cell) for cell in _own_cells(row)] for row in rows]
         span_rows = [row for row in span_rows if row]
         if span_rows:
-            grid_rows = expand_spans(span_rows, self.limits)
+            grid_rows = expand_spans(span_rows, self.budget)
             self.blocks.append(Grid(grid_rows, _grid_place(table, grid_rows)))
 
     def _cell(self, cell: lxml.etree._Element) -> SpanCell:
-        inner = _Walker(self.runs, self.limits)
+        inner = _Walker(self.runs, self.budget)
         inner.flow.add(cell.text, cell.sourceline)
         for child in cell:
             inner.walk(child)
@@ -259,7 +259,7 @@ def html_document(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> D
         raise UnsupportedSource(
             path, "HTML 无法解析，或没有内容（the HTML cannot be parsed）", detail=str(exc)
         ) from exc
-    walker = _Walker(_TextRuns(source), limits)
+    walker = _Walker(_TextRuns(source), CellBudget(limits))
     try:
         walker.walk(root)
     except RecursionError as exc:
