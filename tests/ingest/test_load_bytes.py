@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import struct
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from gongkai.web.sources import decoded_text
 from gongkai.web.sources import source_kind as web_source_kind
 
 from ..conftest import CORPUS, shared_or_skip
+from .docx_samples import merged_table_docx
 
 DEV = CORPUS / "dev"
 TEXT_SOURCES = ("011_pingtan-zhqsyq-2022.txt", "004_shuyang-xian-2025.md", "015_shuyang-xian-fgj-2023.html")
@@ -136,6 +138,16 @@ def test_a_damaged_word_file_keeps_the_library_text_as_detail() -> None:
     assert caught.value.problem.startswith("不是可读的 Word 文档")
     assert caught.value.detail and "BadZipFile" in caught.value.detail
     assert "BadZipFile" not in str(caught.value)
+
+
+def test_a_word_package_of_a_future_zip_version_is_unsupported() -> None:
+    """Found by the fuzz test: zipfile raises NotImplementedError for a format version it does not know."""
+    data = bytearray(merged_table_docx())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6 : central + 8] = struct.pack("<H", 99)  # "version needed to extract": 9.9
+    with pytest.raises(UnsupportedSource, match=r"^report\.docx: 不是可读的 Word 文档") as caught:
+        load_bytes(bytes(data), "report.docx")
+    assert caught.value.detail and "NotImplementedError" in caught.value.detail
 
 
 def test_a_damaged_pdf_keeps_pdfium_text_as_detail() -> None:
