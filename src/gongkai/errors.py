@@ -26,12 +26,27 @@ class GongkaiError(Exception):
 
 
 class SourceError(GongkaiError):
-    """A source file could not be read; the message names the file."""
+    """A source file could not be read; the message names the file and the problem (in Chinese).
 
-    def __init__(self, path: str | Path, problem: str) -> None:
+    ``detail`` keeps what the library that failed said (often English), for logs and
+    bug reports; it is never the message itself.
+    """
+
+    def __init__(self, path: str | Path, problem: str, *, detail: str | None = None) -> None:
         self.path = str(path)
         self.problem = problem
+        self.detail = detail
         super().__init__(f"{self.path}: {problem}")
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable, so errors can cross process boundaries
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[SourceError], args: tuple[object, ...], state: dict[str, object]) -> SourceError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class UnsupportedSource(SourceError):
@@ -47,7 +62,11 @@ class ConverterMissing(SourceError):
 
 
 class LimitExceeded(SourceError):
-    pass
+    """The source goes over a ``gongkai.limits.Limits`` budget; ``limit`` names the field."""
+
+    def __init__(self, path: str | Path, problem: str, *, limit: str, detail: str | None = None) -> None:
+        self.limit = limit
+        super().__init__(path, problem, detail=detail)
 
 
 class StoreError(GongkaiError):

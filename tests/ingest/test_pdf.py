@@ -78,7 +78,7 @@ def test_grid_cells_carry_page_and_box() -> None:
 def test_a_damaged_pdf_is_unsupported(tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 200)
-    with pytest.raises(UnsupportedSource, match=r"broken\.pdf: damaged or unreadable PDF"):
+    with pytest.raises(UnsupportedSource, match=r"broken\.pdf: PDF 已损坏或无法读取"):
         load_document(broken)
 
 

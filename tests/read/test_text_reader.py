@@ -86,7 +86,7 @@ def test_a_missing_or_empty_file_is_a_clear_error(tmp_path: Path) -> None:
         read_file(tmp_path / "nothing.txt")
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n")
-    with pytest.raises(SourceError, match=r"empty\.txt: the file is empty"):
+    with pytest.raises(SourceError, match=r"empty\.txt: 文件是空的"):
         read_file(empty)
 
 

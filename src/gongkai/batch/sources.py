@@ -4,6 +4,9 @@ Zip archives are read in memory, never extracted: a member whose name would clim
 out of the archive (``../``, an absolute path) is skipped, as are encrypted members,
 members over the size limit, members that inflate suspiciously (zip bombs), nested
 archives, and everything after the archive's total uncompressed budget is spent.
+The budgets are the library's one ``gongkai.limits.Limits`` (re-exported here).
+Whatever ``zipfile`` raises on a damaged archive becomes a ``Skipped`` with a
+Chinese reason; nothing of it escapes.
 """
 
 from __future__ import annotations
@@ -14,21 +17,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..ingest import open_problem
+from ..ingest.zips import ZIP_ERRORS
+from ..limits import Limits
+
+__all__ = ["ARCHIVE_SUFFIXES", "REPORT_SUFFIXES", "Limits", "Loaded", "Skipped", "SourceRef", "discover", "load"]
+
 REPORT_SUFFIXES = frozenset(
     (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".pdf")
     + (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 )
 ARCHIVE_SUFFIXES = frozenset((".zip",))
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Safety limits for reading sources; every size is in bytes."""
-
-    max_file: int = 200 * 1024 * 1024  # one file or one archive member
-    max_archive_total: int = 2 * 1024 * 1024 * 1024  # all members of one archive, uncompressed
-    max_ratio: int = 100  # uncompressed / compressed, above which a large member is a suspected bomb
-    ratio_floor: int = 1024 * 1024  # members smaller than this are never judged by ratio
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +60,8 @@ class Loaded:
     sha256: str
 
 
-class SourceUnreadable(Exception):
-    """A source (or an archive) cannot be opened; the message names it."""
+def _not_a_form(suffix: str) -> str:
+    return f"不是 gongkai 能读取的报告形式（{suffix or '无后缀'}；not a report form gongkai reads）"
 
 
 def _walk(path: Path) -> Iterator[Path | Skipped]:
@@ -72,27 +71,27 @@ def _walk(path: Path) -> Iterator[Path | Skipped]:
                 if child.suffix.lower() in REPORT_SUFFIXES | ARCHIVE_SUFFIXES:
                     yield child
                 else:
-                    yield Skipped(str(child), f"not a report form gongkai reads ({child.suffix or 'no suffix'})")
+                    yield Skipped(str(child), _not_a_form(child.suffix))
     elif path.is_file():
         yield path
     else:
-        yield Skipped(str(path), "no such file or folder")
+        yield Skipped(str(path), "没有这个文件或文件夹（no such file or folder）")
 
 
 def _unsafe_member(name: str) -> str | None:
     pure = PurePosixPath(name.replace("\\", "/"))
     if pure.is_absolute() or (pure.parts and ":" in pure.parts[0]):
-        return "absolute path in archive"
+        return "压缩包里的绝对路径（absolute path in archive）"
     if ".." in pure.parts:
-        return "path climbs out of the archive (..)"
+        return "路径跳出压缩包（path climbs out of the archive: ..）"
     return None
 
 
 def _archive_members(path: Path, limits: Limits) -> Iterator[SourceRef | Skipped]:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        yield Skipped(str(path), f"not a readable zip archive ({exc})")
+    except ZIP_ERRORS:
+        yield Skipped(str(path), "不是可读的 zip 压缩包，或已损坏（not a readable zip archive）")
         return
     budget = limits.max_archive_total
     with archive:
@@ -103,19 +102,20 @@ def _archive_members(path: Path, limits: Limits) -> Iterator[SourceRef | Skipped
             suffix = ref.suffix
             reason = _unsafe_member(info.filename)
             if reason is None and info.flag_bits & 0x1:
-                reason = "encrypted member"
+                reason = "加密的成员，不读取（encrypted member）"
             if reason is None and suffix in ARCHIVE_SUFFIXES:
-                reason = "nested archive (not opened)"
+                reason = "压缩包里的压缩包，不打开（nested archive, not opened）"
             if reason is None and suffix not in REPORT_SUFFIXES:
-                reason = f"not a report form gongkai reads ({suffix or 'no suffix'})"
+                reason = _not_a_form(suffix)
             if reason is None and info.file_size > limits.max_file:
-                reason = f"member is {info.file_size} bytes, over the {limits.max_file} byte limit"
+                reason = limits.over("max_file", info.file_size)
             if reason is None and info.file_size > limits.ratio_floor:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if ratio > limits.max_ratio:
-                    reason = f"inflates {ratio:.0f}-fold (suspected zip bomb)"
+                    reason = f"{limits.over('max_ratio', round(ratio))}（suspected zip bomb）"
             if reason is None and info.file_size > budget:
-                reason = f"archive's uncompressed total is over the {limits.max_archive_total} byte limit"
+                spent = limits.max_archive_total - budget + info.file_size
+                reason = f"{limits.over('max_archive_total', spent)}（uncompressed total over the limit）"
             if reason is not None:
                 yield Skipped(ref.name, reason)
                 continue
@@ -143,17 +143,20 @@ def discover(paths: list[Path], limits: Limits | None = None) -> list[SourceRef 
 def load(ref: SourceRef, limits: Limits | None = None) -> Loaded | Skipped:
     """The bytes of a source and their sha256, or why they cannot be had."""
     limits = limits or Limits()
-    try:
-        if ref.member is None:
+    if ref.member is None:
+        try:
             size = ref.path.stat().st_size
             if size > limits.max_file:
-                return Skipped(ref.name, f"file is {size} bytes, over the {limits.max_file} byte limit")
+                return Skipped(ref.name, limits.over("max_file", size))
             data = ref.path.read_bytes()
-        else:
+        except OSError as exc:
+            return Skipped(ref.name, f"{open_problem(exc)}（cannot open）")
+    else:
+        try:
             with zipfile.ZipFile(ref.path) as archive, archive.open(ref.member) as member:
                 data = member.read(limits.max_file + 1)  # never trust the declared size
-            if len(data) > limits.max_file:
-                return Skipped(ref.name, f"member inflates past the {limits.max_file} byte limit")
-    except (OSError, zipfile.BadZipFile, RuntimeError, EOFError) as exc:
-        return Skipped(ref.name, f"cannot open: {exc}")
+        except ZIP_ERRORS:
+            return Skipped(ref.name, "压缩包成员已损坏或无法读取（cannot open the member）")
+        if len(data) > limits.max_file:
+            return Skipped(ref.name, f"成员解压后超过{limits.allowed('max_file')}（member inflates past the limit）")
     return Loaded(ref.name, data, hashlib.sha256(data).hexdigest())

@@ -2,35 +2,31 @@
 
 Runs in another process (``ProcessPoolExecutor``) or on another machine (Dask), so
 it takes bytes, not paths, and returns only JSON-able dicts (see ``store.records``).
-A file that cannot be read becomes a record with its ``error``; the batch goes on.
+The bytes go straight to the library's front door (``read_and_check_bytes``);
+nothing is written to disk. A source that cannot be read becomes a record with its
+``error`` (the Chinese problem of the ``SourceError``); the batch goes on.
 """
 
 from __future__ import annotations
 
-import re
-import tempfile
-from pathlib import Path, PurePosixPath
+import logging
 
-from ..api import read_and_check
+from ..api import read_and_check_bytes
 from ..errors import GongkaiError, SourceError
-from ..ingest import sniff_kind
+from ..ingest import source_kind
+from ..limits import Limits
 from ..store.records import Record, finding_record, report_record
 
 Task = list[tuple[str, bytes, str]]  # (name shown to users, content, sha256)
 
+INTERNAL_ERROR = "内部错误：读取时 gongkai 自身出错，请报告此问题（internal error while reading）"
+"""The start of a record's ``error`` when the reader itself failed (a bug), not the source."""
 
-def safe_filename(name: str) -> str:
-    """A file name for a temporary copy: the source's base name without odd characters."""
-    base = PurePosixPath(name.replace("\\", "/").rsplit("!", 1)[-1]).name or "source"
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        stem, suffix = base, ""
-    stem = re.sub(r"[^\w\-]+", "_", stem)[:80] or "source"
-    suffix = re.sub(r"[^\w]+", "", suffix)[:10]
-    return f"{stem}.{suffix}" if suffix else stem
+log = logging.getLogger(__name__)
 
 
-def read_one(name: str, data: bytes, sha256: str, folder: Path) -> Record:
+def read_one(name: str, data: bytes, sha256: str, limits: Limits | None = None) -> Record:
+    """Read and check one source into a record; a source that cannot be read gets its ``error``."""
     record: Record = {
         "name": name,
         "sha256": sha256,
@@ -41,32 +37,24 @@ def read_one(name: str, data: bytes, sha256: str, folder: Path) -> Record:
         "findings": [],
     }
     try:
-        record["kind"] = sniff_kind(data, PurePosixPath(safe_filename(name)).suffix.lower())
-    except SourceError as exc:
-        record["error"] = exc.problem
-        return record
-    path = folder / safe_filename(name)
-    path.write_bytes(data)
-    try:
-        report, findings = read_and_check(path)
+        record["kind"] = source_kind(data, name)
+        report, findings = read_and_check_bytes(data, name, limits)
     except SourceError as exc:
         record["error"] = exc.problem
         return record
     except GongkaiError as exc:
         record["error"] = str(exc)
         return record
-    except Exception as exc:  # a reader bug must not stop the corpus; record it against the file
-        record["error"] = f"internal error while reading: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # last guard: a reader bug must not stop the corpus; record it as ours
+        log.exception("internal error while reading %s", name)
+        record["error"] = f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}"
         return record
-    finally:
-        path.unlink(missing_ok=True)
     report.source = name
     record["report"] = report_record(report)
     record["findings"] = [finding_record(f) for f in findings]
     return record
 
 
-def read_batch(task: Task) -> list[Record]:
+def read_batch(task: Task, limits: Limits | None = None) -> list[Record]:
     """Read and check every source of one task (the unit of work sent to a worker)."""
-    with tempfile.TemporaryDirectory(prefix="gongkai-") as folder:
-        return [read_one(name, data, sha, Path(folder)) for name, data, sha in task]
+    return [read_one(name, data, sha, limits) for name, data, sha in task]

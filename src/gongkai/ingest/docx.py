@@ -19,6 +19,7 @@ of their row; offsets are not set.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,13 +28,16 @@ from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 from ..document import Document, Grid, GridCell, Paragraph, SourcePlace
-from ..errors import UnsupportedSource
-from .grid import Slots, SpanCell, put, squared
+from ..errors import LimitExceeded, UnsupportedSource
+from ..limits import DEFAULT_LIMITS, Limits
+from .grid import CellBudget, GridTooLarge, Slots, SpanCell, put, squared
+from .zips import ZIP_ERRORS
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
 _R, _T, _TAB, _PTAB, _BR, _CR, _HYPHEN = (qn(f"w:{n}") for n in ("r", "t", "tab", "ptab", "br", "cr", "noBreakHyphen"))
 _VAL, _TYPE = qn("w:val"), qn("w:type")
+_NOT_WORD = "不是可读的 Word 文档，或文件已损坏（not a readable Word document）"
 # inline wrappers whose runs are part of the paragraph text (text boxes and deleted text are not)
 _RUN_CONTAINERS = frozenset(
     qn(f"w:{n}")
@@ -61,7 +65,9 @@ def _property(element: _Element, name: str) -> _Element | None:
 def _int_property(element: _Element, name: str, default: int) -> int:
     found = _property(element, name)
     value = found.get(_VAL) if found is not None else None
-    return int(value) if value is not None and value.isdigit() and int(value) > 0 else default
+    if value is None or not value.isascii() or not value.isdigit():  # "²".isdigit() too
+        return default
+    return int(value) if int(value) > 0 else default
 
 
 def _continues_merge(tc: _Element) -> bool:
@@ -105,9 +111,10 @@ def _blocks(container: _Element) -> Iterator[_Element]:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits) -> None:
         self.blocks: list[Paragraph | Grid] = []
         self.line = 0
+        self.budget = CellBudget(limits)
 
     def body(self, container: _Element) -> None:
         for child in _blocks(container):
@@ -131,6 +138,8 @@ class _Reader:
             for tc in _blocks_of(tr, _TC):
                 span = _int_property(tc, "grid_span", 1)
                 if _continues_merge(tc):
+                    span = min(span, self.budget.limits.max_span)
+                    self.budget.check(len(slots) + span)
                     for j in range(span):
                         slots[(r, col + j)] = GridCell("", place, covered=True)
                     col += span
@@ -142,9 +151,9 @@ class _Reader:
                     else:
                         nested.append(block)
                 text = "\n".join(line for line in lines if line)
-                col += put(slots, r, col, SpanCell(text, place, 1, span), 1)
+                col += put(slots, r, col, SpanCell(text, place, 1, span), 1, self.budget)
         if rows:
-            self.blocks.append(Grid(squared(slots, len(rows)), SourcePlace(line=first_line)))
+            self.blocks.append(Grid(squared(slots, len(rows), self.budget), SourcePlace(line=first_line)))
         for inner in nested:
             self.table(inner)
 
@@ -160,22 +169,42 @@ def _blocks_of(parent: _Element, tag: str) -> Iterator[_Element]:
                 yield from _blocks_of(content, tag)
 
 
-def docx_document(data: bytes, path: Path, kind: str = "docx") -> Document:
+def _unpacked_size(data: bytes, path: Path) -> int:
+    """Bytes of all parts of the package, uncompressed (as declared: zipfile never reads past it)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return sum(info.file_size for info in package.infolist())
+    except ZIP_ERRORS as exc:
+        raise UnsupportedSource(path, _NOT_WORD, detail=f"{type(exc).__name__}: {exc}") from exc
+
+
+def docx_document(data: bytes, path: Path, kind: str = "docx", limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read a Word (.docx) package; see the module docstring."""
+    unpacked = _unpacked_size(data, path)
+    if unpacked > limits.max_archive_total:  # python-docx inflates every part into memory
+        raise LimitExceeded(path, limits.over("max_archive_total", unpacked), limit="max_archive_total")
     try:
         word = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # a damaged package raises zip, XML, key or value errors alike
-        raise UnsupportedSource(path, f"not a readable Word document ({type(exc).__name__}: {exc})") from exc
-    reader = _Reader()
+        body = word.element.body
+        props = word.core_properties
+        core = [("title", props.title), ("author", props.author)]
+        dates = [("created", props.created), ("modified", props.modified)]
+    except Exception as exc:  # a damaged package raises zip, XML, key, value or type errors alike
+        raise UnsupportedSource(path, _NOT_WORD, detail=f"{type(exc).__name__}: {exc}") from exc
+    if body is None:
+        raise UnsupportedSource(path, "Word 文档没有正文（the document has no body）")
+    reader = _Reader(limits)
     try:
-        reader.body(word.element.body)
+        reader.body(body)
     except RecursionError as exc:
-        raise UnsupportedSource(path, "the Word document nests tables too deeply to read") from exc
+        raise UnsupportedSource(path, "Word 文档的表格嵌套过深，无法读取（tables nested too deeply to read）") from exc
+    except GridTooLarge as exc:
+        raise LimitExceeded(path, limits.over("max_grid_cells", exc.cells), limit="max_grid_cells") from None
     metadata = {}
-    props = word.core_properties
-    for name, text in (("title", props.title), ("author", props.author)):
+    for name, text in core:
         if text and text.strip():
             metadata[name] = text.strip()
-    for name, value in (("created", props.created), ("modified", props.modified)):
+    for name, value in dates:
         if value is not None:
             metadata[name] = value.isoformat()
     return Document(name=path.name, kind=kind, blocks=tuple(reader.blocks), metadata=metadata)

@@ -1,15 +1,27 @@
-"""Decode the bytes of a text-like source.
+"""Decode the bytes of a text-like source (txt, md, html).
 
 Cascade (see DEPENDENCIES.md §5): byte-order mark, then strict UTF-8, then
 strict GB18030 (a superset of GBK/GB2312), then charset-normalizer's guess.
 Detection alone mislabels short GBK text, so it is only the third resort.
+
+``decode_source`` is *the* decoding of a text-like source: the reader reads the
+text it returns, every ``SourcePlace`` offset counts characters of it, and the
+web's source view shows it. Both call this one function, so they cannot drift.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
+from pathlib import Path
 
 from charset_normalizer import from_bytes
+
+from ..errors import DecodeError
+
+TEXT_KINDS = frozenset(("txt", "md", "html"))
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -46,3 +58,29 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if best is not None and best.encoding:
         return str(best), best.encoding
     raise UnicodeDecodeError("unknown", data, 0, len(data), "no encoding fits")
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Decode an HTML page: valid UTF-8 wins (saved pages often keep a stale gb2312 meta), then the meta charset."""
+    declared = _META_CHARSET.search(data[:8192])
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return decode_bytes(data, declared=declared.group(1).decode("ascii") if declared else None)
+
+
+def decode_source(data: bytes, kind: str, name: str | Path = "<bytes>") -> str:
+    """The text of a text-like source (``kind`` txt, md or html) exactly as the reader reads it.
+
+    HTML loses its NUL characters here (lxml refuses them), before any offset is
+    counted. Raises ``DecodeError`` naming ``name`` when no encoding fits.
+    """
+    if kind not in TEXT_KINDS:
+        raise ValueError(f"{kind!r} is not a text-like source kind ({', '.join(sorted(TEXT_KINDS))})")
+    try:
+        if kind == "html":
+            return decode_html(data)[0].replace("\x00", "")
+        return decode_bytes(data)[0]
+    except UnicodeDecodeError as exc:
+        raise DecodeError(name, "无法确定文本编码（the text encoding cannot be determined）", detail=str(exc)) from exc

@@ -28,9 +28,12 @@ import lxml.etree
 import lxml.html
 
 from ..document import Document, Grid, GridCell, Paragraph, SourcePlace
-from ..errors import DecodeError, UnsupportedSource
-from .encoding import decode_bytes
-from .grid import SpanCell, expand_spans
+from ..errors import LimitExceeded, UnsupportedSource
+from ..limits import DEFAULT_LIMITS, Limits
+from .encoding import decode_html, decode_source
+from .grid import CellBudget, GridTooLarge, SpanCell, expand_spans
+
+__all__ = ["decode_html", "html_document"]
 
 _SKIP = frozenset(
     ("head", "title", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math")
@@ -44,7 +47,6 @@ _BLOCK = frozenset(
 _SECTIONS = frozenset(("thead", "tbody", "tfoot"))
 _CELLS = frozenset(("td", "th"))
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACES = re.compile(r"[ \t\r\n\f]+")
 # raw markup tokens: things whose content is never text (comments, scripts, styles), any tag, or a text run
@@ -56,6 +58,7 @@ _PAD = r"(?:\s|&nbsp;?|&#0*160;|&#x0*a0;|&ensp;|&emsp;|&#0*12288;|\u3000)*"
 _LEAD = re.compile("^" + _PAD)
 _TRAIL = re.compile(_PAD + "$")
 _LOOKAHEAD = 200
+_UNPARSABLE = "HTML 无法解析，或没有内容（the HTML cannot be parsed）"
 
 
 _WHITE = re.compile(r"\s+")
@@ -142,8 +145,9 @@ class _Flow:
 
 
 class _Walker:
-    def __init__(self, runs: _TextRuns) -> None:
+    def __init__(self, runs: _TextRuns, budget: CellBudget) -> None:
         self.runs = runs
+        self.budget = budget
         self.blocks: list[Paragraph | Grid] = []
         self.flow = _Flow(runs)
 
@@ -191,11 +195,11 @@ class _Walker:
         span_rows = [[self._cell(cell) for cell in _own_cells(row)] for row in rows]
         span_rows = [row for row in span_rows if row]
         if span_rows:
-            grid_rows = expand_spans(span_rows)
+            grid_rows = expand_spans(span_rows, self.budget)
             self.blocks.append(Grid(grid_rows, _grid_place(table, grid_rows)))
 
     def _cell(self, cell: lxml.etree._Element) -> SpanCell:
-        inner = _Walker(self.runs)
+        inner = _Walker(self.runs, self.budget)
         inner.flow.add(cell.text, cell.sourceline)
         for child in cell:
             inner.walk(child)
@@ -241,22 +245,9 @@ def _grid_place(table: lxml.etree._Element, rows: tuple[tuple[GridCell, ...], ..
     return SourcePlace(line=table.sourceline, start=min(starts, default=None), end=max(ends, default=None))
 
 
-def decode_html(data: bytes) -> tuple[str, str]:
-    """Decode an HTML page: valid UTF-8 wins (saved pages often keep a stale gb2312 meta), then the meta charset."""
-    declared = _META_CHARSET.search(data[:8192])
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return decode_bytes(data, declared=declared.group(1).decode("ascii") if declared else None)
-
-
-def html_document(data: bytes, path: Path) -> Document:
-    try:
-        source, _encoding = decode_html(data)
-    except UnicodeDecodeError as exc:
-        raise DecodeError(path, "the HTML text encoding cannot be determined") from exc
-    source = source.replace("\x00", "")
+def html_document(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read an HTML page or fragment; see the module docstring."""
+    source = decode_source(data, "html", path)
     # lxml refuses str input that carries an encoding declaration; blank it out, keeping offsets
     source = _XML_DECL.sub(lambda m: " " * len(m.group(0)), source, count=1)
     if source.startswith("\ufeff"):
@@ -264,13 +255,17 @@ def html_document(data: bytes, path: Path) -> Document:
     parser = lxml.html.HTMLParser(no_network=True, remove_blank_text=False, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(source, parser=parser)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise UnsupportedSource(path, f"the HTML cannot be parsed ({exc})") from exc
-    walker = _Walker(_TextRuns(source))
+    except (lxml.etree.LxmlError, ValueError) as exc:  # ParserError "Document is empty", bad characters
+        raise UnsupportedSource(
+            path, "HTML 无法解析，或没有内容（the HTML cannot be parsed）", detail=str(exc)
+        ) from exc
+    walker = _Walker(_TextRuns(source), CellBudget(limits))
     try:
         walker.walk(root)
     except RecursionError as exc:
-        raise UnsupportedSource(path, "the HTML is nested too deeply to read") from exc
+        raise UnsupportedSource(path, "HTML 嵌套过深，无法读取（nested too deeply to read）") from exc
+    except GridTooLarge as exc:
+        raise LimitExceeded(path, limits.over("max_grid_cells", exc.cells), limit="max_grid_cells") from None
     metadata = {}
     title = root.findtext(".//title")
     if title and title.strip():

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..document import Document
-from ..errors import UnsupportedSource
+from ..errors import LimitExceeded, UnsupportedSource
+from ..limits import DEFAULT_LIMITS, Limits
 from .layout import DEFAULT_SETTINGS, LayoutSettings, PageLayout, Rule, Word, document_blocks
 
 if TYPE_CHECKING:
@@ -375,23 +376,60 @@ def image_layout(grey: np.ndarray, number: int, scale: float, settings: OcrSetti
     return PageLayout(number, width_px * scale, height_px * scale, words, rules)
 
 
-def scanned_page_layout(page: pdfium.PdfPage, number: int, settings: OcrSettings = DEFAULT_OCR) -> PageLayout:
-    """A PDF page without a text layer, rendered with pypdfium2 and OCR'd."""
+@lru_cache(maxsize=1)
+def _ocr_library_errors() -> tuple[type[Exception], ...]:
+    """What OpenCV and onnxruntime raise when a page image defeats them."""
+    import cv2
+    from onnxruntime.capi import onnxruntime_pybind11_state as ort
+
+    return (cv2.error, ort.Fail, ort.InvalidArgument, ort.RuntimeException, ort.EPFail, ort.EngineError)
+
+
+def _guarded_layout(grey: np.ndarray, number: int, scale: float, settings: OcrSettings, path: Path | str) -> PageLayout:
+    """``image_layout``, with the OCR libraries' own errors turned into ``UnsupportedSource``."""
+    if grey.ndim < 2 or grey.shape[0] == 0 or grey.shape[1] == 0:
+        raise UnsupportedSource(path, f"第 {number} 页图像是空的（empty page image）")
+    try:
+        return image_layout(np.ascontiguousarray(grey), number, scale, settings)
+    except _ocr_library_errors() as exc:
+        raise UnsupportedSource(
+            path, f"第 {number} 页图像无法进行文字识别（OCR failed on the page）", detail=f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def scanned_page_layout(
+    page: pdfium.PdfPage, number: int, settings: OcrSettings = DEFAULT_OCR, path: Path | str = "<pdf>"
+) -> PageLayout:
+    """A PDF page without a text layer, rendered with pypdfium2 and OCR'd; errors name ``path``."""
     pixels = page.render(scale=settings.dpi / 72, grayscale=True).to_numpy()
-    grey = np.ascontiguousarray(pixels[:, :, 0] if pixels.ndim == 3 else pixels)
-    return image_layout(grey, number, 72 / settings.dpi, settings)
+    grey = pixels[:, :, 0] if pixels.ndim == 3 else pixels
+    return _guarded_layout(grey, number, 72 / settings.dpi, settings, path)
 
 
-def _frames(data: bytes, path: Path) -> list[np.ndarray]:
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+def _frames(data: bytes, path: Path, limits: Limits) -> list[np.ndarray]:
+    """The frames of an image file as grey arrays; Pillow's errors become ``UnsupportedSource``."""
+    from PIL import Image, ImageSequence
 
+    frames: list[np.ndarray] = []
     try:
         with Image.open(io.BytesIO(data)) as image:
-            frames = [np.asarray(frame.convert("L")) for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise UnsupportedSource(path, f"damaged or unreadable image ({exc})") from None
+            for frame in ImageSequence.Iterator(image):
+                if len(frames) == limits.max_frames:
+                    count = getattr(image, "n_frames", len(frames) + 1)
+                    raise LimitExceeded(path, limits.over("max_frames", count), limit="max_frames")
+                frames.append(np.asarray(frame.convert("L")))
+    except Image.DecompressionBombError as exc:  # Pillow's own guard against huge pixel counts
+        raise LimitExceeded(
+            path, "图像像素过多，疑似解压炸弹（decompression bomb）", limit="max_page_pixels", detail=str(exc)
+        ) from None
+    except LimitExceeded:
+        raise
+    except Exception as exc:  # a damaged image raises OSError, SyntaxError, struct.error, ... from Pillow's decoders
+        raise UnsupportedSource(
+            path, "图像已损坏或无法读取（damaged or unreadable image）", detail=f"{type(exc).__name__}: {exc}"
+        ) from None
     if not frames:
-        raise UnsupportedSource(path, "the image has no pages")
+        raise UnsupportedSource(path, "图像文件没有页面（the image has no pages）")
     return frames
 
 
@@ -400,9 +438,11 @@ def image_document(
     path: Path,
     layout_settings: LayoutSettings = DEFAULT_SETTINGS,
     settings: OcrSettings = DEFAULT_OCR,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Document:
     """Read a scanned report image (PNG, JPEG, multi-page TIFF...) by OCR."""
     pages = []
-    for number, grey in enumerate(_frames(data, path), start=1):
-        pages.append(image_layout(np.ascontiguousarray(grey), number, A4_WIDTH_PT / grey.shape[1], settings))
+    for number, grey in enumerate(_frames(data, path, limits), start=1):
+        width = grey.shape[1] if grey.ndim >= 2 else 0
+        pages.append(_guarded_layout(grey, number, A4_WIDTH_PT / max(width, 1), settings, path))
     return Document(path.name, "image", document_blocks(pages, layout_settings), {"ocr": "yes"})

@@ -15,7 +15,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..document import Document
-from ..errors import UnsupportedSource
+from ..errors import LimitExceeded, UnsupportedSource
+from ..limits import DEFAULT_LIMITS, Limits
 from .layout import DEFAULT_SETTINGS, Box, LayoutSettings, PageLayout, Rule, Word, document_blocks, rule_from_box
 
 MIN_TEXT_CHARS = 10
@@ -30,13 +31,19 @@ FONT_SIZE_SLACK = 3.0
 _METADATA_KEYS = {"Title": "title", "Author": "author", "CreationDate": "created", "ModDate": "modified"}
 
 
-def open_pdf(data: bytes, path: Path) -> pdfium.PdfDocument:
+def open_pdf(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> pdfium.PdfDocument:
+    """Open a PDF held in memory; refuse one without pages or with more than ``limits.max_pages``."""
     try:
         pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise UnsupportedSource(path, f"damaged or unreadable PDF ({exc})") from None
-    if len(pdf) == 0:
-        raise UnsupportedSource(path, "the PDF has no pages")
+    except pdfium.PdfiumError as exc:  # also a password-protected PDF
+        raise UnsupportedSource(path, "PDF 已损坏或无法读取（damaged or unreadable PDF）", detail=str(exc)) from None
+    pages = len(pdf)
+    if pages == 0:
+        pdf.close()
+        raise UnsupportedSource(path, "PDF 没有页面（the PDF has no pages）")
+    if pages > limits.max_pages:
+        pdf.close()
+        raise LimitExceeded(path, limits.over("max_pages", pages), limit="max_pages")
     return pdf
 
 
@@ -147,9 +154,11 @@ def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
     return {_METADATA_KEYS[k]: v for k, v in found.items() if k in _METADATA_KEYS}
 
 
-def pdf_document(data: bytes, path: Path, settings: LayoutSettings = DEFAULT_SETTINGS) -> Document:
+def pdf_document(
+    data: bytes, path: Path, settings: LayoutSettings = DEFAULT_SETTINGS, limits: Limits = DEFAULT_LIMITS
+) -> Document:
     """Read a PDF: text pages from their text layer, scanned pages by OCR."""
-    pdf = open_pdf(data, path)
+    pdf = open_pdf(data, path, limits)
     pages: list[PageLayout] = []
     ocr_used = False
     try:
@@ -159,13 +168,15 @@ def pdf_document(data: bytes, path: Path, settings: LayoutSettings = DEFAULT_SET
             if len(layout.words) < MIN_TEXT_CHARS:
                 from .ocr import scanned_page_layout
 
-                layout = scanned_page_layout(page, index + 1)
+                layout = scanned_page_layout(page, index + 1, path=path)
                 ocr_used = True
             pages.append(layout)
             page.close()
         metadata = _metadata(pdf)
     except pdfium.PdfiumError as exc:
-        raise UnsupportedSource(path, f"damaged PDF: a page cannot be read ({exc})") from None
+        raise UnsupportedSource(
+            path, f"PDF 已损坏：第 {len(pages) + 1} 页无法读取（damaged PDF: a page cannot be read）", detail=str(exc)
+        ) from None
     finally:
         pdf.close()
     if ocr_used:

@@ -1,7 +1,9 @@
 """Show where a cell's value came from: source text lines, or the PDF page with the cell's box.
 
-Text-like sources (txt, md, html) are decoded as the reader decoded them, so a
-cell's ``line`` and ``start``/``end`` offsets point at the same characters. Paged
+Text-like sources (txt, md, html) are decoded by ``gongkai.ingest.decode_source``,
+the very function the reader decodes them with, so a cell's ``line`` and
+``start``/``end`` offsets point at the same characters; the form is decided by
+``gongkai.ingest.source_kind``, as the reader decides it. Paged
 sources (PDF, scans) are rendered to PNG with pypdfium2 on request and cached on
 disk by content hash, page and scale; the box is drawn over the image by the page.
 """
@@ -15,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..document import SourcePlace
-from ..ingest import sniff_kind
-from ..ingest.encoding import decode_bytes
+from ..ingest import decode_source
+from ..ingest import source_kind as _reader_kind
 
 CONTEXT_LINES = 6
 RENDER_SCALE = 1.5  # 108 dpi: legible CJK, about 150 KB a page
@@ -50,11 +52,8 @@ class PageView:
 
 
 def decoded_text(data: bytes, kind: str) -> str:
-    if kind == "html":
-        from ..ingest.html import decode_html
-
-        return decode_html(data)[0]
-    return decode_bytes(data)[0]
+    """The text of a text-like source (txt, md, html) exactly as the reader read it."""
+    return decode_source(data, kind)
 
 
 def text_excerpt(text: str, place: SourcePlace, context: int = CONTEXT_LINES) -> TextExcerpt | None:
@@ -88,7 +87,8 @@ def text_excerpt(text: str, place: SourcePlace, context: int = CONTEXT_LINES) ->
 
 
 def source_kind(data: bytes, name: str) -> str:
-    return sniff_kind(data, Path(name.rsplit("!", 1)[-1]).suffix.lower())
+    """The form of a stored source, as the reader decided it (txt, md, html, docx, doc, pdf, image)."""
+    return _reader_kind(data, name)
 
 
 class PageRenderer:
