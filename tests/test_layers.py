@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "limits": set(),
     "_version": set(),
     "libreoffice": {"errors"},
+    "serialize": {"check", "model"},
     "model": {"document", "formats"},
     "law": {"model", "formats"},
     "ingest": {"document", "errors", "libreoffice", "limits"},

@@ -129,7 +129,7 @@ def ingest(
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             pending.difference_update(done)
             collect(done)
-        pending.add(executor.submit(read_batch, todo))
+        pending.add(executor.submit(read_batch, todo, options.limits))
 
     task: Task = []
     try:
