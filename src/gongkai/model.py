@@ -35,6 +35,39 @@ class EntityType(Enum):
 
 Number = int | Decimal
 
+BLANK_MARK = "空"  # printed, but empty
+ABSENT_MARK = "缺"  # not printed, or printed so that it cannot be read
+INFERRED_MARK = "*"  # after a value derived from glued digits
+
+
+def format_value(value: Number | None, *, trim: bool = False) -> str:
+    """A number as plain text, never in exponent form; None is "".
+
+    Decimals keep their printed digits (``1.2500``); ``trim`` drops trailing
+    zeros (``1.25``), as a reading is shown to a reviewer.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize() if trim else value, "f")
+    return str(value)
+
+
+def cell_text(cell: Cell | None, *, mark_inferred: bool = True) -> str:
+    """A cell as a reviewer reads it: 空 for blank, 缺 for absent (or no cell), else its value.
+
+    An inferred value carries ``*`` unless ``mark_inferred`` is off (messages
+    name the value alone).
+    """
+    if cell is None or cell.state is CellState.ABSENT:
+        return ABSENT_MARK
+    if cell.state is CellState.BLANK:
+        return BLANK_MARK
+    if cell.value is None:
+        return ABSENT_MARK
+    text = format_value(cell.value, trim=True)
+    return text + INFERRED_MARK if mark_inferred and cell.state is CellState.INFERRED else text
+
 
 @dataclass(slots=True)
 class Cell:
