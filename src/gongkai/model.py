@@ -59,14 +59,13 @@ def cell_text(cell: Cell | None, *, mark_inferred: bool = True) -> str:
     An inferred value carries ``*`` unless ``mark_inferred`` is off (messages
     name the value alone).
     """
-    if cell is None or cell.state is CellState.ABSENT:
+    if cell is None:
         return ABSENT_MARK
-    if cell.state is CellState.BLANK:
-        return BLANK_MARK
-    if cell.value is None:
-        return ABSENT_MARK
-    text = format_value(cell.value, trim=True)
-    return text + INFERRED_MARK if mark_inferred and cell.state is CellState.INFERRED else text
+    value, state = cell.value, cell.state
+    if value is None or state is CellState.ABSENT:
+        return BLANK_MARK if state is CellState.BLANK else ABSENT_MARK
+    text = str(value) if type(value) is int else format_value(value, trim=True)  # the web page's hot path
+    return text + INFERRED_MARK if state is CellState.INFERRED and mark_inferred else text
 
 
 @dataclass(slots=True)

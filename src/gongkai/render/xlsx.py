@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from ..check import Severity
 from ..model import CellState, Report, cell_text
-from .layout import Cell, Layout, placed, table_parts
+from .layout import Cell, Layout, placed, report_title, table_parts
 
 
 class SheetFinding(Protocol):
@@ -88,7 +88,7 @@ def write_report_sheet(workbook: Any, name: str, report: Report, findings: Seque
     sheet.set_column(1, 1, 14)
     sheet.set_column(2, 2, 30)
     sheet.set_column(3, 15, 9)
-    title = report.title or f"{report.agency or ''}{report.year or ''}年政府信息公开工作年度报告"
+    title = report.title or f"{report.agency or ''}{report.year or ''}年{report_title(report.format)}"
     sheet.write(0, 0, title, styles.title)
     published = report.published.isoformat() if report.published else "未注明"
     sheet.write(

@@ -21,6 +21,7 @@ from ..render.layout import table_parts
 from ..store.views import FindingRow
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
+_STATE_CLASS = {state: state.value for state in CellState}  # Enum.value is slow in the page's hot loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class ShownTable:
 def shown_value(report: Report, cell_id: str) -> tuple[str, str]:
     """The text of a cell (空, 缺, * as everywhere: ``model.cell_text``) and its state class."""
     cell = report.cells.get(cell_id)
-    return cell_text(cell), (cell.state if cell is not None else CellState.ABSENT).value
+    return cell_text(cell), _STATE_CLASS[cell.state if cell is not None else CellState.ABSENT]
 
 
 def worst_severity(findings: Iterable[FindingRow]) -> dict[str, str]:
