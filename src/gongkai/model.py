@@ -35,6 +35,38 @@ class EntityType(Enum):
 
 Number = int | Decimal
 
+BLANK_MARK = "空"  # printed, but empty
+ABSENT_MARK = "缺"  # not printed, or printed so that it cannot be read
+INFERRED_MARK = "*"  # after a value derived from glued digits
+
+
+def format_value(value: Number | None, *, trim: bool = False) -> str:
+    """A number as plain text, never in exponent form; None is "".
+
+    Decimals keep their printed digits (``1.2500``); ``trim`` drops trailing
+    zeros (``1.25``), as a reading is shown to a reviewer.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize() if trim else value, "f")
+    return str(value)
+
+
+def cell_text(cell: Cell | None, *, mark_inferred: bool = True) -> str:
+    """A cell as a reviewer reads it: 空 for blank, 缺 for absent (or no cell), else its value.
+
+    An inferred value carries ``*`` unless ``mark_inferred`` is off (messages
+    name the value alone).
+    """
+    if cell is None:
+        return ABSENT_MARK
+    value, state = cell.value, cell.state
+    if value is None or state is CellState.ABSENT:
+        return BLANK_MARK if state is CellState.BLANK else ABSENT_MARK
+    text = str(value) if type(value) is int else format_value(value, trim=True)  # the web page's hot path
+    return text + INFERRED_MARK if state is CellState.INFERRED and mark_inferred else text
+
 
 class PlacedBy(Enum):
     """How the reader put a printed value into its cell."""

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
+from ..render.xlsx import write_report_sheet
 from ..store.repository import Repository
 from ..store.views import ReportFilter
 from .frames import EXPORT_FORMS, Frame, export_rows
-from .layout import write_report_sheet
 
 FORMATS = ("csv", "json", "parquet", "xlsx")
 XLSX_MAX_ROWS = 1_000_000  # Excel holds 1,048,576 rows a sheet; longer tables continue on a new sheet

@@ -1,1 +1,1 @@
-"""Render report tables in the official layout (HTML pages, Word files)."""
+"""Render report tables in the one official layout (layout.py): HTML pages, Word files, XLSX sheets, the terminal."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import docx
@@ -12,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from .layout import Layout, Value, placed, report_parts, width
+from .layout import CellTexts, Layout, placed, report_parts, report_title, width
 
 FONT = "宋体"
 
@@ -38,8 +37,12 @@ def _table(document, layout: Layout) -> None:  # type: ignore[no-untyped-def]
         run.bold = cell.header
 
 
-def render_tables_docx(format_id: str, values: Mapping[str, Value], title: str = "政府信息公开工作年度报告") -> bytes:
-    """The six section headings and the tables as DOCX bytes; None values print blank."""
+def render_tables_docx(format_id: str, values: CellTexts, title: str | None = None) -> bytes:
+    """The six section headings and the tables as DOCX bytes; None values print blank.
+
+    ``values`` maps cell ids to numbers, or is a function giving each cell's text.
+    """
+    title = title or report_title(format_id)
     document = docx.Document()
     document.core_properties.title = title
     document.core_properties.author = "gongkai"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from html import escape
 
-from .layout import Layout, Value, report_parts
+from .layout import CellTexts, Layout, report_parts, report_title
 
 _STYLE = (
     "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;line-height:1.6}"
@@ -28,8 +27,12 @@ def _table(layout: Layout) -> str:
     return "\n".join(lines)
 
 
-def render_tables_html(format_id: str, values: Mapping[str, Value], title: str = "政府信息公开工作年度报告") -> str:
-    """A UTF-8 page with the six section headings and the tables; None values print blank."""
+def render_tables_html(format_id: str, values: CellTexts, title: str | None = None) -> str:
+    """A UTF-8 page with the six section headings and the tables; None values print blank.
+
+    ``values`` maps cell ids to numbers, or is a function giving each cell's text.
+    """
+    title = title or report_title(format_id)
     body = [f"<h1>{escape(title)}</h1>"]
     for heading, layout in report_parts(format_id, values):
         body.append(f"<h2>{escape(heading)}</h2>")

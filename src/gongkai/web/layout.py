@@ -1,27 +1,27 @@
 """The report tables as the page shows them: the official layout with a live cell in each slot.
 
 The official layout (merged headers, group labels such as 三、本年度办理结果) is
-``gongkai.render.layout``'s, the same one the HTML and Word renderers print. It
-prints each slot's value with ``str()``; we hand it each cell's id as the value and
-swap the id for the cell we show (its value, state, worst finding and source).
+``gongkai.render.layout``'s, the one HTML, Word, XLSX and the terminal print. Its
+skeleton (each data slot holding only its cell id) is built once per format and
+cached; a page fills the slots with the report's cells.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from functools import cache
-from typing import Any, cast
 
 from markupsafe import Markup, escape
 
+from ..check import Severity
 from ..formats import FORMATS
-from ..model import CellState, Report
-from ..render.layout import Value, report_parts
+from ..model import CellState, Report, cell_text
+from ..render.layout import table_parts
 from ..store.views import FindingRow
 
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_RANK = {s.value: s.rank for s in Severity}
+_STATE_CLASS = {state: state.value for state in CellState}  # Enum.value is slow in the page's hot loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,17 +45,9 @@ class ShownTable:
 
 
 def shown_value(report: Report, cell_id: str) -> tuple[str, str]:
-    """The text of a cell and its state class, marked as the terminal marks them (空, 缺, *)."""
+    """The text of a cell (空, 缺, * as everywhere: ``model.cell_text``) and its state class."""
     cell = report.cells.get(cell_id)
-    if cell is None or cell.state is CellState.ABSENT:
-        return "缺", "absent"
-    if cell.state is CellState.BLANK:
-        return "空", "blank"
-    value = cell.value
-    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
-    if cell.state is CellState.INFERRED:
-        return text + "*", "inferred"
-    return text, "read"
+    return cell_text(cell), _STATE_CLASS[cell.state if cell is not None else CellState.ABSENT]
 
 
 def worst_severity(findings: Iterable[FindingRow]) -> dict[str, str]:
@@ -96,33 +88,18 @@ def tables(format_id: str | None, make: CellMaker) -> list[ShownTable]:
 @cache
 def _skeleton(format_id: str | None) -> tuple[tuple[str, tuple[tuple[Slot, ...], ...]], ...]:
     """The layout of a format with each data slot holding only its cell id (the same for every report)."""
-    if format_id is None or format_id not in FORMATS or not FORMATS[format_id].tables:
+    if format_id is None or format_id not in FORMATS:
         return ()
-    placeholders = cast(dict[str, Value], _Ids())
-    out = []
-    for heading, layout in report_parts(format_id, placeholders):
-        if layout is None:
-            continue
-        rows = []
-        for row in layout:
-            slots = []
-            for cell in row:
-                if cell.text.startswith(_Ids.MARK):
-                    slots.append(Slot("", cell.rowspan, cell.colspan, cell_id=cell.text[len(_Ids.MARK) :]))
-                else:
-                    slots.append(Slot(cell.text, cell.rowspan, cell.colspan, cell.header))
-            rows.append(tuple(slots))
-        out.append((heading, tuple(rows)))
-    return tuple(out)
-
-
-class _Ids(dict[str, Any]):
-    """A mapping that answers every cell id with a marked copy of the id itself."""
-
-    MARK = "\x00cell:"
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.MARK + key
+    return tuple(
+        (
+            heading,
+            tuple(
+                tuple(Slot(cell.text, cell.rowspan, cell.colspan, cell.header, cell.cell_id) for cell in row)
+                for row in layout
+            ),
+        )
+        for heading, layout in table_parts(format_id)
+    )
 
 
 def report_tables(report: Report, findings: list[FindingRow]) -> list[ShownTable]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ...model import CellState, Report
+from ...model import CellState, Report, cell_text
 from ..finding import Finding
 from ..registry import RULES
 
@@ -15,14 +15,8 @@ def make(rule_id: str, cells: Sequence[str], message: str, **evidence: object) -
 
 
 def shown(report: Report, cell_id: str) -> str:
-    """A cell's value as a reviewer reads it in a message."""
-    cell = report.cells.get(cell_id)
-    if cell is None or cell.value is None:
-        return "空" if cell is not None and cell.state is CellState.BLANK else "缺"
-    value = cell.value
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
+    """A cell's value as a reviewer reads it in a message (空, 缺; no * after an inferred value)."""
+    return cell_text(report.cells.get(cell_id), mark_inferred=False)
 
 
 def total(report: Report, cell_ids: tuple[str, ...] | list[str]) -> int | Decimal:
