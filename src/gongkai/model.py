@@ -117,6 +117,16 @@ class Placement:
     def certain(self) -> bool:
         return self.by.certain
 
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Placement:
+        score = data.get("score")
+        evidence = data.get("evidence")
+        return cls(
+            PlacedBy(str(data["by"])),
+            float(score) if isinstance(score, int | float) else None,
+            str(evidence) if evidence else None,
+        )
+
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {"by": self.by.value, "certain": self.certain}
         if self.score is not None:

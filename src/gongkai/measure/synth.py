@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..formats import FORMAT_2021, WORDS, AppealsView, ApplicationsView, BlockLayout, ProactiveView
+from ..model import format_value
 
 Values = dict[str, int | Decimal | None]
 
@@ -131,12 +132,6 @@ def carried_forward(values: Values) -> dict[str, int]:
     return {c: int(values.get(T3.cell(T3.carry_forward, c)) or 0) for c in _APPLICANTS}
 
 
-def _show(value: int | Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
-
-
 def _prose(rng: random.Random, sentences: int) -> str:
     return "；".join(rng.sample(_PHRASES, k=min(sentences, len(_PHRASES)))) + "。"
 
@@ -151,7 +146,7 @@ def render_text(values: Values, agency: str, year: int, published: date, prose_s
         f"本报告由{agency}根据《中华人民共和国政府信息公开条例》编制，数据统计期限自{year}年1月1日至{year}年12月31日。",
         "",
         _SECTION_HEADINGS[1],
-        f"{year}年，{agency}{_prose(rng, 6)}全年共收到政府信息公开申请{_show(total)}件。",
+        f"{year}年，{agency}{_prose(rng, 6)}全年共收到政府信息公开申请{format_value(total)}件。",
     ]
     for table in FORMAT_2021.tables:
         lines += ["", _SECTION_HEADINGS[table.section], ""]
@@ -160,7 +155,7 @@ def render_text(values: Values, agency: str, year: int, published: date, prose_s
         for block in table.blocks:
             if block.layout is BlockLayout.FLAT:
                 heads = [c.label for c in block.columns]
-                cells = [_show(values.get(table.cell(r.id, c.id))) for r in block.rows for c in block.columns]
+                cells = [format_value(values.get(table.cell(r.id, c.id))) for r in block.rows for c in block.columns]
                 lines += [
                     f"{T4.review.label}\t{WORDS.litigation_header}",
                     "\t".join([*heads, *(s.label for s in T4.suits)]),
@@ -173,7 +168,7 @@ def render_text(values: Values, agency: str, year: int, published: date, prose_s
                     "\t".join([WORDS.content_header if block.caption else "项目", *[c.label for c in block.columns]])
                 )
                 for row in block.rows:
-                    cells = [_show(values.get(table.cell(row.id, c.id))) for c in block.columns]
+                    cells = [format_value(values.get(table.cell(row.id, c.id))) for c in block.columns]
                     lines.append("\t".join([row.number + row.label, *cells]))
             lines.append("")
     lines += [

@@ -23,16 +23,15 @@ from .._version import __version__
 from ..check.finding import Finding, Severity
 from ..document import SourcePlace
 from ..law.agencies import agency_region, normalise_agency_key
-from ..model import Cell, CellState, EntityType, Report, TextSection, format_by_id
+from ..model import Cell, CellState, EntityType, Placement, Report, TextSection, format_by_id, format_value
 
 Record = dict[str, Any]
 CellRow = tuple[str, str | None, str | None, str, str | None, dict[str, object] | None]
 
 
 def value_text(value: int | Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
+    """The exact stored text of a value (None stays None: nothing printed is not an empty string)."""
+    return None if value is None else format_value(value)
 
 
 def parse_value(text: str | None) -> int | Decimal | None:
@@ -75,8 +74,10 @@ def report_record(report: Report) -> Record:
         cell = report.cells.get(cid)
         if cell is None:
             continue
-        place = cell.place.to_json() if cell.place else None
-        cells.append([cid, value_text(cell.value), cell.raw, cell.state.value, cell.unit, place])
+        place = cell.place.to_json() if cell.place else {}
+        if cell.placement is not None:  # kept beside the place: how sure the reading is
+            place["placement"] = cell.placement.to_json()
+        cells.append([cid, value_text(cell.value), cell.raw, cell.state.value, cell.unit, place or None])
     return {
         "agency": report.agency,
         "agency_key": normalise_agency_key(report.agency) if report.agency else None,
@@ -121,7 +122,8 @@ def report_from_record(source: str, record: Record) -> Report:
         notes=list(record.get("notes") or []),
     )
     for cid, text, raw, state, unit, place in record.get("cells", []):
-        report.cells[cid] = Cell(cid, parse_value(text), raw, CellState(state), _place(place), unit)
+        placement = Placement.from_json(place["placement"]) if place and place.get("placement") else None
+        report.cells[cid] = Cell(cid, parse_value(text), raw, CellState(state), _place(place), unit, placement)
     for number, heading, text in record.get("sections", []):
         report.sections[number] = TextSection(number, heading, text)
     return report

@@ -111,6 +111,11 @@ def report_tables(report: Report, findings: list[FindingRow]) -> list[ShownTable
         severity = worst.get(cell_id)
         css = f"state-{state}" + (f" sev-{severity}" if severity else "")
         label = fmt.label_of(cell_id) if fmt else cell_id
+        cell = report.cells.get(cell_id)
+        placement = cell.placement if cell is not None else None
+        if placement is not None and not placement.certain:
+            css += " uncertain"  # the reader inferred it: marked, and said in the tooltip
+            label = f"{label}（读取存疑：{placement.by.zh}）"
         return Slot(text, cell_id=cell_id, css=css, title=label)
 
     return tables(report.format_id, make)
