@@ -12,7 +12,7 @@ from rich.table import Table
 from .._version import __version__
 from ..api import read_and_check
 from ..check import RULES, Severity
-from ..errors import GongkaiError
+from ..errors import GongkaiError, SourceError
 from ..render.terminal import render_findings, render_report
 from ..serialize import report_to_json
 from .options import JsonOption, console, dump, errors
@@ -65,30 +65,49 @@ def read(
 
 @app.command("check")
 def check_files(
-    files: Annotated[list[Path], typer.Argument(help="Report files.")], as_json: JsonOption = False
+    paths: Annotated[
+        list[Path], typer.Argument(help="报告文件、文件夹（递归）或 zip 压缩包 Report files, folders, zips.")
+    ],
+    as_json: JsonOption = False,
 ) -> None:
     """Print the findings of many reports; exit 1 when any has an error-level finding.
 
-    A file that cannot be read is reported and the others go on (exit 2 if no error findings).
+    Files, folders and zip archives are found exactly as ``gongkai ingest`` finds them: a file that is not a
+    report form inside a folder is skipped and said so. A path that does not exist, or a file that cannot be
+    read, is reported and the others go on (exit 2 if no error findings).
 
-    Example: gongkai check reports/*.pdf
+    Example: gongkai check reports/    gongkai check reports.zip --json
     """
+    from ..api import read_and_check_bytes
+    from ..batch.sources import Skipped, discover, load
+
     worst = 0
-    results = []
-    for file in files:
+    results: list[dict[str, object]] = []
+    missing = {str(p) for p in paths if not p.exists()}
+    for ref in discover(paths):
+        loaded = load(ref) if not isinstance(ref, Skipped) else ref
+        if isinstance(loaded, Skipped):
+            if loaded.name in missing:
+                errors.print(f"[red]错误[/red] {loaded.name}：{loaded.reason}")
+                results.append({"source": loaded.name, "error": loaded.reason})
+                worst = worst or 2
+            else:
+                errors.print(f"[yellow]跳过[/yellow] {loaded.name}：{loaded.reason}")
+                results.append({"source": loaded.name, "skipped": loaded.reason})
+            continue
         try:
-            _report, findings = read_and_check(file)
+            _report, findings = read_and_check_bytes(loaded.data, loaded.name)
         except GongkaiError as exc:
             errors.print(f"[red]错误[/red] {exc}")
-            results.append({"source": str(file), "error": exc.problem if hasattr(exc, "problem") else str(exc)})
-            worst = max(worst, 2) if worst != 1 else 1
+            results.append({"source": loaded.name, "error": exc.problem if isinstance(exc, SourceError) else str(exc)})
+            worst = worst or 2
             continue
         if any(f.severity is Severity.ERROR for f in findings):
             worst = 1
         if as_json:
-            results.append({"source": str(file), "findings": [f.to_json() for f in findings]})
+            results.append({"source": loaded.name, "findings": [f.to_json() for f in findings]})
         else:
-            render_findings(findings, console, source=str(file))
+            render_findings(findings, console, source=loaded.name)
     if as_json:
         dump(results)
     raise typer.Exit(worst)

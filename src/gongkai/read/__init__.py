@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..document import Document
 from ..formats import Format
 from ..formats.detect import detect_format as detect_by_declaration
-from ..model import Report, Statement, TextSection
+from ..model import CellState, Report, Statement, TextSection
 from .linear import LinearText, normalize_label
 from .metadata import read_metadata, strip_signature
 from .narrative import read_statements
@@ -39,6 +39,13 @@ def _regions(lt: LinearText, hits: dict[int, SectionHit]) -> dict[int, tuple[int
     return out
 
 
+def _looks_like_a_report(report: Report, fmt: Format, hits: dict[int, SectionHit], settings: ReaderSettings) -> bool:
+    if len(hits) >= settings.report_min_sections:
+        return True
+    read = sum(1 for c in report.cells.values() if c.state is not CellState.ABSENT)
+    return read >= settings.report_min_cell_share * len(fmt.cell_ids())
+
+
 def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTINGS) -> Report:
     lt = LinearText(document)
     meta = read_metadata(lt, settings)
@@ -66,6 +73,9 @@ def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTING
         report.statements = tables.statements
     else:
         report.statements = prose([])
+    if fmt is not None and fmt.tables and not _looks_like_a_report(report, fmt, hits, settings):
+        report.notes.append(f"{len(hits)} section headings and few table cells: not taken for a {fmt.id} report")
+        report.format, report.cells = None, {}
     for i, n in enumerate(numbers):
         start = lt.lin(hits[n].start)
         end = lt.lin(hits[numbers[i + 1]].start) if i + 1 < len(numbers) else len(lt.text)

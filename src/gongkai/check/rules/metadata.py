@@ -121,7 +121,8 @@ def report_unrecognised(report: Report, previous: Report | None) -> Iterator[Fin
     Passing: any report whose tables or year place it in a format.
     """
     if report.format is None:
-        what = f"（标题：{report.title}）" if report.title else ""
+        title = report.title if not report.title or len(report.title) <= 40 else report.title[:40] + "…"
+        what = f"（标题：{title}）" if title else ""
         yield make(
             "report-unrecognised",
             ["format"],
