@@ -99,7 +99,7 @@ def _own_label_heading(row: int, kind: str) -> bool:
     return kind == "row-heading" or (kind == "heading" and not any(ROWS[row].id in g.rows for g in _GROUPS))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10**6), plan=shatterings().map(avoid_known_bugs))
 def test_shattered_tables_are_never_read_wrong_with_certainty(seed: int, plan: Shatter) -> None:
     values = random_values(random.Random(seed))
@@ -160,7 +160,7 @@ def test_dev_004_shattered(name: str) -> None:
     assert not [f.rule for f in findings if f.severity is Severity.ERROR]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=shatterings().map(avoid_known_bugs))
 def test_dev_004_shattered_at_random(plan: Shatter) -> None:
     text, gold = _dev_004()
