@@ -130,11 +130,6 @@ def test_a_share_that_fits_gives_no_finding(report_base: Base) -> None:
     assert b.added(f"予以公开{n}件，占{100 * n / closed:.1f}%。") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read/narrative.py _share never reads a share (the '^' of _SHARE does not match at pos > 0), "
-    "so a share that does not fit its figure is never reported",
-)
 def test_a_share_that_does_not_fit_is_reported(report_base: Base) -> None:
     b = report_base
     n, closed = b.value(GRANTED), b.value(T3.cell(T3.total))

@@ -64,11 +64,6 @@ def test_outcome_names_state_the_sum_of_the_rows_they_name(report_base: Base, ph
     assert taken == [("outcome", float(n), (cells,))]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read/narrative.py _lead crosses a comma only when the piece before it is nothing but outcome names: "
-    "in '全年予以公开、部分公开共395件' the figure is read as 部分公开 alone (a false narrative-mismatch)",
-)
 def test_a_listed_compound_after_a_subject_states_the_sum(report_base: Base) -> None:
     n = report_base.total(GRANTED, PARTIAL)
     assert report_base.statements_of(f"全年予以公开、部分公开共{n}件。") == [
@@ -166,11 +161,6 @@ def test_the_reports_own_year_is_taken(report_base: Base) -> None:
 # --- shares -----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read/narrative.py _share: _SHARE starts with '^', and re.match(sentence, pos) never matches '^' "
-    "at pos > 0, so no share ('占33.9%') is ever read",
-)
 def test_a_share_is_read_with_its_figure(report_base: Base) -> None:
     b = report_base
     n = b.value(GRANTED)

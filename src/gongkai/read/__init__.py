@@ -40,7 +40,7 @@ def _regions(lt: LinearText, hits: dict[int, SectionHit]) -> dict[int, tuple[int
 
 
 def _looks_like_a_report(report: Report, fmt: Format, hits: dict[int, SectionHit], settings: ReaderSettings) -> bool:
-    if len(hits) >= settings.report_min_sections:
+    if len(hits) >= settings.report_min_sections - (1 if report.title else 0) > 0:
         return True
     read = sum(1 for c in report.cells.values() if c.state is not CellState.ABSENT)
     return read >= settings.report_min_cell_share * len(fmt.cell_ids())

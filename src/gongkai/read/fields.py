@@ -98,6 +98,9 @@ def split_row(text: str, offset: int) -> tuple[str, list[Field]]:
             tokens += more
         return "spaces", tokens
     content = [(line, at) for line, at in rest if line.strip(_WHITE)]
+    # a header row between a label and its cells ("| | 类别 | 数据1 | … |") is words, not the row's cells
+    while len(content) > 1 and "\t" in content[0][0] and _header_row(tab_fields(*content[0])):
+        content = content[1:]
     if content and "\t" in content[0][0].strip(_WHITE):
         return "tab", tab_fields(*content[0])
     if any(len(space_tokens(line, at)) >= 2 for line, at in content):
@@ -107,6 +110,12 @@ def split_row(text: str, offset: int) -> tuple[str, list[Field]]:
         return "spaces", tokens
     fields = [_field(line, at) for line, at in rest if line != ""]
     return "lines", fields
+
+
+def _header_row(fields: list[Field]) -> bool:
+    """Cells of words and blanks only, some words: a header row, not a row of numbers."""
+    kinds = {f.kind for f in fields}
+    return Kind.NUMBER not in kinds and Kind.TEXT in kinds
 
 
 def drop_text(fields: list[Field]) -> list[Field]:

@@ -24,7 +24,7 @@ _OTHER_TIME = re.compile(r"去年|上年|上一年|同比|较上|比上|前年")
 _OTHER_SCOPE = re.compile(OTHER_SCOPE)
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _FIGURE = re.compile(r"(\d+)件")
-_SHARE = re.compile(r"^,?(?:占|约占|占比|占总数的?|占全部申请的?)(?:比)?(?:为|约)?(\d+(?:\.\d+)?)%")
+_SHARE = re.compile(r",?(?:占|约占|占比|占总数的?|占全部申请的?)(?:比)?(?:为|约)?(\d+(?:\.\d+)?)%")
 _FILLER = r"(?:的|类|等)?(?:申请|情形|信息)?(?:的)?(?:共|为|有|数|数量)?(?:计)?"
 
 
@@ -46,7 +46,8 @@ def _compile(narrative: Narrative, key: str) -> _Compiled:
     names = tuple((n, re.compile(n.phrase)) for n in narrative.outcome_names)
     any_name = "|".join(f"(?:{n.phrase})" for n in narrative.outcome_names)
     tail = re.compile(f"(?:{any_name}){_FILLER}$") if any_name else None
-    only = re.compile(f"^(?:(?:{any_name})|及|和|与|或|以及|其中|等原因|因)+$") if any_name else None
+    # a comma piece that ends with an outcome name and states no figure continues a list of names
+    only = re.compile(f"^[^\\d]*(?:{any_name})(?:等原因)?$") if any_name else None
     found = _Compiled(tuple((m, re.compile(m.pattern)) for m in narrative.measures), names, tail, only)
     _COMPILED[key] = found
     return found

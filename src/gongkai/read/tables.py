@@ -20,7 +20,7 @@ from ..model import Cell, CellState, PlacedBy, Placement, Statement
 from .fields import Field, drop_text, space_tokens, split_row, tab_fields
 from .glued import Piece, solve, splits
 from .labels import LabelMatch, find_label, find_text
-from .linear import LinearText
+from .linear import LinearText, normalize_label
 from .orphans import ORDER_EVIDENCE, RowChunks, fits, number_lines, placements, trim
 from .settings import ReaderSettings
 from .values import Kind
@@ -135,12 +135,18 @@ class TableReader:
         self.fmt = fmt
         self.settings = settings
         self.out = TableRead()
+        self.labels = _printed_labels(fmt)
 
     # --- rows ------------------------------------------------------------------
 
     def _find_row(self, row: Row, start: int, end: int) -> LabelMatch | None:
         norm = self.lt.norm
         m = find_label(norm, row.label, row.number, start, end, self.settings)
+        while m is not None and m.how in ("fuzzy", "prefix") and self._another_label(row, m):
+            # a near match that is in truth another row's (or group's) label: look further on
+            m = find_label(norm, row.label, row.number, m.end, end, self.settings)
+        if m is not None and self._header_line(row, m):
+            m = find_label(norm, row.label, row.number, self.lt.norm_at(self._line_end(m)), end, self.settings)
         if m is None:
             for variant in row.variants:
                 m = find_label(norm, variant, row.number, start, end, self.settings, allow_fuzzy=False)
@@ -160,6 +166,34 @@ class TableReader:
                 if hit is not None:
                     return LabelMatch(hit[0], hit[1], "fallback")
         return m
+
+    def _another_label(self, row: Row, m: LabelMatch) -> bool:
+        """The near match overlaps the exact printing of another row's or group's label."""
+        norm = self.lt.norm
+        for owner, text in self.labels:
+            if owner == row.id:
+                continue
+            i = norm.find(text, max(0, m.start - len(text)), m.end + len(text))
+            while 0 <= i < m.end:
+                if i + len(text) > m.start:
+                    return True
+                i = norm.find(text, i + 1, m.end + len(text))
+        return False
+
+    def _line_end(self, m: LabelMatch) -> int:
+        lin = self.lt.lin(m.start)
+        end = self.lt.text.find("\n", lin)
+        return len(self.lt.text) if end < 0 else end
+
+    def _header_line(self, row: Row, m: LabelMatch) -> bool:
+        """The label stands in a header row (cells of words, no number, other rows' labels among them)."""
+        lin = self.lt.lin(m.start)
+        start = self.lt.text.rfind("\n", 0, lin) + 1
+        line = self.lt.text[start : self._line_end(m)]
+        if line.count("\t") < 2 or any(ch.isdigit() for ch in line.replace("数据", "")):
+            return False
+        norm_line = normalize_label(line)
+        return any(owner != row.id and text in norm_line for owner, text in self.labels)
 
     def _strong(self, m: LabelMatch) -> bool:
         """A match that cannot be a header word: printed with its numbering, or long."""
@@ -219,7 +253,9 @@ class TableReader:
                 own_line_end = lt.lin(nxt) if own_line_end < 0 else own_line_end
                 extra = number_lines(lt.text[own_line_end : lt.lin(nxt)], own_line_end, n)
                 on_label_line = "\n" not in lt.text[lin_a : fields[0].start]
-                shown.append(RowChunks(i, on_label_line, [trim(fields, n), *extra]))
+                # a stand-in label (（六）其他处理 for its rows) does not pin its line to one row
+                pinned = on_label_line and m.how != "fallback"
+                shown.append(RowChunks(i, pinned, [trim(fields, n), *extra]))
                 if extra:
                     fields_end = extra[-1][-1].end
                     self.out.spans.append((label_at, fields_end))
@@ -519,6 +555,19 @@ def read_tables(
     reader.out.statements = prose(reader.out.spans) if prose is not None else []
     reader.settle_pending(_stated(fmt, reader.out.statements) if settings.prose_evidence else [])
     return reader.out
+
+
+def _printed_labels(fmt: Format) -> list[tuple[str, str]]:
+    """(owner, normalised label) of every row and row group of the format: what a near match must not be."""
+    out: list[tuple[str, str]] = []
+    for table in fmt.tables:
+        for block in table.blocks:
+            for r in block.rows:
+                out += [(r.id, normalize_label(text)) for text in (r.label, *r.variants)]
+            for group in block.groups:
+                core = normalize_label(group.label.split("）")[-1].split("、")[-1])
+                out.append((f"group:{group.label}", core))
+    return [(owner, text) for owner, text in out if len(text) >= 4]
 
 
 Stated = tuple[tuple[tuple[str, ...], ...], float]  # the cell sums a figure may state, and the figure
