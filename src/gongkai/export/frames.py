@@ -27,7 +27,15 @@ REPORT_COLUMNS = (
     ("published", "发布日期"),
     ("source", "来源文件"),
 )
-LONG_COLUMNS = (*REPORT_COLUMNS, ("cell_id", "单元格"), ("label", "项目"), ("value", "数值"), ("state", "状态"))
+LONG_COLUMNS = (
+    *REPORT_COLUMNS,
+    ("cell_id", "单元格"),
+    ("label", "项目"),
+    ("value", "数值"),
+    ("state", "状态"),
+    ("placement", "读取方式"),
+    ("certain", "读取确定"),
+)
 FINDING_COLUMNS = (
     *REPORT_COLUMNS,
     ("rule", "规则"),
@@ -74,9 +82,12 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
         labels: dict[str, str] = {cid: cell_label(cid) for cid in ALL_CELL_IDS}
 
         def long_rows() -> Iterator[tuple[object, ...]]:
-            for report_id, cell_id, value, state in repository.iter_cells(flt):
+            for report_id, cell_id, value, state, placement in repository.iter_placed_cells(flt):
                 if report_id in reports:
-                    yield (*_report_values(reports[report_id]), cell_id, labels.get(cell_id, cell_id), value, state)
+                    how = placement.by.zh if placement else None
+                    certain = placement.certain if placement else None
+                    label = labels.get(cell_id, cell_id)
+                    yield (*_report_values(reports[report_id]), cell_id, label, value, state, how, certain)
 
         return Frame(tuple(c for c, _ in LONG_COLUMNS), tuple(h for _, h in LONG_COLUMNS), long_rows())
     if form == "wide":

@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 
 from ..errors import NotFound, StoreError
 from ..law.agencies import normalise_agency_key
-from ..model import Report
+from ..model import Placement, Report
 from .base import ANY, Part, chunks, filtered, finding_row, findings_of, listing_row, load_reports, open_findings_count
 from .base import report_ids as report_ids_query
 from .models import Source, StoredCell, StoredFinding, StoredReport
@@ -42,6 +42,9 @@ def _listing(flt: ReportFilter) -> tuple[Select[Any], Any]:
         flt,
     )
     return query, warnings
+
+
+PlacedCell = tuple[int, str, str | None, str, Placement | None]  # report id, cell id, value, state, placement
 
 
 class Queries(Part):
@@ -180,14 +183,27 @@ class Queries(Part):
 
     def iter_cells(self, flt: ReportFilter = ANY) -> Iterator[tuple[int, str, str | None, str]]:
         """(report id, cell id, exact value, state) of every cell of the filtered reports, by report."""
+        for report_id, cell_id, value, state, _placement in self._cells(flt, with_placement=False):
+            yield report_id, cell_id, value, state
+
+    def iter_placed_cells(self, flt: ReportFilter = ANY) -> Iterator[PlacedCell]:
+        """``iter_cells`` with how each value was placed (``model.Placement``; None for an absent cell)."""
+        yield from self._cells(flt, with_placement=True)
+
+    def _cells(self, flt: ReportFilter, *, with_placement: bool) -> Iterator[PlacedCell]:
         with self.database.sessions() as session:
+            columns = [StoredCell.report_id, StoredCell.cell_id, StoredCell.value_text, StoredCell.state]
+            if with_placement:  # the place column is outside the covering index: read it only when asked
+                columns.append(StoredCell.place)
             query = (
-                select(StoredCell.report_id, StoredCell.cell_id, StoredCell.value_text, StoredCell.state)
+                select(*columns)
                 .where(StoredCell.report_id.in_(report_ids_query(flt)))
                 .order_by(StoredCell.report_id, StoredCell.id)
             )
             for row in session.execute(query).yield_per(5000):
-                yield row.report_id, row.cell_id, row.value_text, row.state
+                place = row.place if with_placement else None
+                placement = Placement.from_json(place["placement"]) if place and place.get("placement") else None
+                yield row.report_id, row.cell_id, row.value_text, row.state, placement
 
     def compare(self, a: int, b: int) -> tuple[Report, Report, list[CellDiff]]:
         """Two stored reports cell by cell, in the first one's format order; ``NotFound`` if one is absent."""
