@@ -192,3 +192,25 @@ def test_gold_narrative_findings_sit_on_real_files() -> None:
 
     count = sum(1 for p in wanted for f in json.loads(p.read_text(encoding="utf-8"))["findings"] if f["rule"] == RULE)
     assert count >= 6
+
+
+def _dev_004_with(sentence: str) -> list[str]:
+    from pathlib import Path
+
+    from gongkai import check, read_text
+
+    from ..conftest import CORPUS, shared_or_skip
+
+    text = Path(shared_or_skip(CORPUS / "dev" / "004_shuyang-xian-2025.md")).read_text(encoding="utf-8")
+    text = text.replace("六、其他需要报告的事项", f"六、其他需要报告的事项\n\n{sentence}", 1)
+    return [c for f in check(read_text(text, "004.md")) if f.rule == "narrative-mismatch" for c in f.cells]
+
+
+def test_decisions_and_fees_stated_in_the_text_are_compared_with_table_two() -> None:
+    # dev 004 prints 行政许可 517645, 行政强制 2154, 行政事业性收费 4068.208 万元
+    agreeing = "本年度行政事业性收费4068.208万元，作出行政强制决定2154件，办理行政许可事项517645件。"
+    assert _dev_004_with(agreeing) == []
+    wrong = "本年度行政事业性收费4068.21万元，作出行政强制决定2155件，办理行政许可事项517645件。"
+    assert sorted(_dev_004_with(wrong)) == ["proactive.coercion.decisions", "proactive.fees.amount"]
+    # counts of items or of published entries are not decisions
+    assert _dev_004_with("公开行政许可类信息69条，行政处罚案件信息12件。") == []

@@ -148,19 +148,38 @@ def _document_measures(stock: ProactiveView) -> tuple[Measure, ...]:
     return tuple(out)
 
 
+_DECISION_VERB = r"(?:作出|办理|办结|受理并办结)(?:了)?"
+
+
 def _decision_measures(table: Table) -> tuple[Measure, ...]:
-    """许可 / 处罚 / 强制 decisions, stated as 作出…决定 N件 (a count of items, 事项N项, is another thing)."""
-    return tuple(
+    """许可 / 处罚 / 强制 decisions ("作出行政处罚决定56件", "办理行政许可事项1234件"), and the fees amount.
+
+    A count of items (事项N项, 类信息N条) is another thing: only 件, 个 and 份 count decisions.
+    """
+    out = [
         Measure(
             f"decisions:{row.id}",
             f"{row.label}决定",
-            r"作出(?:了)?" + row.label + r"(?:处理)?决定(?:共)?(\d+)(?:件|个|份)",
+            r"(?:作出|办理|办结|受理并办结)(?:了)?"
+            + row.label
+            + r"(?:处理)?(?:决定|案件|事项)?(?:共|数量为|数为)?(\d+)(?:件|个|份)",
             ((table.cell(row.id, "decisions"),),),
         )
         for block in table.blocks
         if any(c.id == "decisions" for c in block.columns)
         for row in block.rows
-    )
+    ]
+    if "proactive.fees.amount" in table.cell_ids():  # 2021: 本年收费金额（万元）
+        out.append(
+            Measure(
+                "amount:fees",
+                "行政事业性收费金额",
+                r"行政事业性收费(?:金额|总额)?(?:共|合计|为|共计)?(\d+(?:\.\d+)?)万元",
+                ((table.cell("fees", "amount"),),),
+                decimal=True,
+            )
+        )
+    return tuple(out)
 
 
 def _outcome_names(t3: ApplicationsView) -> tuple[OutcomeName, ...]:

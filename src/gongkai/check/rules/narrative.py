@@ -70,7 +70,7 @@ def narrative_mismatch(report: Report, previous: Report | None) -> Iterator[Find
             continue
         sums = [_sum(report, r) for r in readings]
         main = readings[0]
-        if s.value not in sums:
+        if not any(abs(float(total) - s.value) < 1e-6 for total in sums):
             seen.add(key)
             what = "、".join(report.format.label_of(c) for c in main) if len(main) <= 3 else label
             table = f"{what}为{_terms(report, main)}" + (f" = {sums[0]}" if len(main) > 1 else "")
