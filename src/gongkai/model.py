@@ -17,6 +17,10 @@ class CellState(Enum):
     ABSENT = "absent"  # not in the source (or printed so that it cannot be read)
     INFERRED = "inferred"  # derived: the only reading of glued digits that fits the identities
 
+    @property
+    def zh(self) -> str:
+        return {"read": "已读取", "blank": "空白", "absent": "缺失", "inferred": "推断"}[self.value]
+
 
 class EntityType(Enum):
     """Who publishes the report; decides the 条例 第四十九条 deadline."""

@@ -1,78 +1,105 @@
 """The three export tables as header + rows, built from the store for a filter.
 
-``long``: one row per report and cell (the value as exact text). ``wide``: one row per
-report, a column per cell id. ``findings``: one row per finding with its review.
-Headers come in two spellings: English ids (JSON, Parquet) and Chinese (CSV, XLSX).
+``long``: one row per report and cell. ``wide``: one row per report, a column per cell id.
+``findings``: one row per finding with its review. Headers come in two spellings: English
+ids (JSON, Parquet) and Chinese (CSV, XLSX). Every column has a kind: cell values are
+numbers (int, or Decimal for 万元 amounts), dates are dates, flags are booleans, and every
+code (entity type, state, severity, review status) has its Chinese name in the next column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
-from ..formats.cells import all_cell_ids, cell_label
+from ..check import RULES, Severity
+from ..formats.cells import all_cell_ids, cell_label, newest_first
+from ..model import CellState, EntityType
+from ..store.records import parse_value
 from ..store.repository import Repository
-from ..store.views import ReportFilter, ReportRow
+from ..store.views import REVIEW_STATUS_ZH, ReportFilter, ReportRow
 
 EXPORT_FORMS = ("long", "wide", "findings")
 
+# Column kinds, which every writer honours: numbers are numbers, dates are dates.
+INT, DECIMAL, NUMBER, TEXT, BOOL, DATE = "int", "decimal", "number", "text", "bool", "date"
+
 REPORT_COLUMNS = (
-    ("report_id", "报告编号"),
-    ("agency", "机关"),
-    ("agency_key", "机关键"),
-    ("region", "地区"),
-    ("entity_type", "机关类型"),
-    ("year", "年度"),
-    ("format", "格式"),
-    ("published", "发布日期"),
-    ("source", "来源文件"),
+    ("report_id", "报告编号", INT),
+    ("agency", "机关", TEXT),
+    ("agency_key", "机关键", TEXT),
+    ("region", "地区", TEXT),
+    ("entity_type", "机关类型代码", TEXT),
+    ("entity_type_zh", "机关类型", TEXT),
+    ("year", "年度", INT),
+    ("format", "格式", TEXT),
+    ("published", "发布日期", DATE),
+    ("source", "来源文件", TEXT),
 )
 LONG_COLUMNS = (
     *REPORT_COLUMNS,
-    ("cell_id", "单元格"),
-    ("label", "项目"),
-    ("value", "数值"),
-    ("state", "状态"),
-    ("placement", "读取方式"),
-    ("certain", "读取确定"),
+    ("cell_id", "单元格", TEXT),
+    ("label", "项目", TEXT),
+    ("value", "数值", NUMBER),
+    ("state", "状态代码", TEXT),
+    ("state_zh", "状态", TEXT),
+    ("placement", "读取方式", TEXT),
+    ("certain", "读取确定", BOOL),
 )
 FINDING_COLUMNS = (
     *REPORT_COLUMNS,
-    ("rule", "规则"),
-    ("severity", "严重程度"),
-    ("cells", "涉及单元格"),
-    ("message", "说明"),
-    ("fingerprint", "指纹"),
-    ("cross_year", "跨年度"),
-    ("status", "审核状态"),
-    ("reviewer", "审核人"),
-    ("reason", "审核理由"),
+    ("rule", "规则", TEXT),
+    ("rule_zh", "规则名称", TEXT),
+    ("severity", "严重程度代码", TEXT),
+    ("severity_zh", "严重程度", TEXT),
+    ("cells", "涉及单元格", TEXT),
+    ("message", "说明", TEXT),
+    ("fingerprint", "指纹", TEXT),
+    ("cross_year", "跨年度", BOOL),
+    ("status", "审核状态代码", TEXT),
+    ("status_zh", "审核状态", TEXT),
+    ("reviewer", "审核人", TEXT),
+    ("reason", "审核理由", TEXT),
 )
 ALL_CELL_IDS = list(all_cell_ids())
 
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """A table to write: column ids, their Chinese headings, and the rows."""
+    """A table to write: column ids, their Chinese headings, their kinds (``INT`` …), and the rows."""
 
     columns: tuple[str, ...]
     headings: tuple[str, ...]
+    kinds: tuple[str, ...]
     rows: Iterator[tuple[object, ...]]
 
 
+def _frame(spec: tuple[tuple[str, str, str], ...], rows: Iterator[tuple[object, ...]]) -> Frame:
+    return Frame(tuple(c for c, _, _ in spec), tuple(h for _, h, _ in spec), tuple(k for _, _, k in spec), rows)
+
+
 def _report_values(row: ReportRow) -> tuple[object, ...]:
-    published = row.published.isoformat() if row.published else None
     return (
         row.id,
         row.agency,
         row.agency_key,
         row.region,
         row.entity_type,
+        EntityType(row.entity_type).zh if row.entity_type else None,
         row.year,
         row.format,
-        published,
+        row.published,
         row.source,
     )
+
+
+def _value(text: str | None) -> int | Decimal | None:
+    """A stored exact value as a number (an unreadable stored text stays out: None)."""
+    try:
+        return parse_value(text)
+    except (ValueError, ArithmeticError):
+        return None
 
 
 def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
@@ -87,9 +114,18 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
                     how = placement.by.zh if placement else None
                     certain = placement.certain if placement else None
                     label = labels.get(cell_id, cell_id)
-                    yield (*_report_values(reports[report_id]), cell_id, label, value, state, how, certain)
+                    yield (
+                        *_report_values(reports[report_id]),
+                        cell_id,
+                        label,
+                        _value(value),
+                        state,
+                        CellState(state).zh,
+                        how,
+                        certain,
+                    )
 
-        return Frame(tuple(c for c, _ in LONG_COLUMNS), tuple(h for _, h in LONG_COLUMNS), long_rows())
+        return _frame(LONG_COLUMNS, long_rows())
     if form == "wide":
         index: dict[str, int] = {cid: i for i, cid in enumerate(ALL_CELL_IDS)}
 
@@ -102,13 +138,12 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
                         yield (*_report_values(reports[current]), *values)
                     current, values = report_id, [None] * len(ALL_CELL_IDS)
                 if cell_id in index:
-                    values[index[cell_id]] = value
+                    values[index[cell_id]] = _value(value)
             if current is not None and current in reports:
                 yield (*_report_values(reports[current]), *values)
 
-        columns = tuple(c for c, _ in REPORT_COLUMNS) + tuple(ALL_CELL_IDS)
-        headings = tuple(h for _, h in REPORT_COLUMNS) + tuple(f"{cell_label(c)}（{c}）" for c in ALL_CELL_IDS)
-        return Frame(columns, headings, wide_rows())
+        cells = tuple((c, f"{cell_label(c)}（{c}）", DECIMAL if _decimal(c) else INT) for c in ALL_CELL_IDS)
+        return _frame((*REPORT_COLUMNS, *cells), wide_rows())
     if form == "findings":
 
         def finding_rows() -> Iterator[tuple[object, ...]]:
@@ -116,15 +151,26 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
                 yield (
                     *_report_values(reports[report_id]),
                     f.rule,
+                    RULES[f.rule].zh if f.rule in RULES else f.rule,
                     f.severity,
+                    Severity(f.severity).zh,
                     ",".join(f.cells),
                     f.message,
                     f.fingerprint,
                     f.cross_year,
                     f.status,
+                    REVIEW_STATUS_ZH.get(f.status, f.status),
                     f.reviewer,
                     f.reason,
                 )
 
-        return Frame(tuple(c for c, _ in FINDING_COLUMNS), tuple(h for _, h in FINDING_COLUMNS), finding_rows())
+        return _frame(FINDING_COLUMNS, finding_rows())
     raise ValueError(f"unknown export form {form!r}; choose one of {', '.join(EXPORT_FORMS)}")
+
+
+def _decimal(cell_id: str) -> bool:
+    """An amount column (万元) in the format that declares the cell (the newest one)."""
+    for fmt in newest_first():
+        if cell_id in fmt.cell_ids():
+            return fmt.column_of(cell_id).decimal
+    return False

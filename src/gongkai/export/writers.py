@@ -5,17 +5,28 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 
 from ..render.xlsx import write_report_sheet
 from ..store.repository import Repository
 from ..store.views import ReportFilter
-from .frames import EXPORT_FORMS, Frame, export_rows
+from .frames import BOOL, DATE, DECIMAL, EXPORT_FORMS, INT, NUMBER, TEXT, Frame, export_rows
 
 FORMATS = ("csv", "json", "parquet", "xlsx")
 XLSX_MAX_ROWS = 1_000_000  # Excel holds 1,048,576 rows a sheet; longer tables continue on a new sheet
 LAYOUT_LIMIT = 200  # reports; beyond this the workbook gets no per-report layout sheets
+
+
+def _plain(value: object) -> object:
+    """A value for CSV and JSON: Decimal amounts as numbers, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _csv(frame: Frame, path: Path) -> int:
@@ -24,7 +35,7 @@ def _csv(frame: Frame, path: Path) -> int:
         writer = csv.writer(handle)
         writer.writerow(frame.headings)
         for row in frame.rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal) else _plain(v) for v in row])
             count += 1
     return count
 
@@ -34,49 +45,53 @@ def _json(frame: Frame, path: Path) -> int:
     with path.open("w", encoding="utf-8") as handle:
         handle.write("[")
         for row in frame.rows:
-            handle.write(
-                ("," if count else "")
-                + "\n"
-                + json.dumps(dict(zip(frame.columns, row, strict=True)), ensure_ascii=False)
-            )
+            record = {c: _plain(v) for c, v in zip(frame.columns, row, strict=True)}
+            handle.write(("," if count else "") + "\n" + json.dumps(record, ensure_ascii=False))
             count += 1
         handle.write("\n]\n")
     return count
+
+
+def _arrow_type(kind: str) -> object:
+    import pyarrow as pa
+
+    return {INT: pa.int64(), DECIMAL: pa.float64(), NUMBER: pa.float64(), BOOL: pa.bool_(), DATE: pa.date32()}.get(
+        kind, pa.string()
+    )
 
 
 def _parquet(frame: Frame, path: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    integer = {"report_id", "year"}
-    schema = pa.schema(
-        [(c, pa.int64() if c in integer else pa.bool_() if c == "cross_year" else pa.string()) for c in frame.columns]
-    )
+    schema = pa.schema([(c, _arrow_type(k)) for c, k in zip(frame.columns, frame.kinds, strict=True)])
     count = 0
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         while chunk := list(islice(frame.rows, 50_000)):
             columns = list(zip(*chunk, strict=True))
             arrays = [
-                pa.array(
-                    [None if v is None else (v if field.type != pa.string() else str(v)) for v in values],
-                    type=field.type,
-                )
-                for field, values in zip(schema, columns, strict=True)
+                pa.array([_arrow_value(v, kind) for v in values], type=field.type)
+                for field, kind, values in zip(schema, frame.kinds, columns, strict=True)
             ]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             count += len(chunk)
     return count
 
 
-def _number(value: object) -> object:
-    """Exact decimal text as a spreadsheet number where it is one."""
-    if isinstance(value, str) and value and value.lstrip("-").replace(".", "", 1).isdigit():
-        return int(value) if "." not in value else float(value)
+def _arrow_value(value: object, kind: str) -> object:
+    if value is None:
+        return None
+    if kind in (DECIMAL, NUMBER):
+        return float(value)  # type: ignore[arg-type]
+    if kind == TEXT:
+        return str(value)
     return value
 
 
-def _sheet_rows(workbook: object, title: str, frame: Frame, numeric_from: int) -> int:
+def _sheet_rows(workbook: object, title: str, frame: Frame) -> int:
+    """A data sheet: frozen header, autofilter, columns as wide as their headings, numbers and dates typed."""
     header = workbook.add_format({"bold": True, "bg_color": "#EDEDED", "text_wrap": True})  # type: ignore[attr-defined]
+    dated = workbook.add_format({"num_format": "yyyy-mm-dd"})  # type: ignore[attr-defined]
     count = 0
     part = 0
     rows: Iterator[tuple[object, ...]] = frame.rows
@@ -86,12 +101,37 @@ def _sheet_rows(workbook: object, title: str, frame: Frame, numeric_from: int) -
         sheet = workbook.add_worksheet(title if part == 1 else f"{title}{part}")  # type: ignore[attr-defined]
         sheet.write_row(0, 0, frame.headings, header)
         sheet.freeze_panes(1, 0)
+        for i, (heading, kind) in enumerate(zip(frame.headings, frame.kinds, strict=True)):
+            sheet.set_column(i, i, _width(heading, kind), dated if kind == DATE else None)
         written = 0
         for written, row in enumerate(chunk, start=1):
-            sheet.write_row(written, 0, [v if i < numeric_from else _number(v) for i, v in enumerate(row)])
+            for i, v in enumerate(row):
+                if v is None:
+                    continue
+                if isinstance(v, date):
+                    sheet.write_datetime(written, i, datetime(v.year, v.month, v.day), dated)
+                elif isinstance(v, bool):
+                    sheet.write_boolean(written, i, v)
+                elif isinstance(v, int | float | Decimal):
+                    sheet.write_number(written, i, float(v))
+                else:
+                    sheet.write_string(written, i, _cell_text(str(v)))
+        sheet.autofilter(0, 0, max(written, 1), len(frame.headings) - 1)
         count += written
         if written < XLSX_MAX_ROWS:
             return count
+
+
+def _width(heading: str, kind: str) -> float:
+    """Characters of a column: the heading's (a Chinese character is about two), within bounds."""
+    wide = sum(2 if ord(ch) > 0x2E80 else 1 for ch in heading)
+    least = {DATE: 11, TEXT: 12}.get(kind, 8)
+    return float(min(max(wide + 2, least), 40))
+
+
+def _cell_text(text: str) -> str:
+    """Excel holds at most 32,767 characters a cell."""
+    return text if len(text) <= 32_767 else text[:32_766] + "…"
 
 
 def _xlsx(repository: Repository, flt: ReportFilter, path: Path, layout: bool) -> int:
@@ -102,9 +142,9 @@ def _xlsx(repository: Repository, flt: ReportFilter, path: Path, layout: bool) -
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": not with_layout, "strings_to_numbers": False})
     try:
         wide = export_rows(repository, "wide", flt)
-        count = _sheet_rows(workbook, "报告", wide, numeric_from=9)
-        _sheet_rows(workbook, "单元格", export_rows(repository, "long", flt), numeric_from=12)
-        _sheet_rows(workbook, "问题", export_rows(repository, "findings", flt), numeric_from=99)
+        count = _sheet_rows(workbook, "报告", wide)
+        _sheet_rows(workbook, "单元格", export_rows(repository, "long", flt))
+        _sheet_rows(workbook, "问题", export_rows(repository, "findings", flt))
         if with_layout:
             findings = repository.findings([r.id for r in reports])
             for chunk_start in range(0, len(reports), 50):

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from ..formats import FORMATS, Row
 
 REVIEW_STATUSES = ("open", "confirmed", "dismissed")
+REVIEW_STATUS_ZH = {"open": "待审", "confirmed": "已确认", "dismissed": "已驳回"}
 SORTS = ("agency", "year", "format", "level", "errors", "warnings", "published", "id")  # of a report listing
 
 OUTCOME_ROWS: dict[str, Row] = {}

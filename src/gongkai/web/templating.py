@@ -10,17 +10,18 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from ..check import RULES
+from ..check import RULES, Severity
 from ..formats import FORMATS
 from ..model import EntityType
+from ..store.views import REVIEW_STATUS_ZH
 from .layout import table_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 LEVELS = {e.value: e.zh for e in EntityType}
 FORMAT_NAMES = {f.id: f.short_name for f in FORMATS.values()}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-STATUS_NAMES = {"open": "待审", "confirmed": "已确认", "dismissed": "已驳回"}
+SEVERITY_NAMES = {s.value: s.zh for s in Severity}
+STATUS_NAMES = REVIEW_STATUS_ZH
 
 
 def _environment() -> jinja2.Environment:
