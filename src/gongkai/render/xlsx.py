@@ -88,6 +88,10 @@ def write_report_sheet(workbook: Any, name: str, report: Report, findings: Seque
     sheet.set_column(1, 1, 14)
     sheet.set_column(2, 2, 30)
     sheet.set_column(3, 15, 9)
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # each table as wide as the page, as many pages down as it needs
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.repeat_rows(0)
     title = report.title or f"{report.agency or ''}{report.year or ''}年{report_title(report.format)}"
     sheet.write(0, 0, title, styles.title)
     published = report.published.isoformat() if report.published else "未注明"
