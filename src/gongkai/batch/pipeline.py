@@ -68,6 +68,7 @@ class IngestOptions:
     in_flight: int = 8  # tasks outstanding at once
     replace: bool = False  # read known sources again and replace their reports
     retry_failed: bool = False  # read again sources stored with an error
+    accept_unrecognised: bool = False  # store a source not recognised as an annual report as a report anyway
     limits: Limits = field(default_factory=Limits)
 
 
@@ -129,7 +130,7 @@ def ingest(
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             pending.difference_update(done)
             collect(done)
-        pending.add(executor.submit(read_batch, todo, options.limits))
+        pending.add(executor.submit(read_batch, todo, options.limits, options.accept_unrecognised))
 
     task: Task = []
     try:

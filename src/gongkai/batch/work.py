@@ -19,14 +19,26 @@ from ..store.records import Record, finding_record, report_record
 
 Task = list[tuple[str, bytes, str]]  # (name shown to users, content, sha256)
 
+NOT_A_REPORT = (
+    "未识别为政府信息公开工作年度报告，未作为报告入库"
+    "（not recognised as an annual report; force it in with --accept-unrecognised）"
+)
+"""The ``error`` of a source that was read but is not an annual report (a notice, a manifest)."""
+
 INTERNAL_ERROR = "内部错误：读取时 gongkai 自身出错，请报告此问题（internal error while reading）"
 """The start of a record's ``error`` when the reader itself failed (a bug), not the source."""
 
 log = logging.getLogger(__name__)
 
 
-def read_one(name: str, data: bytes, sha256: str, limits: Limits | None = None) -> Record:
-    """Read and check one source into a record; a source that cannot be read gets its ``error``."""
+def read_one(
+    name: str, data: bytes, sha256: str, limits: Limits | None = None, accept_unrecognised: bool = False
+) -> Record:
+    """Read and check one source into a record; a source that cannot be read gets its ``error``.
+
+    A source that reads but is not recognised as an annual report is held out the same way
+    (``NOT_A_REPORT``), so no statistic counts it, unless ``accept_unrecognised``.
+    """
     record: Record = {
         "name": name,
         "sha256": sha256,
@@ -49,12 +61,15 @@ def read_one(name: str, data: bytes, sha256: str, limits: Limits | None = None) 
         log.exception("internal error while reading %s", name)
         record["error"] = f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}"
         return record
+    if report.format is None and not accept_unrecognised:
+        record["error"] = NOT_A_REPORT
+        return record
     report.source = name
     record["report"] = report_record(report)
     record["findings"] = [finding_record(f) for f in findings]
     return record
 
 
-def read_batch(task: Task, limits: Limits | None = None) -> list[Record]:
+def read_batch(task: Task, limits: Limits | None = None, accept_unrecognised: bool = False) -> list[Record]:
     """Read and check every source of one task (the unit of work sent to a worker)."""
-    return [read_one(name, data, sha, limits) for name, data, sha in task]
+    return [read_one(name, data, sha, limits, accept_unrecognised) for name, data, sha in task]

@@ -95,9 +95,19 @@ def ingest_command(
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Read again the sources stored with an error.")
     ] = False,
+    accept_unrecognised: Annotated[
+        bool,
+        typer.Option(
+            "--accept-unrecognised",
+            help="未识别为年度报告的文件也作为报告入库（默认拒收并记录原因）。Store unrecognised files too.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read, check and store reports; a second run over the same files stores nothing new.
+
+    A file not recognised as an annual report is not stored as a report: it is recorded as failed with
+    the reason (``--accept-unrecognised`` stores it anyway; with ``--retry-failed`` it is read again).
 
     Example: gongkai ingest ../shared/corpus reports.zip --db corpus.sqlite
     """
@@ -106,7 +116,9 @@ def ingest_command(
     from ..store.jobs import ingest_lock
 
     per_task = files_per_task or (50 if cluster else 8)
-    options = IngestOptions(files_per_task=per_task, replace=reread, retry_failed=retry_failed)
+    options = IngestOptions(
+        files_per_task=per_task, replace=reread, retry_failed=retry_failed, accept_unrecognised=accept_unrecognised
+    )
     with _repository(db) as repository, ingest_lock(repository.database):
         progress = _progress("读取 ingest")
         with progress, open_executor(workers, cluster) as executor:
