@@ -130,17 +130,29 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
         index: dict[str, int] = {cid: i for i, cid in enumerate(ALL_CELL_IDS)}
 
         def wide_rows() -> Iterator[tuple[object, ...]]:
+            """A row per report, in report-id order, reports without cells (pre-2019) included."""
+            order = iter(sorted(reports))
+            pending = next(order, None)
             current: int | None = None
             values: list[object] = []
             for report_id, cell_id, value, _state in repository.iter_cells(flt):
                 if report_id != current:
-                    if current is not None and current in reports:
+                    if current is not None:
                         yield (*_report_values(reports[current]), *values)
-                    current, values = report_id, [None] * len(ALL_CELL_IDS)
-                if cell_id in index:
+                    while pending is not None and pending < report_id:
+                        yield (*_report_values(reports[pending]), *[None] * len(ALL_CELL_IDS))
+                        pending = next(order, None)
+                    if pending == report_id:
+                        pending = next(order, None)
+                    current = report_id if report_id in reports else None
+                    values = [None] * len(ALL_CELL_IDS)
+                if current is not None and cell_id in index:
                     values[index[cell_id]] = _value(value)
-            if current is not None and current in reports:
+            if current is not None:
                 yield (*_report_values(reports[current]), *values)
+            while pending is not None:
+                yield (*_report_values(reports[pending]), *[None] * len(ALL_CELL_IDS))
+                pending = next(order, None)
 
         cells = tuple((c, f"{cell_label(c)}（{c}）", DECIMAL if _decimal(c) else INT) for c in ALL_CELL_IDS)
         return _frame((*REPORT_COLUMNS, *cells), wide_rows())
