@@ -250,23 +250,12 @@ def test_names_that_leave_the_place_out(name: str) -> None:
     assert not has_place_name(name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PLACE matches a level character inside an organ's words (县|市场…, 县住房和城|乡…, 区城|市…): "
-    "has_place_name calls these placeless names placed (agency-unidentified misses them) and agency_region "
-    "gives 县市, 县住房和城乡, 区城市, 县乡",
-)
 @pytest.mark.parametrize("name", ["县市场监督管理局", "县住房和城乡建设局", "区城市管理局", "县乡村振兴局"])
 def test_level_characters_inside_an_organs_words_name_no_place(name: str) -> None:
     assert agency_region(name) is None
     assert not has_place_name(name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="has_place_name('县市场监督管理局') is True (县|市 read as a place), so the report keeps no "
-    "agency-unidentified warning and is stored with the region 县市",
-)
 def test_seed_002_retitled_to_a_placeless_bureau_still_names_no_place() -> None:
     """Seed 002 names only 政府办 / 县政府办公室 (gold: agency-unidentified); a bureau's name is no better."""
     seed = shared_or_skip(CORPUS / "seeds" / "002_6e005d299800cb62.txt").read_text(encoding="utf-8")
@@ -314,11 +303,6 @@ def test_the_region_of_a_full_name_ends_with_the_region_of_its_key() -> None:
         assert full is None or short is None or full.endswith(short), name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_PLACE_PART's lookahead (?![省市县区州旗盟]) refuses to end a place before 市场…, so the region "
-    "of every 市场监督管理局 swallows the 市 of 市场: 淮安市市, 福建省市",
-)
 @pytest.mark.parametrize(
     "name, region",
     [

@@ -11,7 +11,12 @@ ORGAN_SUFFIX = (
     "管委会|总局|总署|局|厅|委|办|署|院|中心|所|站|队|部|会|处"
 )
 ORGAN = re.compile(rf"[\u4e00-\u9fff]{{1,24}}?(?:{ORGAN_SUFFIX})")
-PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|州|旗|盟|乡|镇)")
+# A place level, but not the same character inside an organ's words: 市场, 市政, 城市, 城乡, 乡村, 区域, 县域, 城镇.
+_LEVEL = (
+    r"(?:自治区|自治州|自治县|特别行政区|省|(?<!城)市(?![场政容民])|县(?!域)|区(?!域|划)|州|旗|盟"
+    r"|(?<!城)乡(?![村建])|(?<!城)镇)"
+)
+PLACE = re.compile(rf"[\u4e00-\u9fff]{{1,12}}?{_LEVEL}")
 ZONE_SUFFIXES = ("实验区", "开发区", "高新区", "新区", "园区", "示范区", "合作区", "试验区", "管理区", "保税区")
 PLAIN_REGION = re.compile(r"[\u4e00-\u9fff]{1,12}(?:省|市|县|区|州|旗|盟|自治区|自治州|自治县)$")
 
@@ -38,9 +43,7 @@ def entity_type(agency: str | None) -> EntityType:
 
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 # PLACE, but a level suffix never ends a place right before another one: 福州|市 is 福州市.
-_PLACE_PART = re.compile(
-    r"[\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|州|旗|盟|乡|镇)(?![省市县区州旗盟])"
-)
+_PLACE_PART = re.compile(rf"[\u4e00-\u9fff]{{1,12}}?{_LEVEL}(?![省县区州旗盟]|市(?![场政容民]))")
 _SHORT_GOVERNMENT = re.compile(r"(?<!人民)政府$")
 
 
