@@ -49,3 +49,25 @@ def test_rules_json_lists_the_catalog() -> None:
     result = runner.invoke(app, ["rules", "--json"])
     ids = {r["id"] for r in json.loads(result.stdout)}
     assert {"balance", "row-total", "narrative-mismatch", "publication-late", "carry-mismatch"} <= ids
+
+
+def test_ingest_of_a_path_that_does_not_exist_fails(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["ingest", str(tmp_path / "nowhere"), "--db", f"sqlite:///{tmp_path / 'c.sqlite'}"]
+    )
+    assert result.exit_code == 2
+    assert "没有这个文件或文件夹" in result.output
+
+
+def test_filters_take_the_chinese_words_a_user_types(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    seeds = shared_or_skip(CORPUS / "seeds")
+    assert CliRunner().invoke(app, ["ingest", str(seeds), "--db", db, "--workers", "0"]).exit_code == 0
+    by_code = CliRunner().invoke(app, ["list", "--db", db, "--level", "government", "--json"])
+    by_word = CliRunner().invoke(app, ["list", "--db", db, "--level", "人民政府", "--json"])
+    assert by_code.exit_code == by_word.exit_code == 0
+    assert by_code.stdout == by_word.stdout
+    assert CliRunner().invoke(app, ["list", "--db", db, "--format", "2021版", "--json"]).exit_code == 0
+    unknown = CliRunner().invoke(app, ["list", "--db", db, "--level", "省级"])
+    assert unknown.exit_code == 2
+    assert "不接受" in unknown.output

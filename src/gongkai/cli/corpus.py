@@ -39,9 +39,15 @@ def _progress(label: str) -> Progress:
 
 AgencyOption = Annotated[str | None, typer.Option("--agency", help="Part of the agency's name, e.g. 洪泽区.")]
 YearOption = Annotated[list[int] | None, typer.Option("--year", help="Report year (repeatable).")]
-FormatOption = Annotated[str | None, typer.Option("--format", help="Table format: 2019, 2021 or pre2019.")]
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", help="表格格式 table format：2021 / 2021版, 2019 / 2019版, pre2019 / 2019年以前。"),
+]
 LevelOption = Annotated[
-    str | None, typer.Option("--level", help="Entity type: government, township, department or other.")
+    str | None,
+    typer.Option(
+        "--level", help="机关类型 entity type：人民政府 government, 部门 department, 乡镇 township, 其他 other。"
+    ),
 ]
 ErrorsOption = Annotated[
     bool | None, typer.Option("--has-errors/--no-errors", help="Only reports with (or without) error findings.")
@@ -73,8 +79,36 @@ def _filter(
     from ..store.views import ReportFilter
 
     return ReportFilter(
-        agency=agency, years=tuple(year) if year else None, format=fmt, level=level, has_errors=has_errors
+        agency=agency,
+        years=tuple(year) if year else None,
+        format=_choice("--format", fmt, _FORMAT_WORDS),
+        level=_choice("--level", level, _LEVEL_WORDS),
+        has_errors=has_errors,
     )
+
+
+def _words() -> tuple[dict[str, str], dict[str, str]]:
+    from ..formats import FORMATS
+    from ..model import EntityType
+
+    formats = {f.id: f.id for f in FORMATS.values()} | {f.short_name: f.id for f in FORMATS.values() if f.short_name}
+    levels = {e.value: e.value for e in EntityType} | {e.zh: e.value for e in EntityType}
+    levels |= {"政府": "government", "部门": "department", "乡镇": "township", "街道": "township"}
+    return formats, levels
+
+
+_FORMAT_WORDS, _LEVEL_WORDS = _words()
+
+
+def _choice(option: str, value: str | None, words: dict[str, str]) -> str | None:
+    """The code a user's word stands for (``部门`` → ``department``); an unknown word exits 2."""
+    if value is None:
+        return None
+    code = words.get(value.strip())
+    if code is None:
+        errors.print(f"[red]错误[/red] {option} 不接受“{value}”，可选：{'、'.join(words)}")
+        raise typer.Exit(2)
+    return code
 
 
 def ingest_command(
@@ -115,6 +149,10 @@ def ingest_command(
     from ..batch.executors import open_executor
     from ..store.jobs import ingest_lock
 
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        errors.print(f"[red]错误[/red] 没有这个文件或文件夹：{'、'.join(missing)}")
+        raise typer.Exit(2)
     per_task = files_per_task or (50 if cluster else 8)
     options = IngestOptions(
         files_per_task=per_task, replace=reread, retry_failed=retry_failed, accept_unrecognised=accept_unrecognised
