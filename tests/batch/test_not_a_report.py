@@ -13,7 +13,10 @@ from gongkai.cli import app
 from ..conftest import CORPUS, shared_or_skip
 
 runner = CliRunner()
-NOTICE = "关于召开2023年度政务公开工作会议的通知\n各单位：定于3月5日召开会议，请准时参加。\n某县人民政府办公室\n2023年3月1日\n"
+NOTICE = (
+    "关于召开2023年度政务公开工作会议的通知\n各单位：定于3月5日召开会议，请准时参加。\n"
+    "某县人民政府办公室\n2023年3月1日\n"
+)
 
 
 def test_a_notice_is_recorded_as_not_a_report() -> None:
