@@ -24,6 +24,7 @@ _OTHER_TIME = re.compile(r"去年|上年|上一年|同比|较上|比上|前年")
 _OTHER_SCOPE = re.compile(OTHER_SCOPE)
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _FIGURE = re.compile(r"(\d+)件")
+_DIGIT = re.compile(r"\d")
 _SHARE = re.compile(r",?(?:占|约占|占比|占总数的?|占全部申请的?)(?:比)?(?:为|约)?(\d+(?:\.\d+)?)%")
 _FILLER = r"(?:的|类|等)?(?:申请|情形|信息)?(?:的)?(?:共|为|有|数|数量)?(?:计)?"
 
@@ -131,6 +132,8 @@ def _figures(
     sentence: str, compiled: _Compiled, year: int | None
 ) -> Iterator[tuple[int, int, str, str, str, Readings]]:
     """(start, end, figure, measure id, label, readings) of each figure a sentence states."""
+    if not _DIGIT.search(sentence):
+        return
     for measure, pattern in compiled.measures:
         for m in pattern.finditer(sentence):
             if not _elsewhere(_clause(sentence, m.start()), year):

@@ -25,11 +25,12 @@ def broken_identities(
         return
     for identity in report.format.identities:
         if (kind is None or identity.kind is kind) and printed(report, identity.cells):
+            left, right = total(report, identity.left), total(report, identity.right)
+            if left == right:
+                continue
             if certain is not None and certain == any(uncertain(report, c) for c in identity.cells):
                 continue
-            left, right = total(report, identity.left), total(report, identity.right)
-            if left != right:
-                yield identity, left, right
+            yield identity, left, right
 
 
 def publisher_errors(report: Report, kind: IdentityKind) -> Iterator[tuple[Identity, int | Decimal, int | Decimal]]:
