@@ -193,10 +193,16 @@ def test_check_json_lists_each_file_in_order(folder: Path) -> None:
         assert entry["findings"] == _as_json([f.to_json() for f in findings])
 
 
-def test_check_on_the_folder_itself_says_it_is_a_folder(folder: Path) -> None:
+def test_check_on_the_folder_itself_checks_its_reports_and_skips_what_is_no_report(folder: Path) -> None:
+    """A folder is found as ingest finds it: the file that is no report form is skipped, said so, not an error."""
     result = _invoke("check", str(folder))
-    assert result.exit_code == 2
-    assert "文件夹" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("未发现问题") == len(CLEAN)
+    assert "跳过" in result.stderr and "notes.xlsx" in result.stderr
+    entries = json.loads(_invoke("check", "--json", str(folder)).stdout)
+    assert [e["source"] for e in entries] == _files(folder)
+    (skipped,) = [e for e in entries if "skipped" in e]
+    assert skipped["source"].endswith("notes.xlsx") and "不是 gongkai 能读取的报告形式" in skipped["skipped"]
 
 
 # --- the corpus commands over a store of seeds and dev --------------------------------------------------------
