@@ -33,7 +33,7 @@ class RowChunks:
     """What a block's row showed: its own fields (if any) and the numbers-only lines after them."""
 
     index: int  # the row's position in the block
-    own_on_label_line: bool  # the first chunk sits on the label's own line: it is surely the row's
+    pinned: int | None  # which chunk is surely the row's own (it sits on the label's line), if any
     chunks: list[list[Field]]
 
 
@@ -83,8 +83,8 @@ def placements(
             after.append(i)
             i += 1
         for a in range(0, min(k - 1, len(before)) + 1):
-            if row.own_on_label_line and a > 0:
-                break
+            if row.pinned is not None and a != row.pinned:
+                continue
             b = k - 1 - a
             if b > len(after):
                 continue

@@ -244,7 +244,7 @@ class TableReader:
             if not any(f.kind is Kind.NUMBER for f in fields):
                 orphans = number_lines(lt.text[lin_a : lt.lin(nxt)], lin_a, n)
                 if orphans:  # the label stands apart from lines of numbers (a table split by a converter)
-                    shown.append(RowChunks(i, False, orphans))
+                    shown.append(RowChunks(i, None, orphans))
                     self.out.spans.append((label_at, orphans[-1][-1].end))
                 else:
                     empty.add(i)
@@ -254,7 +254,7 @@ class TableReader:
                 extra = number_lines(lt.text[own_line_end : lt.lin(nxt)], own_line_end, n)
                 on_label_line = "\n" not in lt.text[lin_a : fields[0].start]
                 # a stand-in label (（六）其他处理 for its rows) does not pin its line to one row
-                pinned = on_label_line and m.how != "fallback"
+                pinned = 0 if on_label_line and m.how != "fallback" else None
                 shown.append(RowChunks(i, pinned, [trim(fields, n), *extra]))
                 if extra:
                     fields_end = extra[-1][-1].end
@@ -276,8 +276,32 @@ class TableReader:
             placement = _placement(m)
             for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
                 self.out.cells[cid] = _cell_from_field(cid, slot, lt, placement) if slot else _absent(cid, lt, label_at)
+        if block.total_column is not None:
+            self._leading_lines(block, matches, start, shown, empty)
         if self.settings.orphan_rows and any(len(r.chunks) > 1 for r in shown):
             self._place_orphans(table, block, shown, empty)
+
+    def _leading_lines(
+        self, block: Block, matches: list[LabelMatch | None], start: int, shown: list[RowChunks], empty: set[int]
+    ) -> None:
+        """Lines of numbers before the first row label found belong to the rows above it whose labels were lost."""
+        first = next((i for i, m in enumerate(matches) if m is not None), None)
+        if not first:  # no label found, or the first row's own label found
+            return
+        m = matches[first]
+        assert m is not None
+        lin_start, lin_label = self.lt.lin(start), self.lt.lin(m.start)
+        leading = number_lines(self.lt.text[lin_start:lin_label], lin_start, len(block.columns))
+        if not leading:
+            return
+        row = next((r for r in shown if r.index == first), None)
+        if row is None:
+            empty.discard(first)
+            shown.append(RowChunks(first, None, leading))
+        else:
+            row.chunks[:0] = leading
+            row.pinned = None if row.pinned is None else row.pinned + len(leading)
+        self.out.spans.append((leading[0][0].start, lin_label))
 
     def _place_orphans(self, table: Table, block: Block, shown: list[RowChunks], empty: set[int]) -> None:
         """Give the numbers-only lines of a shattered table to the rows that lost their labels (``orphans.py``)."""
@@ -303,7 +327,7 @@ class TableReader:
         if len(fitting) == 1:
             for index, assignment in zip(by_row, fitting[0]):
                 for position, chunk in assignment:
-                    if not (position == index and rows[index].own_on_label_line):
+                    if not (position == index and rows[index].pinned is not None):
                         self._set_chunk(table, block, position, chunk, _BY_ORDER)
             self.out.notes.append(f"{len(by_row)} rows with lines of numbers without labels: placed by order")
             return
@@ -311,7 +335,7 @@ class TableReader:
             row = rows[index]
             raw = " | ".join(" ".join(f.text.strip() for f in chunk) for chunk in row.chunks)
             positions = {p for assignment in assignments for p, _ in assignment}
-            for position in positions - ({index} if row.own_on_label_line else set()):
+            for position in positions - ({index} if row.pinned is not None else set()):
                 for orphan in self._row_ids(table, block, position):
                     cell = _absent(orphan, self.lt, row.chunks[0][0].start, raw)
                     cell.placement = _UNPLACED
