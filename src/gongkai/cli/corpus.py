@@ -38,7 +38,7 @@ def _progress(label: str) -> Progress:
 
 
 AgencyOption = Annotated[str | None, typer.Option("--agency", help="Part of the agency's name, e.g. 洪泽区.")]
-YearOption = Annotated[list[int] | None, typer.Option("--year", help="Report year (repeatable).")]
+YearOption = Annotated[list[int] | None, typer.Option("--year", help="报告年度（可重复）。Report year (repeatable).")]
 FormatOption = Annotated[
     str | None,
     typer.Option("--format", help="表格格式 table format：2021 / 2021版, 2019 / 2019版, pre2019 / 2019年以前。"),
@@ -50,7 +50,7 @@ LevelOption = Annotated[
     ),
 ]
 ErrorsOption = Annotated[
-    bool | None, typer.Option("--has-errors/--no-errors", help="Only reports with (or without) error findings.")
+    bool | None, typer.Option("--has-errors/--no-errors", help="只列有（或没有）错误级问题的报告。")
 ]
 
 
@@ -112,23 +112,19 @@ def _choice(option: str, value: str | None, words: dict[str, str]) -> str | None
 
 
 def ingest_command(
-    paths: Annotated[list[Path], typer.Argument(help="Report files, folders (recursive) or zip archives.")],
+    paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹（递归）或 zip 压缩包。")],
     db: DbOption = None,
     workers: Annotated[
-        int | None, typer.Option("--workers", help="Worker processes (default: one per core; 0 = in this process).")
+        int | None, typer.Option("--workers", help="读取进程数（默认每核一个；0 = 在本进程中）。")
     ] = None,
-    cluster: Annotated[
-        str | None, typer.Option("--cluster", help="Run on a Dask cluster, e.g. tcp://HOST:8786.")
-    ] = None,
+    cluster: Annotated[str | None, typer.Option("--cluster", help="在 Dask 集群上运行，例如 tcp://HOST:8786。")] = None,
     files_per_task: Annotated[
-        int | None, typer.Option(help="Files per task sent to a worker (default 8; 50 on a cluster).")
+        int | None, typer.Option(help="每个任务交给读取进程的文件数（默认8；集群上50）。")
     ] = None,
     reread: Annotated[
-        bool, typer.Option("--reread", help="Read stored sources again and replace their reports (reviews re-attach).")
+        bool, typer.Option("--reread", help="重新读取已入库的来源并替换其报告（审核结论保留）。")
     ] = False,
-    retry_failed: Annotated[
-        bool, typer.Option("--retry-failed", help="Read again the sources stored with an error.")
-    ] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="重新读取入库时出错的来源。")] = False,
     accept_unrecognised: Annotated[
         bool,
         typer.Option(
@@ -138,7 +134,7 @@ def ingest_command(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Read, check and store reports; a second run over the same files stores nothing new.
+    """读取、核查并入库报告；同样的文件再次入库不会重复存储。Read, check and store reports.
 
     A file not recognised as an annual report is not stored as a report: it is recorded as failed with
     the reason (``--accept-unrecognised`` stores it anyway; with ``--retry-failed`` it is read again).
@@ -206,10 +202,10 @@ def list_command(
     fmt: FormatOption = None,
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
-    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 200,
+    limit: Annotated[int, typer.Option(help="最多列出的行数。")] = 200,
     as_json: JsonOption = False,
 ) -> None:
-    """List stored reports, with their error and warning counts.
+    """列出已入库的报告及其错误、警告数。List stored reports.
 
     Example: gongkai list --agency 洪泽区 --year 2024 --has-errors
     """
@@ -237,11 +233,11 @@ def list_command(
 
 
 def show_command(
-    report_id: Annotated[int, typer.Argument(help="A report id from `gongkai list`.")],
+    report_id: Annotated[int, typer.Argument(help="报告编号（见 gongkai list）。")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show a stored report's three tables and its findings (with review status).
+    """显示一份已入库报告的三张表和发现的问题（含审核状态）。Show a stored report.
 
     Example: gongkai show 12
     """
@@ -278,14 +274,14 @@ def show_command(
 
 
 def compare_command(
-    ids: Annotated[list[int] | None, typer.Argument(help="Two report ids.")] = None,
+    ids: Annotated[list[int] | None, typer.Argument(help="两个报告编号。")] = None,
     agency: AgencyOption = None,
-    years: Annotated[list[int] | None, typer.Option("--years", help="Two years of the agency's reports.")] = None,
+    years: Annotated[list[int] | None, typer.Option("--years", help="该机关报告的两个年度。")] = None,
     db: DbOption = None,
-    all_cells: Annotated[bool, typer.Option("--all", help="List equal cells too.")] = False,
+    all_cells: Annotated[bool, typer.Option("--all", help="相同的单元格也列出。")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Compare two stored reports cell by cell.
+    """逐格比较两份已入库的报告。Compare two stored reports cell by cell.
 
     Example: gongkai compare 5 6     gongkai compare --agency 洪泽区人民政府 --years 2023 --years 2024
     """
@@ -344,7 +340,7 @@ def stats_command(
     has_errors: ErrorsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Corpus figures: outcome mix, 纠错率 of reviews and suits, applications per year, defects per rule, agencies.
+    """语料统计：办理结果构成、复议诉讼纠错率、各年申请量、各规则问题数、问题最多的机关。Corpus figures.
 
     Example: gongkai stats --year 2023 --level department
     """
@@ -359,15 +355,17 @@ def stats_command(
 
 
 def review_command(
-    report_id: Annotated[int, typer.Argument(help="The report id.")],
-    fingerprint: Annotated[str, typer.Argument(help="The finding's fingerprint (or its first characters).")],
-    status: Annotated[str, typer.Option("--status", help="open, confirmed or dismissed.")],
-    reason: Annotated[str | None, typer.Option("--reason", help="Why (shown beside the finding).")] = None,
-    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who decided.")] = None,
+    report_id: Annotated[int, typer.Argument(help="报告编号。")],
+    fingerprint: Annotated[str, typer.Argument(help="问题的指纹（或其开头几位）。")],
+    status: Annotated[
+        str, typer.Option("--status", help="审核状态：open 待审、confirmed 确认问题、dismissed 不是问题（误报）。")
+    ],
+    reason: Annotated[str | None, typer.Option("--reason", help="理由（显示在问题旁）。")] = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="审核人。")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a reviewer's decision on a finding; it survives re-reading the report.
+    """记录审核人对一个问题的结论；重新读取报告后仍然保留。Record a review decision.
 
     Example: gongkai review 6 3fa2c1 --status dismissed --reason "表内为全区口径" --reviewer 王
     """
@@ -386,22 +384,20 @@ def review_command(
 
 
 def export_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="xlsx, csv, parquet or json.")] = "xlsx",
+    output: Annotated[Path, typer.Option("-o", "--output", help="要写入的文件。")],
+    fmt: Annotated[str, typer.Option("--format", help="导出格式：xlsx、csv、parquet 或 json。")] = "xlsx",
     form: Annotated[
-        str, typer.Option("--form", help="long (report × cell), wide (a row per report) or findings.")
+        str, typer.Option("--form", help="导出形式：long（报告×单元格）、wide（每份报告一行）或 findings（问题清单）。")
     ] = "long",
-    layout: Annotated[
-        bool, typer.Option(help="XLSX: add each report's tables in the official layout (≤200 reports).")
-    ] = True,
+    layout: Annotated[bool, typer.Option(help="XLSX：为每份报告加一张官方版式的表（不超过200份）。")] = True,
     db: DbOption = None,
     agency: AgencyOption = None,
     year: YearOption = None,
-    fmt_filter: Annotated[str | None, typer.Option("--table-format", help="Only reports in this table format.")] = None,
+    fmt_filter: Annotated[str | None, typer.Option("--table-format", help="只含这种表格格式的报告。")] = None,
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
 ) -> None:
-    """Export stored reports: cells (long or wide) and findings; XLSX holds all three and the official layout.
+    """导出已入库报告：单元格（长表或宽表）和问题清单；XLSX 含三者及官方版式。Export stored reports.
 
     Example: gongkai export --format xlsx --agency 洪泽区 -o hongze.xlsx
              gongkai export --format csv --form wide -o all.csv
@@ -421,15 +417,13 @@ def export_command(
 
 
 def bench_ingest_command(
-    db: Annotated[
-        list[str] | None, typer.Option("--db", help="Database URL (repeatable); default: a temporary SQLite file.")
-    ] = None,
-    reports: Annotated[int, typer.Option("--reports", help="How many synthetic reports to generate.")] = 10_000,
-    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: one per core).")] = None,
-    reset_db: Annotated[bool, typer.Option("--reset", help="Drop gongkai's tables in the database first.")] = False,
+    db: Annotated[list[str] | None, typer.Option("--db", help="数据库地址（可重复）；默认临时 SQLite 文件。")] = None,
+    reports: Annotated[int, typer.Option("--reports", help="生成的合成报告份数。")] = 10_000,
+    workers: Annotated[int | None, typer.Option("--workers", help="读取进程数（默认每核一个）。")] = None,
+    reset_db: Annotated[bool, typer.Option("--reset", help="先删除数据库中 gongkai 的表。")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Benchmark: generate synthetic reports, ingest them, report reports/s, database size and stats time.
+    """基准测试：生成合成报告并入库，报告每秒份数、数据库大小和统计耗时。Ingest benchmark.
 
     Example: gongkai bench-ingest --reports 10000 --db bench.sqlite --db postgresql://postgres@127.0.0.1:55432/bench
     """

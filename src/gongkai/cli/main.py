@@ -37,7 +37,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", help="Show the version.", callback=_show_version, is_eager=True)
+        bool, typer.Option("--version", help="显示版本号。", callback=_show_version, is_eager=True)
     ] = False,
 ) -> None:
     """gongkai：读取、核查政府信息公开工作年度报告。"""
@@ -45,10 +45,10 @@ def main(
 
 @app.command()
 def read(
-    file: Annotated[Path, typer.Argument(help="A report: txt, md, html, docx, doc/wps, pdf or image.")],
+    file: Annotated[Path, typer.Argument(help="一份报告：txt、md、html、docx、doc/wps、pdf 或图片。")],
     as_json: JsonOption = False,
 ) -> None:
-    """Show one report's three tables in the official layout and its findings.
+    """按官方版式显示一份报告的三张表及发现的问题。Show one report's tables and findings.
 
     Example: gongkai read report.txt    gongkai read --json report.pdf
     """
@@ -70,7 +70,7 @@ def check_files(
     ],
     as_json: JsonOption = False,
 ) -> None:
-    """Print the findings of many reports; exit 1 when any has an error-level finding.
+    """列出多份报告发现的问题；有错误级问题时退出码为1。Check many reports.
 
     Files, folders and zip archives are found exactly as ``gongkai ingest`` finds them: a file that is not a
     report form inside a folder is skipped and said so. A path that does not exist, or a file that cannot be
@@ -115,11 +115,11 @@ def check_files(
 
 @app.command("eval")
 def eval_command(
-    corpus_dir: Annotated[Path, typer.Argument(help="Folder of source reports.")],
-    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files.")],
+    corpus_dir: Annotated[Path, typer.Argument(help="原始报告所在文件夹。")],
+    gold_dir: Annotated[Path, typer.Argument(help="人工核对的 gold JSON 文件夹。")],
     as_json: JsonOption = False,
 ) -> None:
-    """Compare with hand-checked gold files: cells, metadata, findings.
+    """与人工核对的 gold 文件比较：单元格、元数据、问题。Evaluate against gold files.
 
     Example: gongkai eval ../shared/corpus/seeds ../shared/gold/seeds
     """
@@ -185,9 +185,9 @@ def _print_summary(summary: Summary) -> None:
 @app.command()
 def rules(
     as_json: JsonOption = False,
-    docs: Annotated[Path | None, typer.Option(help="Write one Markdown page per rule into this folder.")] = None,
+    docs: Annotated[Path | None, typer.Option(help="为每条规则在此文件夹写一页 Markdown。")] = None,
 ) -> None:
-    """List the rule catalog: id, severity, Chinese and English titles.
+    """列出规则目录：编号、严重程度、中英文名称。List the rule catalog.
 
     Example: gongkai rules --json    gongkai rules --docs docs/rules
     """
@@ -210,11 +210,11 @@ def rules(
 
 @app.command()
 def bench(
-    paths: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
-    seconds: Annotated[float, typer.Option(help="Measure for about this long.")] = 5.0,
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹。")],
+    seconds: Annotated[float, typer.Option(help="测量大约这么多秒。")] = 5.0,
     as_json: JsonOption = False,
 ) -> None:
-    """Measure read+check throughput on one core (reports per second).
+    """测量单核读取+核查速度（每秒份数）。Measure read+check throughput.
 
     Example: gongkai bench ../shared/corpus/seeds
     """

@@ -23,10 +23,10 @@ def make_console(stderr: bool = False) -> Console:
 console = make_console()
 errors = make_console(stderr=True)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON 而不是表格。")]
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL or SQLite file (default: $GONGKAI_DB, else ./gongkai.sqlite)."),
+    typer.Option("--db", help="数据库地址或 SQLite 文件（默认 $GONGKAI_DB，否则 ./gongkai.sqlite）。"),
 ]
 
 

@@ -10,27 +10,23 @@ from .options import DbOption, console, errors
 
 
 def serve(
-    host: Annotated[
-        str, typer.Option("--host", help="Address to listen on. Beyond loopback, writes need a login.")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="监听地址；非本机地址时写操作需要登录。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP 端口。")] = 8000,
     db: DbOption = None,
     read_workers: Annotated[
         int | None,
         typer.Option(
             "--read-workers",
-            help="Processes that read uploads (0: in the server). [default: $GONGKAI_READ_WORKERS, else 1]",
+            help="读取上传文件的进程数（0：在服务进程中）。[默认 $GONGKAI_READ_WORKERS，否则 1]",
         ),
     ] = None,
     max_upload_mb: Annotated[
         int | None,
-        typer.Option(
-            "--max-upload-mb", help="Largest upload request, in MB. [default: $GONGKAI_MAX_UPLOAD_MB, else 200]"
-        ),
+        typer.Option("--max-upload-mb", help="单次上传的最大大小（MB）。[默认 $GONGKAI_MAX_UPLOAD_MB，否则 200]"),
     ] = None,
-    login: Annotated[bool, typer.Option("--login", help="Require a login for writes even on loopback.")] = False,
+    login: Annotated[bool, typer.Option("--login", help="即使在本机也要求登录后才能写入。")] = False,
 ) -> None:
-    """Serve the web workbench (reports, review, compare, dashboard, upload, export) and its JSON API.
+    """启动网页工作台（报告、审核、比较、统计、上传、导出）及其 JSON 接口。Serve the web workbench.
 
     Settings not given here come from GONGKAI_* variables (GONGKAI_SECRET signs the login
     cookie; see gongkai.web.settings). Example: gongkai serve --db corpus.sqlite
@@ -68,18 +64,18 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
-user_app = typer.Typer(help="Accounts that may write through the web workbench.", no_args_is_help=True)
+user_app = typer.Typer(help="可通过网页工作台写入的账号。", no_args_is_help=True)
 
 
 @user_app.command("add")
 def user_add(
-    name: Annotated[str, typer.Argument(help="Account name.")],
+    name: Annotated[str, typer.Argument(help="账号名。")],
     db: DbOption = None,
     password: Annotated[
-        str | None, typer.Option("--password", hidden=True, help="For scripts only; prompts when absent.")
+        str | None, typer.Option("--password", hidden=True, help="仅供脚本使用；不给出时会提示输入。")
     ] = None,
 ) -> None:
-    """Create an account (or set its password); the password is asked twice and stored as an argon2 hash.
+    """创建账号（或重设密码）；密码输入两次，以 argon2 散列保存。Create an account.
 
     Example: gongkai user add zhangsan --db corpus.sqlite
     """
