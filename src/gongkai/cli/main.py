@@ -70,7 +70,7 @@ def check_files(
     ],
     as_json: JsonOption = False,
 ) -> None:
-    """列出多份报告发现的问题；有错误级问题时退出码为1。Check many reports.
+    """列出多份报告发现的问题；有错误级问题时退出码为1（exit 1）。Check many reports.
 
     Files, folders and zip archives are found exactly as ``gongkai ingest`` finds them: a file that is not a
     report form inside a folder is skipped and said so. A path that does not exist, or a file that cannot be
