@@ -377,7 +377,7 @@ def test_export_through_the_command(store: Store, tmp_path: Path) -> None:
         "export", "--format", "csv", "--form", "wide", "--agency", "洪泽区", "-o", str(out), "--db", store.db
     )
     assert result.exit_code == 0, result.output
-    assert f"wrote {out} (2 rows)" in result.stderr
+    assert f"已写入 {out}（2行）" in result.stderr
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert sorted(r["机关"] for r in rows) == ["洪泽区人民政府", "淮安市洪泽区人民政府"]

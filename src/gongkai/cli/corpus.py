@@ -65,7 +65,7 @@ def _repository(db: str | None) -> Iterator[Repository]:
     except Exception as exc:
         from ..store.db import database_url
 
-        errors.print(f"[red]错误[/red] cannot open the database {shown_url(database_url(db))}: {exc}")
+        errors.print(f"[red]错误[/red] 无法打开数据库 {shown_url(database_url(db))}：{exc}")
         raise typer.Exit(2) from None
     try:
         yield Repository(database)
@@ -328,7 +328,7 @@ def compare_command(
             style=style,
         )
     console.print(table)
-    console.print(f"{len(changed)} of {len(diffs)} cells differ")
+    console.print(f"{len(diffs)}个单元格中{len(changed)}个不同（{len(changed)} of {len(diffs)} cells differ）")
 
 
 def stats_command(
@@ -412,8 +412,8 @@ def export_command(
         except (ValueError, OSError) as exc:
             errors.print(f"[red]错误[/red] {output}: {exc}")
             raise typer.Exit(2) from None
-    unit = "reports" if fmt == "xlsx" else "rows"
-    errors.print(f"wrote {output} ({count} {unit})")
+    unit = "份报告" if fmt == "xlsx" else "行"
+    errors.print(f"已写入 {output}（{count}{unit}）")
 
 
 def bench_ingest_command(
@@ -434,7 +434,7 @@ def bench_ingest_command(
     results = []
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as scratch:
         corpus = Path(scratch) / "corpus"
-        errors.print(f"generating {reports} synthetic reports …")
+        errors.print(f"正在生成{reports}份合成报告 …")
         generate(corpus, reports)
         for url in db or [str(Path(scratch) / "bench.sqlite")]:
             if reset_db:

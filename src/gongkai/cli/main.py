@@ -175,11 +175,11 @@ def _print_summary(summary: Summary) -> None:
     console.print(rules)
     for f in summary.files:
         for cid, expected, got, state in f.cell_mismatches:
-            console.print(f"  {f.source}  cell {cid}: gold {expected!r}, read {got!r} ({state})", soft_wrap=True)
+            console.print(f"  {f.source}  单元格 {cid}：gold {expected!r}，读取 {got!r}（{state}）", soft_wrap=True)
         for g in f.missed:
-            console.print(f"  {f.source}  missed finding {g.get('rule')} at {g.get('where')}")
+            console.print(f"  {f.source}  未发现的问题 {g.get('rule')}（{g.get('where')}）")
         for x in f.false_errors:
-            console.print(f"  {f.source}  error not in gold: {x.rule} {list(x.cells)[:3]}")
+            console.print(f"  {f.source}  gold 中没有的错误：{x.rule} {list(x.cells)[:3]}")
 
 
 @app.command()
