@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,9 +131,11 @@ class PageRenderer:
         image.save(buffer, format="PNG", optimize=True)
         png = buffer.getvalue()
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(png)
-        tmp.replace(path)
+        # a name of its own: two server processes may draw the same page at once
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(png)
+        os.replace(tmp, path)
         return png
 
     def view(self, data: bytes, place: SourcePlace) -> PageView | None:
