@@ -40,10 +40,14 @@ def _regions(lt: LinearText, hits: dict[int, SectionHit]) -> dict[int, tuple[int
 
 
 def _looks_like_a_report(report: Report, fmt: Format, hits: dict[int, SectionHit], settings: ReaderSettings) -> bool:
-    if len(hits) >= settings.report_min_sections - (1 if report.title else 0) > 0:
+    """Section headings, or a report's title with a heading or some cells, or most of the tables' cells."""
+    if len(hits) >= settings.report_min_sections:
         return True
-    read = sum(1 for c in report.cells.values() if c.state is not CellState.ABSENT)
-    return read >= settings.report_min_cell_share * len(fmt.cell_ids())
+    share = sum(1 for c in report.cells.values() if c.state is not CellState.ABSENT) / len(fmt.cell_ids())
+    titled = report.title is not None and len(report.title) <= settings.report_title_max
+    if titled and (hits or share >= settings.report_titled_cell_share):
+        return True
+    return share >= settings.report_min_cell_share
 
 
 def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTINGS) -> Report:

@@ -31,11 +31,13 @@ class ReaderSettings:
     # Lines of numbers without a row label (a shattered or column-split table) are placed by the
     # table's row order when exactly one placement fits the identities; the cells are marked uncertain.
     orphan_rows: bool = True
-    # A text is taken for an annual report only with at least this many of its sections' headings
-    # (one less when it has a report title), or with at least this share of its tables' cells read;
-    # otherwise (a notice, a manifest that quotes a few row labels) no format is claimed and no
-    # arithmetic is checked.
+    # A text is taken for an annual report with at least this many of its sections' headings; or with
+    # a title (of at most ``report_title_max`` characters) and one heading or ``report_titled_cell_share``
+    # of its tables' cells; or with ``report_min_cell_share`` of the cells. Otherwise (a notice, a manifest
+    # that quotes a few row labels) no format is claimed and no arithmetic is checked.
     report_min_sections: int = 2
+    report_title_max: int = 80
+    report_titled_cell_share: float = 0.2
     report_min_cell_share: float = 0.5
     # Title and date search windows (characters of normalised text).
     title_window: int = 1500
