@@ -162,7 +162,8 @@ def _restore_versions(session: Session, saved: VersionState, present: set[int]) 
     """
     if not saved:
         return
-    existing = present | _existing(session, [rid for rid in saved if rid not in present])
+    named = {rid for rid in saved} | {s for _, s in saved.values() if s is not None}
+    existing = present | _existing(session, sorted(named - present))
 
     def successor_of(rid: int | None) -> int | None:
         seen: set[int] = set()
