@@ -69,6 +69,7 @@ def test_the_three_forms_are_one_agency_year(versions: dict[str, Record]) -> Non
 def test_newer_sources_supersede_and_are_counted_once(repository: Repository, versions: dict[str, Record]) -> None:
     repository.write([versions["pdf"]], cross_year=no_cross_year)
     single = _figures(repository)
+    assert single["reports"] == 1 and single["outcomes"] and single["applications_by_year"]
     ids = _write_all(repository, versions)
     history = repository.versions(ids["pdf"])
     assert [(v.id, v.version, v.superseded_by) for v in history] == [
