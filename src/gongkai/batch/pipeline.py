@@ -69,6 +69,7 @@ class IngestOptions:
     replace: bool = False  # read known sources again and replace their reports
     retry_failed: bool = False  # read again sources stored with an error
     accept_unrecognised: bool = False  # store a source not recognised as an annual report as a report anyway
+    versions: str = "supersede"  # a new source of a stored agency-year: "supersede" the current one, or "keep-both"
     limits: Limits = field(default_factory=Limits)
 
 
@@ -99,7 +100,10 @@ def ingest(
         if not buffer:
             return
         result = repository.write(
-            buffer, cross_year=cross_year_findings, replace=options.replace or options.retry_failed
+            buffer,
+            cross_year=cross_year_findings,
+            replace=options.replace or options.retry_failed,
+            versions=options.versions,
         )
         summary.read += result.reports
         summary.already += result.already

@@ -52,6 +52,10 @@ LevelOption = Annotated[
 ErrorsOption = Annotated[
     bool | None, typer.Option("--has-errors/--no-errors", help="只列有（或没有）错误级问题的报告。")
 ]
+AllVersionsOption = Annotated[
+    bool,
+    typer.Option("--all-versions", help="也包括已被新版本取代的报告。Include superseded versions."),
+]
 
 
 @contextmanager
@@ -74,7 +78,12 @@ def _repository(db: str | None) -> Iterator[Repository]:
 
 
 def _filter(
-    agency: str | None, year: list[int] | None, fmt: str | None, level: str | None, has_errors: bool | None
+    agency: str | None,
+    year: list[int] | None,
+    fmt: str | None,
+    level: str | None,
+    has_errors: bool | None,
+    all_versions: bool = False,
 ) -> ReportFilter:
     from ..store.views import ReportFilter
 
@@ -84,6 +93,7 @@ def _filter(
         format=_choice("--format", fmt, _FORMAT_WORDS),
         level=_choice("--level", level, _LEVEL_WORDS),
         has_errors=has_errors,
+        include_superseded=all_versions,
     )
 
 
@@ -122,8 +132,16 @@ def ingest_command(
         int | None, typer.Option(help="每个任务交给读取进程的文件数（默认8；集群上50）。")
     ] = None,
     reread: Annotated[
-        bool, typer.Option("--reread", help="重新读取已入库的来源并替换其报告（审核结论保留）。")
+        bool, typer.Option("--reread", help="重新读取已入库的来源并替换其报告（审核结论保留，版本不变）。")
     ] = False,
+    supersede: Annotated[
+        bool,
+        typer.Option(
+            "--replace/--keep-both",
+            help="同一机关同一年度的新来源：取代现行版本（默认），或与之并存、都计入统计。"
+            "A new source of a stored agency-year supersedes the current version (default) or stands beside it.",
+        ),
+    ] = True,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="重新读取入库时出错的来源。")] = False,
     accept_unrecognised: Annotated[
         bool,
@@ -135,6 +153,9 @@ def ingest_command(
     as_json: JsonOption = False,
 ) -> None:
     """读取、核查并入库报告；同样的文件再次入库不会重复存储。Read, check and store reports.
+
+    同一机关同一年度的另一来源（例如先 PDF 后 HTML）成为该报告的新版本：默认（--replace）取代现行版本，
+    旧版本连同问题和审核结论仍可查看，但不计入统计、列表和导出；--keep-both 两者都作为现行版本。
 
     A file not recognised as an annual report is not stored as a report: it is recorded as failed with
     the reason (``--accept-unrecognised`` stores it anyway; with ``--retry-failed`` it is read again).
@@ -151,7 +172,11 @@ def ingest_command(
         raise typer.Exit(2)
     per_task = files_per_task or (50 if cluster else 8)
     options = IngestOptions(
-        files_per_task=per_task, replace=reread, retry_failed=retry_failed, accept_unrecognised=accept_unrecognised
+        files_per_task=per_task,
+        replace=reread,
+        retry_failed=retry_failed,
+        accept_unrecognised=accept_unrecognised,
+        versions="supersede" if supersede else "keep-both",
     )
     with _repository(db) as repository, ingest_lock(repository.database):
         progress = _progress("读取 ingest")
@@ -202,6 +227,7 @@ def list_command(
     fmt: FormatOption = None,
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
+    all_versions: AllVersionsOption = False,
     limit: Annotated[int, typer.Option(help="最多列出的行数。")] = 200,
     as_json: JsonOption = False,
 ) -> None:
@@ -210,14 +236,16 @@ def list_command(
     Example: gongkai list --agency 洪泽区 --year 2024 --has-errors
     """
     with _repository(db) as repository:
-        rows = repository.list_reports(_filter(agency, year, fmt, level, has_errors), limit=limit)
+        rows = repository.list_reports(_filter(agency, year, fmt, level, has_errors, all_versions), limit=limit)
     if as_json:
         dump([r.to_json() for r in rows])
         return
     table = Table(title=f"已入库报告 stored reports ({len(rows)})")
-    for name in ("id", "机关 agency", "年度", "格式", "类型", "发布日期", "错误", "警告", "来源 source"):
+    names = ["id", "机关 agency", "年度", "格式", "类型", "发布日期", "错误", "警告", "来源 source"]
+    for name in names + (["版本 version"] if all_versions else []):
         table.add_column(name)
     for r in rows:
+        version = [_version_text(r.version, r.superseded_by)] if all_versions else []
         table.add_row(
             str(r.id),
             r.agency or "未识别",
@@ -228,8 +256,14 @@ def list_command(
             str(r.errors),
             str(r.warnings),
             Path(r.source).name,
+            *version,
         )
     console.print(table)
+
+
+def _version_text(version: int, superseded_by: int | None) -> str:
+    """``第2版 现行`` or ``第1版 已被 #7 取代``."""
+    return f"第{version}版 " + ("现行" if superseded_by is None else f"已被 #{superseded_by} 取代")
 
 
 def show_command(
@@ -247,6 +281,7 @@ def show_command(
 
     with _repository(db) as repository:
         loaded = repository.load_report(report_id)
+        versions = repository.versions(report_id) if loaded is not None else []
     if loaded is None:
         errors.print(f"[red]错误[/red] 没有编号为 {report_id} 的报告 (no stored report with id {report_id})")
         raise typer.Exit(2)
@@ -260,9 +295,22 @@ def show_command(
         data = report_to_json(report, findings)
         data["id"] = report_id
         data["findings"] = [f.to_json() for f in rows]
+        data["versions"] = [v.to_json() for v in versions]
         dump(data)
         return
     render_report(report, findings, console)
+    table = Table(title="版本 versions")
+    for name in ("版本", "id", "来源 source", "入库时间", "状态"):
+        table.add_column(name)
+    for v in versions:
+        table.add_row(
+            f"第{v.version}版",
+            f"#{v.id}" + ("（本报告）" if v.id == report_id else ""),
+            Path(v.source).name,
+            v.stored_at.strftime("%Y-%m-%d %H:%M"),
+            "现行" if v.current else f"已被 #{v.superseded_by} 取代",
+        )
+    console.print(table)
     reviewed = [f for f in rows if f.status != "open"]
     if reviewed or rows:
         table = Table(title="问题指纹与审核 fingerprints and reviews")
@@ -338,6 +386,7 @@ def stats_command(
     fmt: FormatOption = None,
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
+    all_versions: AllVersionsOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """语料统计：办理结果构成、复议诉讼纠错率、各年申请量、各规则问题数、问题最多的机关。Corpus figures.
@@ -347,7 +396,7 @@ def stats_command(
     from .stats_view import render_stats
 
     with _repository(db) as repository:
-        stats = repository.stats(_filter(agency, year, fmt, level, has_errors))
+        stats = repository.stats(_filter(agency, year, fmt, level, has_errors, all_versions))
     if as_json:
         dump(stats.to_json())
     else:
@@ -396,6 +445,7 @@ def export_command(
     fmt_filter: Annotated[str | None, typer.Option("--table-format", help="只含这种表格格式的报告。")] = None,
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
+    all_versions: AllVersionsOption = False,
 ) -> None:
     """导出已入库报告：单元格（长表或宽表）和问题清单；XLSX 含三者及官方版式。Export stored reports.
 
@@ -407,7 +457,12 @@ def export_command(
     with _repository(db) as repository:
         try:
             count = write_export(
-                repository, fmt, form, _filter(agency, year, fmt_filter, level, has_errors), output, layout=layout
+                repository,
+                fmt,
+                form,
+                _filter(agency, year, fmt_filter, level, has_errors, all_versions),
+                output,
+                layout=layout,
             )
         except (ValueError, OSError) as exc:
             errors.print(f"[red]错误[/red] {output}: {exc}")

@@ -45,7 +45,10 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 
 
 def filtered(query: Q, flt: ReportFilter) -> Q:
-    """``query`` narrowed to the reports ``flt`` selects (the query must reach ``StoredReport``)."""
+    """``query`` narrowed to the reports ``flt`` selects (the query must reach ``StoredReport``).
+
+    Superseded versions are left out unless ``flt.include_superseded``, or ``flt.ids`` names them.
+    """
     if flt.agency:
         pattern = f"%{flt.agency}%"
         query = query.where(or_(StoredReport.agency.like(pattern), StoredReport.agency_key.like(pattern)))
@@ -61,6 +64,8 @@ def filtered(query: Q, flt: ReportFilter) -> Q:
         query = query.where(StoredReport.errors == 0)
     if flt.ids:
         query = query.where(StoredReport.id.in_(flt.ids))
+    elif not flt.include_superseded:  # reports named by id are shown whatever their version
+        query = query.where(StoredReport.superseded_by.is_(None))
     return query
 
 
@@ -98,6 +103,8 @@ def listing_row(report: StoredReport, source_name: str, sha256: str, warnings: i
         title=report.title,
         errors=report.errors,
         warnings=warnings,
+        version=report.version,
+        superseded_by=report.superseded_by,
     )
 
 

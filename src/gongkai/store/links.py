@@ -8,7 +8,8 @@ batch's reports and their cross-year findings are stored together or not at all.
 A report's previous year is the report of the same normalised agency key for the
 year before whose region agrees (福州市鼓楼区 is not 南京市鼓楼区). A new report
 is paired both ways: with its previous year, and as the previous year of the
-following year's report already stored.
+following year's report already stored. Only current versions are paired: a
+superseded version keeps the cross-year findings it had.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ def year_pairs(session: Session, new_ids: list[int]) -> dict[int, int | None]:
     for part in chunks(new_ids):
         new_rows += session.execute(
             select(StoredReport.id, StoredReport.agency_key, StoredReport.region, StoredReport.year).where(
-                StoredReport.id.in_(part), StoredReport.agency_key.is_not(None), StoredReport.year.is_not(None)
+                StoredReport.id.in_(part),
+                StoredReport.agency_key.is_not(None),
+                StoredReport.year.is_not(None),
+                StoredReport.superseded_by.is_(None),
             )
         ).all()
     if not new_rows:
@@ -54,7 +58,11 @@ def year_pairs(session: Session, new_ids: list[int]) -> dict[int, int | None]:
     for part in chunks(keys):
         for row in session.execute(
             select(StoredReport.id, StoredReport.agency_key, StoredReport.region, StoredReport.year)
-            .where(StoredReport.agency_key.in_(part), StoredReport.year.is_not(None))
+            .where(
+                StoredReport.agency_key.in_(part),
+                StoredReport.year.is_not(None),
+                StoredReport.superseded_by.is_(None),
+            )
             .order_by(StoredReport.id)
         ):
             by_key_year[(row.agency_key, row.year)].append((row.id, row.region))

@@ -1,6 +1,6 @@
 """The tables of a stored corpus (SQLAlchemy 2 declarative models).
 
-    sources ─1:1─ reports ─1:n─ cells
+    sources ─1:1─ reports ─1:n─ cells      (reports ─0:1─ reports: superseded_by, the newer version)
                           ├─1:n─ sections   (the six parts' text, for 内容雷同)
                           └─1:n─ findings   (with the reviewer's decision)
     reviews   decisions that outlive a re-read: keyed by content hash + fingerprint,
@@ -74,8 +74,15 @@ class StoredReport(Base):
     reader_version: Mapped[str] = mapped_column(String(32))
     notes: Mapped[list[str]] = mapped_column(JSON, default=list)
     errors: Mapped[int] = mapped_column(Integer, default=0)  # error-level findings, for fast filtering
+    # versions of one agency-year (0004): 1, 2, … in the order stored; NULL superseded_by = current
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
 
-    __table_args__ = (Index("ix_reports_agency_key_year", "agency_key", "year"), Index("ix_reports_year", "year"))
+    __table_args__ = (
+        Index("ix_reports_agency_key_year", "agency_key", "year"),
+        Index("ix_reports_year", "year"),
+        Index("ix_reports_superseded_by", "superseded_by"),
+    )
 
 
 class StoredCell(Base):

@@ -19,9 +19,10 @@ from ..law.agencies import normalise_agency_key
 from ..model import Placement, Report
 from .base import ANY, Part, chunks, filtered, finding_row, findings_of, listing_row, load_reports, open_findings_count
 from .base import report_ids as report_ids_query
+from .links import regions_agree
 from .models import Source, StoredCell, StoredFinding, StoredReport
 from .records import value_text
-from .views import SORTS, CellDiff, Facets, FindingRow, ReportFilter, ReportRow
+from .views import SORTS, CellDiff, Facets, FindingRow, ReportFilter, ReportRow, VersionDiff, VersionRow
 
 _SORT_COLUMNS: dict[str, Any] = {
     "agency": StoredReport.agency_key,
@@ -75,7 +76,7 @@ class Queries(Part):
             ]
 
     def report_row(self, report_id: int) -> ReportRow | None:
-        """One report's listing line, or None."""
+        """One report's listing line (current or superseded), or None."""
         rows = self.page_reports(ReportFilter(ids=(report_id,)), limit=1)
         return rows[0] if rows else None
 
@@ -127,13 +128,13 @@ class Queries(Part):
         return out
 
     def report_for(self, agency: str, year: int) -> int | None:
-        """The id of an agency's report for a year (agency: its name, or a part of it)."""
+        """The id of an agency's current report for a year (agency: its name, or a part of it)."""
         key = normalise_agency_key(agency)
         with self.database.sessions() as session:
             for condition in (StoredReport.agency_key == key, StoredReport.agency.like(f"%{agency}%")):
                 found = session.scalar(
                     select(StoredReport.id)
-                    .where(condition, StoredReport.year == year)
+                    .where(condition, StoredReport.year == year, StoredReport.superseded_by.is_(None))
                     .order_by(StoredReport.id)
                     .limit(1)
                 )
@@ -142,11 +143,15 @@ class Queries(Part):
         return None
 
     def agency_years(self, agency_key: str) -> list[tuple[int, int]]:
-        """(year, report id) of every stored report of one agency, oldest first (first stored wins a year)."""
+        """(year, report id) of every current report of one agency, oldest first (first stored wins a year)."""
         with self.database.sessions() as session:
             rows = session.execute(
                 select(StoredReport.year, func.min(StoredReport.id))
-                .where(StoredReport.agency_key == agency_key, StoredReport.year.is_not(None))
+                .where(
+                    StoredReport.agency_key == agency_key,
+                    StoredReport.year.is_not(None),
+                    StoredReport.superseded_by.is_(None),
+                )
                 .group_by(StoredReport.year)
                 .order_by(StoredReport.year)
             ).all()
@@ -232,3 +237,50 @@ class Queries(Part):
                 )
             )
         return ra, rb, diffs
+
+    def versions(self, report_id: int) -> list[VersionRow]:
+        """Every version of the report's agency-year (itself alone if it has no agency key or year), oldest first.
+
+        Raises ``NotFound`` when there is no such report.
+        """
+        with self.database.sessions() as session:
+            own = session.execute(
+                select(StoredReport.agency_key, StoredReport.year, StoredReport.region).where(
+                    StoredReport.id == report_id
+                )
+            ).first()
+            if own is None:
+                raise NotFound(f"没有编号为 {report_id} 的报告")
+            query = select(
+                StoredReport.id,
+                StoredReport.version,
+                StoredReport.region,
+                StoredReport.superseded_by,
+                Source.name,
+                Source.sha256,
+                Source.stored_at,
+            ).join(Source, Source.id == StoredReport.source_id)
+            if own.agency_key is None or own.year is None:
+                query = query.where(StoredReport.id == report_id)
+            else:
+                query = query.where(StoredReport.agency_key == own.agency_key, StoredReport.year == own.year)
+            rows = session.execute(query.order_by(StoredReport.version, StoredReport.id)).all()
+        return [
+            VersionRow(r.id, r.version, r.name, r.sha256, r.stored_at, r.superseded_by)
+            for r in rows
+            if r.id == report_id or regions_agree(own.region, r.region)
+        ]
+
+    def version_diff(self, a: int, b: int) -> VersionDiff:
+        """Two versions (any two reports) compared: cells as ``compare``, findings added and removed by fingerprint."""
+        _, _, cells = self.compare(a, b)
+        found = self.findings([a, b])
+        in_a = {f.fingerprint for f in found[a]}
+        in_b = {f.fingerprint for f in found[b]}
+        return VersionDiff(
+            a,
+            b,
+            tuple(cells),
+            tuple(f for f in found[b] if f.fingerprint not in in_a),
+            tuple(f for f in found[a] if f.fingerprint not in in_b),
+        )

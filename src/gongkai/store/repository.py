@@ -2,9 +2,11 @@
 
 Each job is its own module and class, usable alone over a ``Database``:
 
-    writes.Writes          write (one transaction per batch), known_sources, delete_report, rename_sources
+    writes.Writes          write (one transaction per batch; versions="supersede"|"keep-both"), known_sources,
+                           delete_report, rename_sources
     links                  previous-year pairing; runs the cross-year check ``write`` is handed
-    queries.Queries        list/page/count reports, facets, load reports and findings, iterate cells, compare
+    queries.Queries        list/page/count reports, facets, load reports and findings, iterate cells, compare,
+                           versions of an agency-year and version_diff
     stats.Statistics       corpus figures (CorpusStats) and the agencies with most errors
     reviews.Reviews        set_review; decisions re-attach when a report is stored again
 

@@ -35,6 +35,8 @@ class ReportFilter:
     level: str | None = None  # entity type: government | township | department | other
     has_errors: bool | None = None  # error-level findings not dismissed
     ids: tuple[int, ...] | None = None
+    # superseded versions are left out unless asked for, or unless ``ids`` names reports exactly
+    include_superseded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,12 @@ class ReportRow:
     title: str | None
     errors: int
     warnings: int
+    version: int = 1  # of its agency-year, from 1
+    superseded_by: int | None = None  # the newer version's id; None: current
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_by is None
 
     def to_json(self) -> dict[str, object]:
         out = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -81,6 +89,61 @@ class FindingRow:
         return out
 
 
+VERSION_POLICIES = ("supersede", "keep-both")
+"""What a new source of a stored agency-year does: become the current version, or stand beside it."""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """One version of an agency-year's report."""
+
+    id: int
+    version: int
+    source: str
+    sha256: str
+    stored_at: datetime
+    superseded_by: int | None
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_by is None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "source": self.source,
+            "sha256": self.sha256,
+            "stored_at": self.stored_at.isoformat(),
+            "current": self.current,
+            "superseded_by": self.superseded_by,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class VersionDiff:
+    """Two versions compared: their cells (as ``compare``) and their findings by fingerprint."""
+
+    a: int
+    b: int
+    cells: tuple[CellDiff, ...]  # every cell either has; ``.differs`` marks the changed ones
+    findings_added: tuple[FindingRow, ...]  # in b, not in a
+    findings_removed: tuple[FindingRow, ...]  # in a, not in b
+
+    @property
+    def changed_cells(self) -> list[CellDiff]:
+        return [d for d in self.cells if d.differs]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "cells": [d.to_json() for d in self.changed_cells],
+            "findings_added": [f.to_json() for f in self.findings_added],
+            "findings_removed": [f.to_json() for f in self.findings_removed],
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     """What one batch write stored."""
@@ -88,6 +151,7 @@ class WriteResult:
     reports: int = 0
     failed: int = 0  # sources recorded with their error
     already: int = 0  # content already in the store (another process got there first)
+    superseded: int = 0  # stored reports that a new version replaced
     findings: Counter[str] = field(default_factory=Counter)  # by severity
 
 

@@ -19,13 +19,14 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from .base import Part, chunks, now, refresh_error_counts
-from .links import CrossYearCheck, link_years
+from .links import CrossYearCheck, link_years, regions_agree
 from .models import Source, StoredCell, StoredFinding, StoredReport, StoredSection
 from .records import Record
 from .reviews import decisions, finding_values
-from .views import WriteResult
+from .views import VERSION_POLICIES, WriteResult
 
 Stored = dict[str, tuple[int, int | None]]  # sha256 → (source id, report id or None)
+VersionState = dict[int, tuple[int, int | None]]  # report id → (version, superseded_by)
 
 
 class Writes(Part):
@@ -41,12 +42,23 @@ class Writes(Part):
                 found.update({sha: error is not None for sha, error in rows})
         return found
 
-    def write(self, records: Sequence[Record], *, cross_year: CrossYearCheck, replace: bool = False) -> WriteResult:
+    def write(
+        self,
+        records: Sequence[Record],
+        *,
+        cross_year: CrossYearCheck,
+        replace: bool = False,
+        versions: str = "supersede",
+    ) -> WriteResult:
         """Store a batch of worker records in one transaction, running ``cross_year`` on the new year pairs.
 
         With ``replace`` a source already stored is read again: its report, cells
         and findings are replaced, and reviewers' decisions re-attach by fingerprint.
+        ``versions`` (``"supersede"`` or ``"keep-both"``) says what a new report of an
+        agency-year already stored does to the current one (see the module docstring).
         """
+        if versions not in VERSION_POLICIES:
+            raise ValueError(f"versions 须为 {'、'.join(VERSION_POLICIES)} 之一，而不是 {versions!r}")
         with self.database.sessions.begin() as session:
             stored = _stored_ids(session, [r["sha256"] for r in records])
             fresh: list[Record] = []
@@ -58,12 +70,18 @@ class Writes(Part):
                     fresh.append(record)
             if not fresh:
                 return WriteResult(already=len(records))
+            saved: VersionState = {}
             if replace:
-                _forget_reports(session, [stored[r["sha256"]][1] for r in fresh if r["sha256"] in stored])
+                forgotten = [i for r in fresh if r["sha256"] in stored and (i := stored[r["sha256"]][1]) is not None]
+                saved = _version_state(session, forgotten)
+                _forget_reports(session, forgotten)
             source_ids = _store_sources(session, fresh, stored)
             readable = [(sid, r) for sid, r in zip(source_ids, fresh, strict=True) if r.get("report") is not None]
             keep_ids = [stored.get(r["sha256"], (None, None))[1] for _, r in readable]
             report_ids = _insert_reports(session, readable, keep_ids)
+            _restore_versions(session, saved, set(report_ids))
+            new_ids = [rid for rid, keep in zip(report_ids, keep_ids, strict=True) if keep is None]
+            superseded = _place_versions(session, new_ids, keep_both=versions == "keep-both")
             severities = _insert_findings(session, report_ids, [r for _, r in readable])
             link_years(session, report_ids, cross_year)
             refresh_error_counts(session, report_ids)
@@ -71,18 +89,27 @@ class Writes(Part):
             reports=len(report_ids),
             failed=len(fresh) - len(readable),
             already=len(records) - len(fresh),
+            superseded=superseded,
             findings=severities,
         )
 
     def delete_report(self, report_id: int) -> bool:
         """Remove a report with its source, cells and findings; reviewers' decisions are kept.
 
-        Returns ``False`` when there is no such report.
+        Returns ``False`` when there is no such report. The versions it superseded are then
+        superseded by its own successor, or, if it was current, become current again.
         """
         with self.database.sessions.begin() as session:
-            source_id = session.scalar(select(StoredReport.source_id).where(StoredReport.id == report_id))
-            if source_id is None:
+            row = session.execute(
+                select(StoredReport.source_id, StoredReport.superseded_by).where(StoredReport.id == report_id)
+            ).first()
+            if row is None:
                 return False
+            source_id, successor = row
+            if successor is not None:  # if None, ON DELETE SET NULL makes them current
+                session.execute(
+                    update(StoredReport).where(StoredReport.superseded_by == report_id).values(superseded_by=successor)
+                )
             session.execute(delete(Source).where(Source.id == source_id))
         return True
 
@@ -106,13 +133,111 @@ def _stored_ids(session: Session, hashes: list[str]) -> Stored:
     return out
 
 
-def _forget_reports(session: Session, report_ids: list[int | None]) -> None:
+def _forget_reports(session: Session, report_ids: Sequence[int | None]) -> None:
     """Drop reports about to be read again (their cells, sections and findings go with them)."""
     ids = [i for i in report_ids if i is not None]
     for part in chunks(ids):
         for table in (StoredCell, StoredSection, StoredFinding):
             session.execute(delete(table).where(table.report_id.in_(part)))
         session.execute(delete(StoredReport).where(StoredReport.id.in_(part)))
+
+
+def _version_state(session: Session, ids: list[int]) -> VersionState:
+    """(version, superseded_by) of the reports about to be re-read and of the versions they superseded."""
+    out: VersionState = {}
+    for part in chunks(ids):
+        rows = session.execute(
+            select(StoredReport.id, StoredReport.version, StoredReport.superseded_by).where(
+                StoredReport.id.in_(part) | StoredReport.superseded_by.in_(part)
+            )
+        )
+        out.update({rid: (version, successor) for rid, version, successor in rows})
+    return out
+
+
+def _restore_versions(session: Session, saved: VersionState, present: set[int]) -> None:
+    """Put back what re-read reports (deleted and inserted again under their ids) said of their versions.
+
+    A successor that is no report any more (its source now fails to read) hands on to its own successor.
+    """
+    if not saved:
+        return
+    named = {rid for rid in saved} | {s for _, s in saved.values() if s is not None}
+    existing = present | _existing(session, sorted(named - present))
+
+    def successor_of(rid: int | None) -> int | None:
+        seen: set[int] = set()
+        while rid is not None and rid not in existing and rid not in seen:
+            seen.add(rid)
+            rid = saved.get(rid, (1, None))[1]
+        return rid if rid in existing else None
+
+    rows = [
+        {"id": rid, "version": version, "superseded_by": successor_of(successor)}
+        for rid, (version, successor) in saved.items()
+        if rid in existing
+    ]
+    session.execute(update(StoredReport), rows)
+
+
+def _existing(session: Session, ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for part in chunks(ids):
+        found.update(session.scalars(select(StoredReport.id).where(StoredReport.id.in_(part))))
+    return found
+
+
+def _place_versions(session: Session, new_ids: list[int], *, keep_both: bool) -> int:
+    """Number the new reports among their agency-year's versions and supersede the current ones.
+
+    New reports are placed in the order stored, so the last of a batch is the newest version.
+    Returns how many reports were superseded.
+    """
+    rows: list[Any] = []
+    for part in chunks(new_ids):
+        rows += session.execute(
+            select(StoredReport.id, StoredReport.agency_key, StoredReport.region, StoredReport.year).where(
+                StoredReport.id.in_(part), StoredReport.agency_key.is_not(None), StoredReport.year.is_not(None)
+            )
+        ).all()
+    if not rows:
+        return 0
+    new = {row.id for row in rows}
+    # (key, year) → [id, region, version, superseded_by] of every version already placed
+    placed: dict[tuple[str, int], list[list[Any]]] = {}
+    for part in chunks(list({row.agency_key for row in rows})):
+        for other in session.execute(
+            select(
+                StoredReport.id,
+                StoredReport.agency_key,
+                StoredReport.region,
+                StoredReport.year,
+                StoredReport.version,
+                StoredReport.superseded_by,
+            ).where(StoredReport.agency_key.in_(part), StoredReport.year.is_not(None))
+        ):
+            if other.id not in new:
+                placed.setdefault((other.agency_key, other.year), []).append(
+                    [other.id, other.region, other.version, other.superseded_by]
+                )
+    successors: dict[int, int] = {}
+    numbers: dict[int, int] = {}
+    for row in sorted(rows, key=lambda r: r.id):
+        group = placed.setdefault((row.agency_key, row.year), [])
+        same = [v for v in group if regions_agree(row.region, v[1])]
+        version = max((v[2] for v in same), default=0) + 1
+        if not keep_both:
+            for v in same:
+                if v[3] is None:
+                    v[3] = successors[v[0]] = row.id
+        group.append([row.id, row.region, version, None])
+        if version != 1:
+            numbers[row.id] = version
+    if successors:
+        session.execute(update(StoredReport), [{"id": i, "superseded_by": s} for i, s in successors.items()])
+    if numbers:
+        session.execute(update(StoredReport), [{"id": i, "version": n} for i, n in numbers.items()])
+    return len(successors)
 
 
 def _store_sources(session: Session, fresh: list[Record], stored: Stored) -> list[int]:
