@@ -10,6 +10,7 @@ from ..model import Report
 from . import rules as _rules  # noqa: F401  (registers every rule)
 from .finding import Finding, Severity
 from .registry import RULES, Rule
+from .rules.arithmetic import identities_worked_out_once
 
 __all__ = ["RULES", "Finding", "Rule", "Severity", "check", "cross_year_findings"]
 
@@ -17,10 +18,11 @@ __all__ = ["RULES", "Finding", "Rule", "Severity", "check", "cross_year_findings
 def check(report: Report, previous: Report | None = None) -> list[Finding]:
     """All findings for ``report``; cross-year rules run only when ``previous`` is given."""
     findings: list[Finding] = []
-    for rule in RULES.values():
-        if rule.cross_year and previous is None:
-            continue
-        findings.extend(rule.function(report, previous))
+    with identities_worked_out_once():
+        for rule in RULES.values():
+            if rule.cross_year and previous is None:
+                continue
+            findings.extend(rule.function(report, previous))
     findings.sort(key=lambda f: (f.severity.rank, f.rule))
     return findings
 

@@ -15,6 +15,7 @@ and keep their printed numbers as ``raw``, so a finding can name them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +25,8 @@ from .fields import Field, drop_text, tab_fields
 from .values import Kind
 
 Values = dict[str, int | Decimal | None]
+
+_DIGIT = re.compile(r"\d")
 
 ORDER_EVIDENCE = "行标签缺失，按表格行序与合计唯一确定"
 
@@ -44,8 +47,8 @@ def number_lines(text: str, offset: int, width: int) -> list[list[Field]]:
     for line in text.split("\n"):
         at = offset + pos
         pos += len(line) + 1
-        if "\t" not in line:
-            continue  # a footer ("— 4 —"), a stray word, an empty line
+        if "\t" not in line or not _DIGIT.search(line):
+            continue  # a footer ("— 4 —"), a stray word, a header row, an empty line
         fields = trim(drop_text(tab_fields(line, at)), width)
         numbers = [f for f in fields if f.kind is Kind.NUMBER]
         if len(fields) == width and numbers and all(f.kind in (Kind.NUMBER, Kind.BLANK) for f in fields):

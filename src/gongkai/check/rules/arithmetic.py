@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from ...formats import Identity, IdentityKind
@@ -12,25 +14,51 @@ from ..registry import rule
 from .certainty import uncertain
 from .common import label, make, printed, shown, total
 
+Broken = tuple[Identity, int | Decimal, int | Decimal]
+
+# Several rules ask for the broken identities of one report; within one ``check()`` they are worked out once.
+_MEMO: ContextVar[dict[int, list[Broken]] | None] = ContextVar("broken_identities_memo", default=None)
+
+
+@contextmanager
+def identities_worked_out_once() -> Iterator[None]:
+    """Within this block, each report's broken identities are computed once (the report must not change)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _all_broken(report: Report) -> list[Broken]:
+    memo = _MEMO.get()
+    if memo is not None and id(report) in memo:
+        return memo[id(report)]
+    found: list[Broken] = []
+    for identity in report.format.identities if report.format else ():
+        if printed(report, identity.cells):
+            left, right = total(report, identity.left), total(report, identity.right)
+            if left != right:
+                found.append((identity, left, right))
+    if memo is not None:
+        memo[id(report)] = found
+    return found
+
 
 def broken_identities(
     report: Report, kind: IdentityKind | None = None, *, certain: bool | None = None
-) -> Iterator[tuple[Identity, int | Decimal, int | Decimal]]:
+) -> Iterator[Broken]:
     """Identities of the report's format (of one ``kind``, or all) that do not hold, with both sides.
 
     ``certain=True`` keeps only identities whose every cell was read with certainty (a publisher
     error may be claimed on them); ``certain=False`` only those with an uncertain cell; None all.
     """
-    if report.format is None:
-        return
-    for identity in report.format.identities:
-        if (kind is None or identity.kind is kind) and printed(report, identity.cells):
-            left, right = total(report, identity.left), total(report, identity.right)
-            if left == right:
-                continue
-            if certain is not None and certain == any(uncertain(report, c) for c in identity.cells):
-                continue
-            yield identity, left, right
+    for identity, left, right in _all_broken(report):
+        if kind is not None and identity.kind is not kind:
+            continue
+        if certain is not None and certain == any(uncertain(report, c) for c in identity.cells):
+            continue
+        yield identity, left, right
 
 
 def publisher_errors(report: Report, kind: IdentityKind) -> Iterator[tuple[Identity, int | Decimal, int | Decimal]]:

@@ -130,8 +130,10 @@ def _blank_in(report: Report, table: Table) -> Iterator[Finding]:
     # a blank inside a broken identity is part of that arithmetic finding
     told.update(c for identity, _, _ in broken_identities(report) for c in identity.cells)
     # a row that prints only its 总计 leaves its breakdown blank on purpose; a gap among printed cells is told
+    if len(blank) / len(ids) >= BLANK_CONVENTION:
+        return  # blank is this table's way of writing zero
     single = [c for c in ids if c in blank and c not in told and _gap(report, table, c)]
-    if single and len(blank) / len(ids) < BLANK_CONVENTION:
+    if single:
         names = "、".join(f"“{label(report, c)}”" for c in single[:4]) + ("等" if len(single) > 4 else "")
         yield make("blank-cell", single, f"{names}{len(single)}个单元格留空；空白与0含义不同，请核实。")
 
