@@ -37,8 +37,8 @@ class ReaderSettings:
     # that quotes a few row labels) no format is claimed and no arithmetic is checked.
     report_min_sections: int = 2
     report_title_max: int = 80
-    report_titled_cell_share: float = 0.2
-    report_min_cell_share: float = 0.5
+    report_titled_cell_share: float = 0.1
+    report_min_cell_share: float = 0.3
     # Title and date search windows (characters of normalised text).
     title_window: int = 1500
     signature_window: int = 400
