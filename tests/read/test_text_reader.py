@@ -136,3 +136,15 @@ def test_line_endings_and_full_width_digits_change_nothing(variant: str) -> None
     original, again = read_file(source), read_text(text)
     assert {k: c.value for k, c in again.cells.items()} == {k: c.value for k, c in original.cells.items()}
     assert (again.agency, again.year, again.published) == (original.agency, original.year, original.published)
+
+
+def test_a_row_of_dashes_around_a_number_is_a_row_not_a_page_footer() -> None:
+    """ "规范性文件 - 0 -" has the shape of a footer ("— 4 —"), but on the label's line it is the row's cells."""
+    text = (
+        "某县人民政府2020年政府信息公开工作年度报告\n一、总体情况\n正文。\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项\n信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n规章 - - -\n规范性文件 - 0 -\n"
+        "— 4 —\n第二十条第（五）项\n"
+    )
+    report = read_text(text)
+    assert report.value("proactive.normative.published") == 0
+    assert report.state("proactive.normative.made") is CellState.BLANK

@@ -79,7 +79,9 @@ def _lines(text: str, offset: int) -> list[tuple[str, int]]:
 
 def split_row(text: str, offset: int) -> tuple[str, list[Field]]:
     """Fields of the row whose label ends at linear ``offset``; ``text`` runs to the next label."""
-    lines = [(line, at) for line, at in _lines(text, offset) if not PAGE_FOOTER.match(line)] or [("", offset)]
+    first_line, *rest_lines = _lines(text, offset)
+    # the label's own line is the row's ("规范性文件 - 0 -" looks like a footer); later lines may be page numbers
+    lines = [first_line, *((line, at) for line, at in rest_lines if not PAGE_FOOTER.match(line))]
     first, first_at = lines[0]
     if "\t" in first:
         fields = tab_fields(first, first_at)
