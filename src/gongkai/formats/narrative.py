@@ -36,7 +36,6 @@ class Measure:
     label: str  # how a message names it: "本年新收申请"
     pattern: str  # regex over normalised text; the last non-empty group is the figure
     readings: tuple[tuple[CellId, ...], ...] = ()  # cell sums the figure may honestly state; () = generic
-    decimal: bool = False  # an amount (万元), not a count
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +53,11 @@ class Narrative:
 
     def measure(self, measure_id: str) -> Measure | None:
         return next((m for m in self.measures if m.id == measure_id), None)
+
+    def readings(self, measure_id: str, own: tuple[tuple[str, ...], ...] = ()) -> tuple[tuple[str, ...], ...]:
+        """The cell sums a stated figure may equal: its own (compound outcome phrases), else its measure's."""
+        declared = self.measure(measure_id)
+        return own or (declared.readings if declared else ())
 
 
 def _app(prefix: str) -> str:
@@ -176,7 +180,6 @@ def _decision_measures(table: Table) -> tuple[Measure, ...]:
                 "行政事业性收费金额",
                 r"行政事业性收费(?:金额|总额)?(?:共|合计|为|共计)?(\d+(?:\.\d+)?)万元",
                 ((table.cell("fees", "amount"),),),
-                decimal=True,
             )
         )
     return tuple(out)

@@ -601,8 +601,7 @@ def _stated(fmt: Format, statements: list[Statement]) -> list[Stated]:
     narrative = vocabulary(fmt)
     out: list[Stated] = []
     for s in statements:
-        declared = narrative.measure(s.measure)
-        readings = s.readings or (declared.readings if declared else ())
+        readings = narrative.readings(s.measure, s.readings)
         if readings:
             out.append((readings, s.value))
     return out

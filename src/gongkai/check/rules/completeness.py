@@ -116,7 +116,7 @@ def _blank_in(report: Report, table: Table) -> Iterator[Finding]:
                 yield make(
                     "blank-cell",
                     cells,
-                    f"“{row.label}”整{what}留空，而同表其他单元格均有填写；空白与0含义不同，请核实。",
+                    f"“{row.label}”整{what}留空，{_FILLED_ELSEWHERE}",
                 )
         if block.layout is BlockLayout.FLAT:
             continue
@@ -124,9 +124,7 @@ def _blank_in(report: Report, table: Table) -> Iterator[Finding]:
             cells = [table.cell(row.id, col.id) for row in block.rows]
             if blank.issuperset(cells) and mostly_filled(cells):
                 told.update(cells)
-                yield make(
-                    "blank-cell", cells, f"“{col.label}”整列留空，而同表其他单元格均有填写；空白与0含义不同，请核实。"
-                )
+                yield make("blank-cell", cells, f"“{col.label}”整列留空，{_FILLED_ELSEWHERE}")
     # a blank inside a broken identity is part of that arithmetic finding
     told.update(c for identity, _, _ in broken_identities(report) for c in identity.cells)
     # a row that prints only its 总计 leaves its breakdown blank on purpose; a gap among printed cells is told

@@ -63,7 +63,7 @@ def narrative_mismatch(report: Report, previous: Report | None) -> Iterator[Find
     narrative = vocabulary(report.format)
     for s in report.statements:
         declared = narrative.measure(s.measure)
-        readings = s.readings or (declared.readings if declared else ())
+        readings = narrative.readings(s.measure, s.readings)
         label = s.label or (declared.label if declared else "")
         key = (readings, s.value)
         if not readings or key in seen or not _readable(report, *(c for r in readings for c in r)):
