@@ -13,11 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from gongkai.measure.synth import agency_name, synth_series
 from gongkai.store import open_database
 from gongkai.store.db import Database
 from gongkai.store.repository import Repository
+
+# CI draws the same examples every run (a red CI is then a real regression, reproducible); a local run
+# draws new ones each time, so property tests keep hunting.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

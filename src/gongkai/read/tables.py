@@ -142,11 +142,14 @@ class TableReader:
     def _find_row(self, row: Row, start: int, end: int) -> LabelMatch | None:
         norm = self.lt.norm
         m = find_label(norm, row.label, row.number, start, end, self.settings)
-        while m is not None and m.how in ("fuzzy", "prefix") and self._another_label(row, m):
-            # a near match that is in truth another row's (or group's) label: look further on
-            m = find_label(norm, row.label, row.number, m.end, end, self.settings)
-        if m is not None and self._header_line(row, m):
-            m = find_label(norm, row.label, row.number, self.lt.norm_at(self._line_end(m)), end, self.settings)
+        while m is not None:
+            if self._header_line(row, m):  # a header row naming the row: look again after that line
+                m = find_label(norm, row.label, row.number, self.lt.norm_at(self._line_end(m)), end, self.settings)
+            elif m.how in ("fuzzy", "prefix") and self._another_label(row, m):
+                # a near match that is in truth another row's (or group's) label: look further on
+                m = find_label(norm, row.label, row.number, m.end, end, self.settings)
+            else:
+                break
         if m is None:
             for variant in row.variants:
                 m = find_label(norm, variant, row.number, start, end, self.settings, allow_fuzzy=False)
