@@ -196,14 +196,24 @@ def test_every_corpus_table_carries_its_triggers(database: Database) -> None:
             names = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
             expected = {
                 f"gongkai_generation_{t}_{a}"
-                for t in ("sources", "reports", "findings", "reviews")
+                for t in ("sources", "reports", "findings", "reviews", "agencies", "cell_corrections")
                 for a in ("insert", "update", "delete")
             }
             expected |= {"gongkai_generation_cells_update", "gongkai_generation_sections_update"}
         else:
             names = set(conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars())
             expected = {
-                f"gongkai_generation_{t}" for t in ("sources", "reports", "findings", "reviews", "cells", "sections")
+                f"gongkai_generation_{t}"
+                for t in (
+                    "sources",
+                    "reports",
+                    "findings",
+                    "reviews",
+                    "cells",
+                    "sections",
+                    "agencies",
+                    "cell_corrections",
+                )
             }
     assert expected <= names
 

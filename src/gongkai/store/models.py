@@ -5,6 +5,9 @@
                           └─1:n─ findings   (with the reviewer's decision)
     reviews   decisions that outlive a re-read: keyed by content hash + fingerprint,
               and by agency key + year + fingerprint
+    finding_events    every step of a finding's review (who, when, why), keyed like reviews
+    cell_corrections  reviewers' values for misread cells, keyed by content hash + cell id
+    agencies  the registry of organs (─0:1─ agencies: parent); reports meet it by agency_key
 
 A source is one file's content (sha256); a file that could not be read keeps its
 error and has no report. Cell values are kept twice: ``value_text`` is the exact
@@ -153,6 +156,78 @@ class Review(Base):
         UniqueConstraint("sha256", "fingerprint", name="uq_reviews_sha256_fingerprint"),
         Index("ix_reviews_agency_year_fingerprint", "agency_key", "year", "fingerprint"),
     )
+
+
+class FindingEvent(Base):
+    """One step of a finding's review: from one status to another, by whom, when and why."""
+
+    __tablename__ = "finding_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    agency_key: Mapped[str | None] = mapped_column(String(80))
+    year: Mapped[int | None] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    rule: Mapped[str] = mapped_column(String(64))
+    status_from: Mapped[str] = mapped_column(String(16))
+    status_to: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_finding_events_sha256_fingerprint", "sha256", "fingerprint"),
+        Index("ix_finding_events_agency_year", "agency_key", "year"),
+    )
+
+
+class CellCorrection(Base):
+    """A reviewer's value for a cell that was misread or unreadable; the read value stays in ``cells``.
+
+    The newest row of a (sha256, cell_id) whose ``withdrawn_at`` is NULL is in force.
+    ``value_text`` NULL corrects the cell to "not printed".
+    """
+
+    __tablename__ = "cell_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    agency_key: Mapped[str | None] = mapped_column(String(80))
+    year: Mapped[int | None] = mapped_column(Integer)
+    cell_id: Mapped[str] = mapped_column(String(64))
+    value_text: Mapped[str | None] = mapped_column(String(40))
+    number: Mapped[float | None] = mapped_column(Float)
+    read_value_text: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_cell_corrections_sha256_cell_id", "sha256", "cell_id"),)
+
+
+class Agency(Base):
+    """An organ in the registry: normalised key, name, kind (EntityType value), parent and region.
+
+    ``region`` is the place names outermost first, run together as ``agency_region`` gives them
+    (江苏省淮安市洪泽区), so a region's subtree is a prefix. ``origin`` says how the row came:
+    ``report`` (made from an ingested report), ``import`` or ``edit``.
+    """
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
+    region: Mapped[str | None] = mapped_column(String(80))
+    origin: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_agencies_parent_id", "parent_id"), Index("ix_agencies_region", "region"))
 
 
 class WebUser(Base):
