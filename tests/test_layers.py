@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "model": {"document", "formats"},
     "law": {"model", "formats"},
     "ingest": {"document", "errors", "libreoffice", "limits"},
-    "read": {"document", "errors", "formats", "law", "model"},
+    "read": {"document", "errors", "formats", "law", "limits", "model"},
     "check": {"document", "errors", "formats", "law", "model"},
     "render": {"check", "document", "errors", "formats", "model", "libreoffice"},
 }

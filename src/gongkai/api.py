@@ -15,7 +15,7 @@ from .check import Finding, check
 from .document import Document
 from .ingest import load_bytes, load_document
 from .ingest.text import text_document
-from .limits import Limits
+from .limits import DEFAULT_LIMITS, Limits
 from .model import Report
 from .read import read_document
 
@@ -29,12 +29,14 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Report:
 
         report = read_bytes(upload.read(), "2023年度报告.pdf")
     """
-    return read_document(load_bytes(data, name, limits))
+    limits = limits or DEFAULT_LIMITS
+    return read_document(load_bytes(data, name, limits), limits=limits)
 
 
 def read_file(path: str | Path, limits: Limits | None = None) -> Report:
     """Read any supported source file into a Report. Raises ``SourceError`` naming the file."""
-    return read_document(load_document(path, limits))
+    limits = limits or DEFAULT_LIMITS
+    return read_document(load_document(path, limits), limits=limits)
 
 
 def read_text(text: str, name: str = "<text>") -> Report:

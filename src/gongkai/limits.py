@@ -20,10 +20,8 @@ MIB = 1024 * 1024
 class Limits:
     """How much one source may hold. The defaults are far above any real annual report.
 
-    Wired today: ``max_file``, the four archive fields, ``max_pages``, ``max_frames``,
-    ``max_span`` and ``max_grid_cells``. ``max_page_pixels``, ``max_glued_digits`` and
-    ``max_ocr_pages`` are declared here with their values and are wired by issue 13
-    (per-form budgets); until then nothing reads them.
+    The glued-digit budgets do not refuse a source: a run over them is left unread, as
+    an ambiguous one is. Every other budget refuses the source with ``LimitExceeded``.
     """
 
     max_file: int = 200 * MIB
@@ -48,7 +46,10 @@ class Limits:
     max_page_pixels: int = 60_000_000
     """Pixels of one page image, scanned or rendered for OCR (about A4 at 1000 dpi). Wired by issue 13."""
     max_glued_digits: int = 64
-    """Digits in one run of glued cell values that the reader tries to split. Wired by issue 13."""
+    """Digits in one run of glued cell values that the reader tries to split; a longer run stays unread."""
+    max_glued_work: int = 20_000
+    """Steps the search for the splits of one glued run may take (the search is exponential in the
+    run's length; counting results alone does not bound it). Past it the run stays unread."""
     max_ocr_pages: int = 200
     """Pages of one source read by OCR. Wired by issue 13."""
 
@@ -85,6 +86,7 @@ _WORDS = {
     "max_grid_cells": ("表格共 {found}，超过上限 {allowed}", "格"),
     "max_page_pixels": ("页面图像有 {found}，超过上限 {allowed}", "像素"),
     "max_glued_digits": ("粘连的数字串有 {found}，超过上限 {allowed}", "位"),
+    "max_glued_work": ("拆分粘连数字需 {found}，超过上限 {allowed}", "步"),
     "max_ocr_pages": ("需要文字识别的页面有 {found}，超过上限 {allowed}", "页"),
 }
 

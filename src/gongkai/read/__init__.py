@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..document import Document
 from ..formats import Format
 from ..formats.detect import detect_format as detect_by_declaration
+from ..limits import DEFAULT_LIMITS, Limits
 from ..model import CellState, Report, Statement, TextSection
 from .linear import LinearText, normalize_label
 from .metadata import read_metadata, strip_signature
@@ -50,7 +51,9 @@ def _looks_like_a_report(report: Report, fmt: Format, hits: dict[int, SectionHit
     return share >= settings.report_min_cell_share
 
 
-def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTINGS) -> Report:
+def read_document(
+    document: Document, settings: ReaderSettings = DEFAULT_SETTINGS, limits: Limits = DEFAULT_LIMITS
+) -> Report:
     lt = LinearText(document)
     meta = read_metadata(lt, settings)
     fmt = detect_format(lt.norm, meta.year)
@@ -71,7 +74,7 @@ def read_document(document: Document, settings: ReaderSettings = DEFAULT_SETTING
         return read_statements(lt, spans, section_starts, report.year, fmt)
 
     if fmt is not None and fmt.tables:
-        tables = read_tables(lt, fmt, _regions(lt, hits), settings, prose)
+        tables = read_tables(lt, fmt, _regions(lt, hits), settings, prose, limits)
         report.cells = tables.cells
         report.notes += tables.notes
         report.statements = tables.statements

@@ -6,6 +6,11 @@ digits of a row can sometimes be split back, but only a split that is the
 unread. Rules of a valid piece: no leading zero (except "0" itself); a
 decimal point only in the last piece of a token; a sign only at the start of
 a token.
+
+The search is bounded twice (``gongkai.limits.Limits``): a run of more than
+``max_glued_digits`` digits is not tried at all, and the search gives up after
+``max_glued_work`` steps, however few splits it has found by then. Both leave
+the cells unread, as an ambiguous split does.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..limits import DEFAULT_LIMITS, Limits
 from .fields import Field
 
 
@@ -25,9 +31,26 @@ class Piece:
     value: int | Decimal
 
 
+_ASCII_DIGITS = frozenset("0123456789.")
+
+
+class _OverBudget(Exception):
+    """The split search took more steps than it may."""
+
+
+@dataclass(slots=True)
+class _Steps:
+    left: int
+
+    def take(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _OverBudget
+
+
 def _valid(piece: str, last: bool) -> bool:
     body = piece.lstrip("+-")
-    if not body:
+    if not body or not _ASCII_DIGITS.issuperset(body):  # ⑤ and ² are digits to str.isdigit, not to a table
         return False
     if "." in body:
         if not last:
@@ -41,7 +64,7 @@ def _number(piece: str) -> int | Decimal:
     return Decimal(piece) if "." in piece else int(piece)
 
 
-def _token_splits(field: Field, parts: int) -> Iterator[list[Piece]]:
+def _token_splits(field: Field, parts: int, steps: _Steps) -> Iterator[list[Piece]]:
     """Every way to cut one token into ``parts`` valid pieces."""
     raw = field.text.strip()
     unit_len = 2 if raw.endswith("万元") else 1 if raw.endswith("元") else 0
@@ -55,6 +78,7 @@ def _token_splits(field: Field, parts: int) -> Iterator[list[Piece]]:
                 yield [Piece(piece, base + pos, base + len(body), _number(piece))]
             return
         for cut in range(pos + 1, len(body) - left + 2):
+            steps.take()
             piece = body[pos:cut]
             if not _valid(piece, False):
                 if piece.lstrip("+-").startswith("0") and piece.lstrip("+-") != "0":
@@ -70,12 +94,17 @@ def _digit_count(field: Field) -> int:
     return sum(ch.isdigit() for ch in field.text)
 
 
-def splits(tokens: list[Field], cells: int, limit: int) -> list[list[Piece]] | None:
+def splits(tokens: list[Field], cells: int, limit: int, limits: Limits = DEFAULT_LIMITS) -> list[list[Piece]] | None:
     """All ways to cut ``tokens`` into exactly ``cells`` pieces, in order.
 
-    Returns None when there are more than ``limit`` ways (too ambiguous to enumerate).
+    Returns None when there are more than ``limit`` ways (too ambiguous to enumerate), when the
+    tokens hold more than ``limits.max_glued_digits`` digits, or when the search would take more
+    than ``limits.max_glued_work`` steps.
     """
+    if sum(_digit_count(t) for t in tokens) > limits.max_glued_digits:
+        return None
     results: list[list[Piece]] = []
+    steps = _Steps(limits.max_glued_work)
 
     def go(i: int, left: int, acc: list[Piece]) -> bool:
         if i == len(tokens):
@@ -87,7 +116,7 @@ def splits(tokens: list[Field], cells: int, limit: int) -> list[list[Piece]] | N
         for parts in range(1, left - len(remaining) + 1):
             if left - parts > most_after:
                 continue
-            for pieces in _token_splits(tokens[i], parts):
+            for pieces in _token_splits(tokens[i], parts, steps):
                 acc.extend(pieces)
                 ok = go(i + 1, left - parts, acc)
                 del acc[len(acc) - parts :]
@@ -95,7 +124,10 @@ def splits(tokens: list[Field], cells: int, limit: int) -> list[list[Piece]] | N
                     return False
         return True
 
-    if not go(0, cells, []):
+    try:
+        if not go(0, cells, []):
+            return None
+    except _OverBudget:
         return None
     return results
 
@@ -105,9 +137,10 @@ def solve(
     cells: int,
     fits: Callable[[list[int | Decimal]], bool],
     limit: int,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[list[Piece]] | None:
-    """Splits of ``tokens`` into ``cells`` pieces that satisfy ``fits``; None if too many."""
-    every = splits(tokens, cells, limit)
+    """Splits of ``tokens`` into ``cells`` pieces that satisfy ``fits``; None if too many (see ``splits``)."""
+    every = splits(tokens, cells, limit, limits)
     if every is None:
         return None
     return [s for s in every if fits([p.value for p in s])]

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ..formats import Block, BlockLayout, Format, IdentityKind, Row, Table
 from ..formats.narrative import vocabulary
+from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Cell, CellState, PlacedBy, Placement, Statement
 from .fields import Field, drop_text, space_tokens, split_row, tab_fields
 from .glued import Piece, solve, splits
@@ -23,7 +24,7 @@ from .labels import LabelMatch, find_label, find_text
 from .linear import LinearText, normalize_label
 from .orphans import ORDER_EVIDENCE, RowChunks, fits, number_lines, placements, trim
 from .settings import ReaderSettings
-from .values import Kind
+from .values import MAX_CELL_DIGITS, Kind
 
 _ROW_EVIDENCE = "本行合计（或分组合计）只允许这一种读法"
 _TABLE_EVIDENCE = "各列合计与勾稽关系只允许这一种读法"
@@ -57,6 +58,8 @@ def _cell_from_field(cell_id: str, f: Field, lt: LinearText, placement: Placemen
     place = lt.place(f.start, f.end)
     raw = f.text.strip(" \t\r\n")
     if f.kind is Kind.NUMBER:
+        if sum(ch.isdigit() for ch in raw) > MAX_CELL_DIGITS:
+            return Cell(cell_id, None, raw, CellState.ABSENT, place)
         return Cell(cell_id, f.parsed.value, raw, CellState.READ, place, f.parsed.unit, placement)
     return Cell(cell_id, None, raw, CellState.BLANK, place, placement=placement)
 
@@ -130,10 +133,11 @@ def _row_fits(block: Block):  # type: ignore[no-untyped-def]
 
 
 class TableReader:
-    def __init__(self, lt: LinearText, fmt: Format, settings: ReaderSettings) -> None:
+    def __init__(self, lt: LinearText, fmt: Format, settings: ReaderSettings, limits: Limits) -> None:
         self.lt = lt
         self.fmt = fmt
         self.settings = settings
+        self.limits = limits
         self.out = TableRead()
         self.labels = _printed_labels(fmt)
 
@@ -370,7 +374,7 @@ class TableReader:
 
     def _read_glued(self, block: Block, ids: list[str], fields: list[Field], label_at: int) -> None:
         raw = " ".join(f.text.strip() for f in fields)
-        found = solve(fields, len(ids), _row_fits(block), self.settings.max_glued_candidates)
+        found = solve(fields, len(ids), _row_fits(block), self.settings.max_glued_candidates, self.limits)
         if found and len(found) == 1:
             self._set_pieces(ids, found[0], _ROW_EVIDENCE)
             return
@@ -553,13 +557,14 @@ def read_tables(
     regions: dict[int, tuple[int, int]],
     settings: ReaderSettings,
     prose: Callable[[list[tuple[int, int]]], list[Statement]] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> TableRead:
     """Read every table of ``fmt``; ``regions`` maps a section number to its normalised range.
 
     ``prose`` reads the text's figures outside the given table ranges; they are kept on the
     result and used as evidence for glued digits that split more than one way.
     """
-    reader = TableReader(lt, fmt, settings)
+    reader = TableReader(lt, fmt, settings, limits)
     for table in fmt.tables:
         start, end = regions.get(table.section, (0, len(lt.norm)))
         blocks = table.blocks

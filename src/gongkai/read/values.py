@@ -10,10 +10,15 @@ from enum import Enum
 
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _PLACEHOLDERS = {"-", "—", "——", "－", "–", "/", "／", "无", "\\", "…", "空"}
+# ASCII digits only (NFKC has made ５ and ² into 5 and 2 already). A token of more than MAX_TOKEN_DIGITS
+# digits is text (no glued run is that long, and int() refuses 4,300 digits); a single cell value of
+# more than MAX_CELL_DIGITS is no count a report prints and does not fit the store: it is left unread.
+MAX_TOKEN_DIGITS = 300
+MAX_CELL_DIGITS = 18
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-−])?"
-    r"(?P<digits>\d{1,3}(?:,\d{3})+|\d+)"
-    r"(?P<frac>\.\d+)?"
+    r"(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+    r"(?P<frac>\.[0-9]+)?"
     r"(?P<unit>万元|元|件|个|项|条|次|起|家)?$"
 )
 
@@ -41,6 +46,8 @@ def parse_value(text: str) -> Parsed:
     if not m:
         return Parsed(Kind.TEXT)
     digits = m["digits"].replace(",", "")
+    if len(digits) + len(m["frac"] or "") > MAX_TOKEN_DIGITS:
+        return Parsed(Kind.TEXT)
     negative = m["sign"] in ("-", "−")
     if m["frac"]:
         number: int | Decimal = Decimal(digits + m["frac"])
@@ -53,4 +60,4 @@ def parse_value(text: str) -> Parsed:
 
 def is_digit_run(text: str) -> bool:
     compact = _SPACES.sub("", unicodedata.normalize("NFKC", text))
-    return bool(re.fullmatch(r"\d+(?:\.\d+)?(?:万元|元)?", compact))
+    return bool(re.fullmatch(r"[0-9]+(?:\.[0-9]+)?(?:万元|元)?", compact))
