@@ -44,14 +44,15 @@ class Limits:
     max_grid_cells: int = 200_000
     """Slots (rows × columns, spans expanded) of all the table grids of one HTML or Word source together."""
     max_page_pixels: int = 60_000_000
-    """Pixels of one page image, scanned or rendered for OCR (about A4 at 1000 dpi). Wired by issue 13."""
+    """Pixels of one page image, scanned or rendered for OCR (about A4 at 1000 dpi); checked before
+    the page is decoded or drawn."""
     max_glued_digits: int = 64
     """Digits in one run of glued cell values that the reader tries to split; a longer run stays unread."""
     max_glued_work: int = 20_000
     """Steps the search for the splits of one glued run may take (the search is exponential in the
     run's length; counting results alone does not bound it). Past it the run stays unread."""
     max_ocr_pages: int = 200
-    """Pages of one source read by OCR. Wired by issue 13."""
+    """Pages of one source read by OCR (scanned PDF pages, image frames): about 2 s of work each."""
 
     def __post_init__(self) -> None:
         for field in fields(self):

@@ -206,6 +206,8 @@ class Report:
     sections: dict[int, TextSection] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the reader read it
+    # the source lines holding a character that could not be decoded (U+FFFD), once per character
+    damaged_lines: list[int] = field(default_factory=list)
 
     @property
     def format_id(self) -> str | None:

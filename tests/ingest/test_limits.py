@@ -43,7 +43,6 @@ def test_every_field_is_documented_and_has_words() -> None:
         declaration = source.index(f"    {field.name}: int = ")
         assert source[declaration:].split("\n", 2)[1].strip().startswith('"""'), field.name
         assert f"Limits.{field.name}" in DEFAULT_LIMITS.over(field.name, 1), field.name
-    assert "issue 13" in (Limits.__doc__ or "")  # which issue wires the declared-only budgets
 
 
 @pytest.mark.parametrize("bad", [0, -1, True, 1.5])
@@ -107,6 +106,43 @@ def test_a_decompression_bomb_image_is_a_limit() -> None:
     with pytest.raises(LimitExceeded, match="图像像素过多") as caught:
         load_bytes(_png_header(40000, 40000), "bomb.png")
     assert caught.value.detail  # Pillow's own words
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_a_frame_over_the_page_pixel_budget_is_refused_before_it_is_decoded() -> None:
+    # 12,000 × 12,000 = 144 Mpx: under Pillow's own bomb guard (178 Mpx), over max_page_pixels (60 Mpx)
+    with pytest.raises(LimitExceeded, match=r"第 1 页：页面图像有 144000000 像素，超过上限") as caught:
+        load_bytes(_png_header(12_000, 12_000), "big.png")
+    assert caught.value.limit == "max_page_pixels"
+
+
+def test_a_tiff_with_more_frames_than_allowed_is_refused_before_any_frame_is_decoded() -> None:
+    with pytest.raises(LimitExceeded, match="需要文字识别的页面有 5 页，超过上限 4 页") as caught:
+        load_bytes(_tiff(5), "scan.tif", Limits(max_ocr_pages=4))
+    assert caught.value.limit == "max_ocr_pages"
+
+
+def _blank_pdf(pages: int, width: float = 595, height: float = 842) -> bytes:
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        pdf.new_page(width, height)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_huge_blank_pdf_page_is_refused_before_it_is_drawn_for_ocr() -> None:
+    data = _blank_pdf(1, 14_400, 14_400)  # 200 in × 200 in: 40,000 px square at 200 dpi, 8 GB of grey
+    assert len(data) < 2000
+    with pytest.raises(LimitExceeded, match=r"第 1 页：页面图像有 \d+ 像素，超过上限") as caught:
+        load_bytes(data, "huge.pdf")
+    assert caught.value.limit == "max_page_pixels"
+
+
+def test_scanned_pdf_pages_past_the_ocr_budget_are_refused() -> None:
+    with pytest.raises(LimitExceeded, match="需要文字识别的页面有 3 页，超过上限 2 页") as caught:
+        load_bytes(_blank_pdf(3), "blank.pdf", Limits(max_ocr_pages=2))
+    assert caught.value.limit == "max_ocr_pages"
 
 
 def _table(rows: int, cols: int) -> str:

@@ -1,8 +1,11 @@
 """Decode the bytes of a text-like source (txt, md, html).
 
 Cascade (see DEPENDENCIES.md §5): byte-order mark, then strict UTF-8, then
-strict GB18030 (a superset of GBK/GB2312), then charset-normalizer's guess.
-Detection alone mislabels short GBK text, so it is only the third resort.
+strict GB18030 (a superset of GBK/GB2312), then the one of the two that needs
+the fewest replacement characters (U+FFFD) if they are few (a stray byte, a GBK
+line pasted into UTF-8), then charset-normalizer's guess. Detection alone
+mislabels short GBK text, so it comes last. The reader reports every U+FFFD it
+reads (rule ``text-damaged``), so a replaced character is never silent.
 
 ``decode_source`` is *the* decoding of a text-like source: the reader reads the
 text it returns, every ``SourcePlace`` offset counts characters of it, and the
@@ -54,10 +57,33 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(name), name
         except (UnicodeDecodeError, LookupError):
             continue
+    mostly = _mostly_valid(data)
+    if mostly is not None:
+        return mostly
     best = from_bytes(data).best()
     if best is not None and best.encoding:
         return str(best), best.encoding
     raise UnicodeDecodeError("unknown", data, 0, len(data), "no encoding fits")
+
+
+# a text is "mostly valid" in an encoding when at most this share of its characters must be replaced
+MOSTLY_VALID_SHARE = 0.01
+REPLACEMENT = "\ufffd"
+
+
+def _mostly_valid(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 or GB18030 with invalid bytes replaced by U+FFFD, whichever replaces fewer, if few enough."""
+    best: tuple[int, str, str] | None = None
+    for name in ("utf-8", "gb18030"):
+        text = data.decode(name, errors="replace")
+        replaced = text.count(REPLACEMENT)
+        if best is None or replaced < best[0]:
+            best = (replaced, text, name)
+    assert best is not None
+    replaced, text, name = best
+    if replaced > max(1, len(text) * MOSTLY_VALID_SHARE):
+        return None
+    return text, name
 
 
 def decode_html(data: bytes) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -398,39 +399,68 @@ def _guarded_layout(grey: np.ndarray, number: int, scale: float, settings: OcrSe
 
 
 def scanned_page_layout(
-    page: pdfium.PdfPage, number: int, settings: OcrSettings = DEFAULT_OCR, path: Path | str = "<pdf>"
+    page: pdfium.PdfPage,
+    number: int,
+    settings: OcrSettings = DEFAULT_OCR,
+    path: Path | str = "<pdf>",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> PageLayout:
-    """A PDF page without a text layer, rendered with pypdfium2 and OCR'd; errors name ``path``."""
-    pixels = page.render(scale=settings.dpi / 72, grayscale=True).to_numpy()
+    """A PDF page without a text layer, rendered with pypdfium2 and OCR'd; errors name ``path``.
+
+    The page's pixel count at the OCR resolution is checked before anything is drawn: a
+    blank page of 14,400 pt would otherwise take gigabytes.
+    """
+    width, height = page.get_size()
+    scale = settings.dpi / 72
+    pixels_needed = round(width * scale) * round(height * scale)
+    if pixels_needed > limits.max_page_pixels:
+        raise LimitExceeded(
+            path, f"第 {number} 页：" + limits.over("max_page_pixels", pixels_needed), limit="max_page_pixels"
+        )
+    pixels = page.render(scale=scale, grayscale=True).to_numpy()
     grey = pixels[:, :, 0] if pixels.ndim == 3 else pixels
     return _guarded_layout(grey, number, 72 / settings.dpi, settings, path)
 
 
-def _frames(data: bytes, path: Path, limits: Limits) -> list[np.ndarray]:
-    """The frames of an image file as grey arrays; Pillow's errors become ``UnsupportedSource``."""
+def _frames(data: bytes, path: Path, limits: Limits) -> Iterator[np.ndarray]:
+    """The frames of an image file as grey arrays, one at a time; Pillow's errors become ``UnsupportedSource``.
+
+    The frame count and each frame's pixel count are checked before a frame is decoded.
+    """
     from PIL import Image, ImageSequence
 
-    frames: list[np.ndarray] = []
+    allowed_frames = min(limits.max_frames, limits.max_ocr_pages)
+    limit = "max_frames" if limits.max_frames <= limits.max_ocr_pages else "max_ocr_pages"
+    seen = 0
     try:
         with Image.open(io.BytesIO(data)) as image:
+            count = getattr(image, "n_frames", 1)
+            if count > allowed_frames:
+                raise LimitExceeded(path, limits.over(limit, count), limit=limit)
             for frame in ImageSequence.Iterator(image):
-                if len(frames) == limits.max_frames:
-                    count = getattr(image, "n_frames", len(frames) + 1)
-                    raise LimitExceeded(path, limits.over("max_frames", count), limit="max_frames")
-                frames.append(np.asarray(frame.convert("L")))
+                seen += 1
+                if seen > allowed_frames:
+                    raise LimitExceeded(path, limits.over(limit, seen), limit=limit)
+                width, height = frame.size
+                if width * height > limits.max_page_pixels:
+                    raise LimitExceeded(
+                        path,
+                        f"第 {seen} 页：" + limits.over("max_page_pixels", width * height),
+                        limit="max_page_pixels",
+                    )
+                yield np.asarray(frame.convert("L"))
     except Image.DecompressionBombError as exc:  # Pillow's own guard against huge pixel counts
         raise LimitExceeded(
             path, "图像像素过多，疑似解压炸弹（decompression bomb）", limit="max_page_pixels", detail=str(exc)
         ) from None
-    except LimitExceeded:
+    except (LimitExceeded, UnsupportedSource):
         raise
     except Exception as exc:  # a damaged image raises OSError, SyntaxError, struct.error, ... from Pillow's decoders
         raise UnsupportedSource(
             path, "图像已损坏或无法读取（damaged or unreadable image）", detail=f"{type(exc).__name__}: {exc}"
         ) from None
-    if not frames:
+    if not seen:
         raise UnsupportedSource(path, "图像文件没有页面（the image has no pages）")
-    return frames
 
 
 def image_document(

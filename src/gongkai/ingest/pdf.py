@@ -160,7 +160,7 @@ def pdf_document(
     """Read a PDF: text pages from their text layer, scanned pages by OCR."""
     pdf = open_pdf(data, path, limits)
     pages: list[PageLayout] = []
-    ocr_used = False
+    ocr_pages = 0
     try:
         for index in range(len(pdf)):
             page = pdf[index]
@@ -168,8 +168,10 @@ def pdf_document(
             if len(layout.words) < MIN_TEXT_CHARS:
                 from .ocr import scanned_page_layout
 
-                layout = scanned_page_layout(page, index + 1, path=path)
-                ocr_used = True
+                ocr_pages += 1
+                if ocr_pages > limits.max_ocr_pages:
+                    raise LimitExceeded(path, limits.over("max_ocr_pages", ocr_pages), limit="max_ocr_pages")
+                layout = scanned_page_layout(page, index + 1, path=path, limits=limits)
             pages.append(layout)
             page.close()
         metadata = _metadata(pdf)
@@ -179,6 +181,6 @@ def pdf_document(
         ) from None
     finally:
         pdf.close()
-    if ocr_used:
+    if ocr_pages:
         metadata["ocr"] = "yes"
     return Document(path.name, "pdf", document_blocks(pages, settings), metadata)

@@ -14,6 +14,8 @@ from .sections import SectionHit, find_sections, generic_sections
 from .settings import DEFAULT_SETTINGS, ReaderSettings
 from .tables import read_tables
 
+REPLACEMENT = "\ufffd"  # what the decoding put where a character could not be decoded
+
 __all__ = ["ReaderSettings", "detect_format", "read_document"]
 
 
@@ -51,6 +53,17 @@ def _looks_like_a_report(report: Report, fmt: Format, hits: dict[int, SectionHit
     return share >= settings.report_min_cell_share
 
 
+def _damaged_lines(lt: LinearText) -> list[int]:
+    """The source line of every U+FFFD (a character the decoding replaced) in the text."""
+    out: list[int] = []
+    at = lt.text.find(REPLACEMENT)
+    while at != -1:
+        place = lt.place(at, at + 1)
+        out.append(place.line if place is not None and place.line is not None else 0)
+        at = lt.text.find(REPLACEMENT, at + 1)
+    return out
+
+
 def read_document(
     document: Document, settings: ReaderSettings = DEFAULT_SETTINGS, limits: Limits = DEFAULT_LIMITS
 ) -> Report:
@@ -66,6 +79,7 @@ def read_document(
         published=meta.published,
         title=meta.title,
     )
+    report.damaged_lines = _damaged_lines(lt)
     hits = find_sections(lt, fmt.sections) if fmt is not None and fmt.sections else generic_sections(lt)
     numbers = sorted(hits)
     section_starts = [(n, lt.lin(hits[n].start)) for n in numbers]

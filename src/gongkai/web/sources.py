@@ -24,6 +24,15 @@ from ..ingest import source_kind as _reader_kind
 
 CONTEXT_LINES = 6
 RENDER_SCALE = 1.5  # 108 dpi: legible CJK, about 150 KB a page
+MAX_RENDER_PIXELS = 12_000_000  # a page larger than A0 at RENDER_SCALE is drawn smaller, never at any size
+
+
+def render_scale(width: float, height: float) -> float:
+    """RENDER_SCALE, or less for a page so large that it would pass MAX_RENDER_PIXELS."""
+    area = max(width, 1.0) * max(height, 1.0)
+    return min(RENDER_SCALE, (MAX_RENDER_PIXELS / area) ** 0.5)
+
+
 _render_lock = threading.Lock()  # PDFium is not thread-safe
 
 
@@ -124,7 +133,8 @@ class PageRenderer:
             try:
                 if not 1 <= page <= len(pdf):
                     return None
-                image = pdf[page - 1].render(scale=RENDER_SCALE).to_pil()
+                drawn = pdf[page - 1]
+                image = drawn.render(scale=render_scale(*drawn.get_size())).to_pil()
             finally:
                 pdf.close()
         buffer = io.BytesIO()

@@ -15,7 +15,36 @@ from .arithmetic import broken_identities
 from .certainty import LOW_CONFIDENCE, inferred, ocr_doubtful
 from .common import label, make
 
-__all__ = ["LOW_CONFIDENCE", "ocr_uncertain", "reading_uncertain"]
+__all__ = ["LOW_CONFIDENCE", "ocr_uncertain", "reading_uncertain", "text_damaged"]
+
+_LINES_SHOWN = 8
+
+
+@rule("text-damaged", Severity.WARNING, "文本含无法解码的字符", "Characters of the source could not be decoded")
+def text_damaged(report: Report, previous: Report | None) -> Iterator[Finding]:
+    """The source text holds characters that could not be decoded, shown as “�”.
+
+    A stray byte or a line in another encoding (GBK inside UTF-8) is read around, not refused:
+    the rest of the report is read, and this finding says how many characters were lost and on
+    which lines, so a number or word there is checked against the original.
+
+    Failing: one byte 0xFF in a UTF-8 text report: 1 character on line 31.
+
+    Passing: a text that decodes cleanly.
+    """
+    if not report.damaged_lines:
+        return
+    lines = sorted(set(report.damaged_lines))
+    where = "、".join(str(n) for n in lines[:_LINES_SHOWN] if n) + ("等" if len(lines) > _LINES_SHOWN else "")
+    yield make(
+        "text-damaged",
+        [],
+        f"源文件有 {len(report.damaged_lines)} 个字符无法解码，已显示为“�”"
+        + (f"（第 {where} 行）" if where else "")
+        + "；这些位置的文字和数字无法确认，请对照原件。",
+        characters=len(report.damaged_lines),
+        lines=lines,
+    )
 
 
 @rule("ocr-uncertain", Severity.WARNING, "识别存疑的单元格", "OCR-read cell of low confidence in a broken identity")
