@@ -90,3 +90,29 @@ def test_other_files_in_a_folder_are_skipped_in_chinese(tmp_path: Path) -> None:
     (tmp_path / "notes.xlsx").write_bytes(b"x")
     skipped = _only(discover([tmp_path]))
     assert isinstance(skipped, Skipped) and skipped.reason.startswith("不是 gongkai 能读取的报告形式（.xlsx")
+
+
+def test_a_symlink_out_of_the_ingested_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_bytes(REPORT)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "own.txt").write_bytes(REPORT)
+    (folder / "passwd.txt").symlink_to(outside / "secret.txt")
+    (folder / "inside.txt").symlink_to(folder / "own.txt")  # a link that stays inside is read
+    found = discover([folder])
+    refused = [f for f in found if isinstance(f, Skipped)]
+    assert [Path(f.name).name for f in refused] == ["passwd.txt"]
+    assert refused[0].reason.startswith("符号链接指向所选文件夹以外")
+    assert sorted(f.path.name for f in found if isinstance(f, SourceRef)) == ["inside.txt", "own.txt"]
+
+
+def test_a_device_or_pipe_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        skipped = _only(discover([path]))
+        assert isinstance(skipped, Skipped) and skipped.reason.startswith("不是普通文件"), path

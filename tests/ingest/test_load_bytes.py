@@ -207,3 +207,13 @@ def test_source_errors_survive_pickling_across_processes() -> None:
             error.detail,
         )
     assert pickle.loads(pickle.dumps(errors[1])).limit == "max_pages"
+
+
+def test_devices_and_pipes_are_refused_not_read_until_memory_runs_out(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for path in (Path("/dev/zero"), fifo):
+        with pytest.raises(SourceError, match="不是普通文件"):
+            load_document(path)

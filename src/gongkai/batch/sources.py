@@ -64,16 +64,30 @@ def _not_a_form(suffix: str) -> str:
     return f"不是 gongkai 能读取的报告形式（{suffix or '无后缀'}；not a report form gongkai reads）"
 
 
+def _outside(child: Path, root: Path) -> bool:
+    """A symbolic link (or a path through one) that leads out of the ingested folder."""
+    try:
+        child.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
+        return True
+    return False
+
+
 def _walk(path: Path) -> Iterator[Path | Skipped]:
     if path.is_dir():
+        root = path.resolve()
         for child in sorted(path.rglob("*")):
             if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                if child.suffix.lower() in REPORT_SUFFIXES | ARCHIVE_SUFFIXES:
+                if _outside(child, root):
+                    yield Skipped(str(child), "符号链接指向所选文件夹以外，不读取（symlink leads out of the folder）")
+                elif child.suffix.lower() in REPORT_SUFFIXES | ARCHIVE_SUFFIXES:
                     yield child
                 else:
                     yield Skipped(str(child), _not_a_form(child.suffix))
     elif path.is_file():
         yield path
+    elif path.exists():
+        yield Skipped(str(path), "不是普通文件（设备、管道或套接字），不读取（not a regular file）")
     else:
         yield Skipped(str(path), "没有这个文件或文件夹（no such file or folder）")
 

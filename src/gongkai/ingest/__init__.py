@@ -9,6 +9,7 @@ below) come out: each form module turns the errors of the library it calls into 
 from __future__ import annotations
 
 import errno
+import stat
 from pathlib import Path
 
 from ..document import Document
@@ -105,10 +106,15 @@ def load_document(path: str | Path, limits: Limits | None = None) -> Document:
     limits = limits or DEFAULT_LIMITS
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_file:
-            raise LimitExceeded(path, limits.over("max_file", size), limit="max_file")
-        data = path.read_bytes()
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+            raise SourceError(path, "不是普通文件（设备、管道或套接字），不读取（not a regular file）")
+        if status.st_size > limits.max_file:
+            raise LimitExceeded(path, limits.over("max_file", status.st_size), limit="max_file")
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_file + 1)  # a file that grows while it is read stops at the budget
+        if len(data) > limits.max_file:
+            raise LimitExceeded(path, limits.over("max_file", len(data)), limit="max_file")
     except OSError as exc:
         raise SourceError(path, f"{open_problem(exc)}（cannot open）", detail=exc.strerror or str(exc)) from exc
     return load_bytes(data, str(path), limits)
