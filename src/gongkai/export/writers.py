@@ -20,6 +20,19 @@ XLSX_MAX_ROWS = 1_000_000  # Excel holds 1,048,576 rows a sheet; longer tables c
 LAYOUT_LIMIT = 200  # reports; beyond this the workbook gets no per-report layout sheets
 
 
+# Workbooks never turn a text into a formula, a number or a link: a title or a review reason that
+# begins with "=" is text a reader typed, not an instruction to the spreadsheet (formula injection).
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+# In CSV a text beginning with one of these is read as a formula by spreadsheets; it gets a leading
+# apostrophe, the mark spreadsheets themselves use for "this is text".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral_text(text: str) -> str:
+    """``text`` safe to open in a spreadsheet: one that would start a formula gets a leading '."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _plain(value: object) -> object:
     """A value for CSV and JSON: Decimal amounts as numbers, dates as ISO text."""
     if isinstance(value, Decimal):
@@ -35,9 +48,19 @@ def _csv(frame: Frame, path: Path) -> int:
         writer = csv.writer(handle)
         writer.writerow(frame.headings)
         for row in frame.rows:
-            writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal) else _plain(v) for v in row])
+            writer.writerow([_csv_value(v) for v in row])
             count += 1
     return count
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str):
+        return neutral_text(value)
+    return _plain(value)
 
 
 def _json(frame: Frame, path: Path) -> int:
@@ -139,7 +162,7 @@ def _xlsx(repository: Repository, flt: ReportFilter, path: Path, layout: bool) -
 
     reports = repository.list_reports(flt)
     with_layout = layout and len(reports) <= LAYOUT_LIMIT
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": not with_layout, "strings_to_numbers": False})
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": not with_layout, **WORKBOOK_OPTIONS})
     try:
         wide = export_rows(repository, "wide", flt)
         count = _sheet_rows(workbook, "报告", wide)
