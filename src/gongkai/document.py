@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+LOW_CONFIDENCE = 0.9
+"""Below this OCR confidence (0-1) a cell's reading deserves a human look: the one threshold for all."""
+
 
 @dataclass(frozen=True, slots=True)
 class SourcePlace:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.document import Document
+from gongkai.document import LOW_CONFIDENCE, Document
 from gongkai.ingest import load_document
-from gongkai.ingest.ocr import LOW_CONFIDENCE, normalise_punctuation, ocr_engine
+from gongkai.ingest.ocr import normalise_punctuation, ocr_engine
 from gongkai.read.linear import LinearText
 
 from .helpers import DEV_PDFS, cells, dev_pdf, grids, image_only_pdf, page_images, read, wrong_cells

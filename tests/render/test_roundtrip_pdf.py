@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gongkai import libreoffice
-from gongkai.check.rules.recognition import LOW_CONFIDENCE
+from gongkai.document import LOW_CONFIDENCE
 from gongkai.ingest import load_document
 from gongkai.read import read_document
 from gongkai.render.docx import render_tables_docx

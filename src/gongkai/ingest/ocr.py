@@ -76,9 +76,6 @@ CONTENT_MIN_INK_PX = 3
 REC_COLUMN_PX = 8
 """The recogniser emits one CTC column per this many input pixels of width."""
 
-LOW_CONFIDENCE = 0.9
-"""Cells whose confidence is below this deserve a human look."""
-
 _HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ...document import LOW_CONFIDENCE
 from ...model import Report
 
-# Below this recognition confidence (0-1) an OCR'd cell is treated as uncertain.
-LOW_CONFIDENCE = 0.9
+__all__ = ["LOW_CONFIDENCE", "inferred", "ocr_doubtful"]
 
 
 def ocr_doubtful(report: Report, cell_id: str) -> bool:
