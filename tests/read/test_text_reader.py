@@ -148,3 +148,12 @@ def test_a_row_of_dashes_around_a_number_is_a_row_not_a_page_footer() -> None:
     report = read_text(text)
     assert report.value("proactive.normative.published") == 0
     assert report.state("proactive.normative.made") is CellState.BLANK
+
+
+def test_a_long_line_that_mentions_a_report_is_no_title() -> None:
+    listing = "a" * 64 + "\t" + "reports/" * 40 + "某县2021年度报告.txt\t" + "b" * 300
+    assert read_text(listing + "\n正文").title is None
+    paragraph = "安阳县人民政府2021年政府信息公开工作年度报告" + "，全文包括总体情况等六个部分" * 8
+    report = read_text(paragraph + "\n一、总体情况")
+    assert report.title == "安阳县人民政府2021年政府信息公开工作年度报告"  # the words that open it
+    assert report.agency == "安阳县人民政府"

@@ -66,7 +66,10 @@ def find_title(lt: LinearText, settings: ReaderSettings) -> tuple[str | None, st
     previous = ""
     for line in _lines(lt.text, settings.title_window * 2):
         m = _TITLE.search(line)
-        if not m:
+        if m and len(line) > settings.report_title_max:
+            # a paragraph or a listing that mentions a report is no title line; its opening words may be
+            line = m.group(0)
+        if not m or len(line) > settings.report_title_max:
             previous = line
             continue
         agency = _clean_agency(m["agency"])
