@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
@@ -140,6 +140,42 @@ class Placement:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A reviewer's value entered over what was read: the read value stays here, never lost.
+
+    The cell that carries it holds the corrected value (``None``: corrected to "not
+    printed"); ``read_state`` None means the reader had no cell there at all.
+    """
+
+    read_value: Number | None
+    read_state: CellState | None
+    reason: str
+    author: str | None = None
+    at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Correction:
+        read, state, at = data.get("read"), data.get("read_state"), data.get("at")
+        return cls(
+            (Decimal(read) if "." in read else int(read)) if isinstance(read, str) else None,
+            CellState(state) if isinstance(state, str) else None,
+            str(data.get("reason") or ""),
+            str(data["author"]) if data.get("author") else None,
+            datetime.fromisoformat(at) if isinstance(at, str) else None,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """The read value as exact text (like a stored value), with who corrected it, when and why."""
+        return {
+            "read": format_value(self.read_value) if self.read_value is not None else None,
+            "read_state": self.read_state.value if self.read_state else None,
+            "reason": self.reason,
+            "author": self.author,
+            "at": self.at.isoformat() if self.at else None,
+        }
+
+
 @dataclass(slots=True)
 class Cell:
     id: str
@@ -149,11 +185,15 @@ class Cell:
     place: SourcePlace | None = None
     unit: str | None = None  # a unit printed inside the cell ("元", "万元")
     placement: Placement | None = None  # None where nothing was placed (absent)
+    correction: Correction | None = None  # a reviewer's value: ``value`` is it, the read one is kept in here
 
     @property
     def certain(self) -> bool:
-        """Read from the source as it stands, not inferred (absent cells are not uncertain: they are absent)."""
-        return self.placement is None or self.placement.certain
+        """Read from the source as it stands, not inferred (absent cells are not uncertain: they are absent).
+
+        A value a reviewer entered is certain: a person read it from the source.
+        """
+        return self.correction is not None or self.placement is None or self.placement.certain
 
     def to_json(self) -> dict[str, object]:
         value: object = self.value
@@ -165,6 +205,15 @@ class Cell:
             "state": self.state.value,
             "span": self.place.to_json() if self.place else None,
             "placement": self.placement.to_json() if self.placement else None,
+            **({"correction": self._correction_json()} if self.correction else {}),
+        }
+
+    def _correction_json(self) -> dict[str, object]:
+        assert self.correction is not None
+        read = self.correction.read_value
+        return {
+            **self.correction.to_json(),
+            "read": float(read) if isinstance(read, Decimal) else read,  # a number, like ``value``
         }
 
 
