@@ -42,6 +42,7 @@ Number = int | Decimal
 BLANK_MARK = "空"  # printed, but empty
 ABSENT_MARK = "缺"  # not printed, or printed so that it cannot be read
 INFERRED_MARK = "*"  # after a value derived from glued digits
+CORRECTED_MARK = "†"  # after a value a reviewer entered over the read one
 
 
 def format_value(value: Number | None, *, trim: bool = False) -> str:
@@ -60,16 +61,19 @@ def format_value(value: Number | None, *, trim: bool = False) -> str:
 def cell_text(cell: Cell | None, *, mark_inferred: bool = True) -> str:
     """A cell as a reviewer reads it: 空 for blank, 缺 for absent (or no cell), else its value.
 
-    An inferred value carries ``*`` unless ``mark_inferred`` is off (messages
-    name the value alone).
+    An inferred value carries ``*``, a reviewer's correction ``†``, unless
+    ``mark_inferred`` is off (messages name the value alone).
     """
     if cell is None:
         return ABSENT_MARK
     value, state = cell.value, cell.state
     if value is None or state is CellState.ABSENT:
-        return BLANK_MARK if state is CellState.BLANK else ABSENT_MARK
-    text = str(value) if type(value) is int else format_value(value, trim=True)  # the web page's hot path
-    return text + INFERRED_MARK if state is CellState.INFERRED and mark_inferred else text
+        text = BLANK_MARK if state is CellState.BLANK else ABSENT_MARK
+    else:
+        text = str(value) if type(value) is int else format_value(value, trim=True)  # the web page's hot path
+        if state is CellState.INFERRED and mark_inferred:
+            text += INFERRED_MARK
+    return text + CORRECTED_MARK if cell.correction is not None and mark_inferred else text
 
 
 class PlacedBy(Enum):

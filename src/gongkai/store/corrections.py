@@ -276,7 +276,10 @@ class Corrections(Part):
             after = apply_corrections(self._report(session, report_id)[0], [row])
             _write_cell(session, report_id, cell_id, after.cells[cell_id])
             added, removed, changed = _recheck(session, report_id, before, after, check, cross_year)
-        return CorrectionResult(report_id, cell_id, row, False, text, added, removed, changed)
+        fixed = after.cells[cell_id]
+        return CorrectionResult(
+            report_id, cell_id, row, False, text, added, removed, changed, fixed.state.value, _state(read)
+        )
 
     def withdraw_correction(
         self, report_id: int, cell_id: str, *, check: ReportCheck, cross_year: CrossYearCheck
@@ -320,7 +323,10 @@ class Corrections(Part):
                 after.cells[cell_id] = restored
             _write_cell(session, report_id, cell_id, restored)
             added, removed, changed = _recheck(session, report_id, before, after, check, cross_year)
-        return CorrectionResult(report_id, cell_id, _row(newest, False), True, _text(restored), added, removed, changed)
+        shown = _state(restored)
+        return CorrectionResult(
+            report_id, cell_id, _row(newest, False), True, _text(restored), added, removed, changed, shown, shown
+        )
 
     def corrections(self, report_id: int) -> list[CorrectionRow]:
         """Every correction entered on the report's source, newest first, withdrawn ones included.
@@ -341,6 +347,10 @@ class Corrections(Part):
                 if row.in_force:
                     out.setdefault(row.sha256, {})[row.cell_id] = row
         return out
+
+
+def _state(cell: Cell | None) -> str | None:
+    return cell.state.value if cell is not None else None
 
 
 def _text(cell: Cell | None) -> str | None:

@@ -293,6 +293,8 @@ class CorrectionResult:
     findings_added: tuple[FindingRow, ...]  # the report's findings now, not there before
     findings_removed: tuple[FindingRow, ...]  # there before, gone now
     findings_changed: tuple[FindingRow, ...] = ()  # the same finding (fingerprint) reworded
+    state: str | None = None  # the cell's state now (CellState value; None: no cell)
+    read_state: str | None = None  # the state the reader gave it (None: the reader had no cell)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -301,6 +303,8 @@ class CorrectionResult:
             "correction": self.correction.to_json() if self.correction else None,
             "withdrawn": self.withdrawn,
             "value": self.value,
+            "state": self.state,
+            "read_state": self.read_state,
             "findings_added": [f.to_json() for f in self.findings_added],
             "findings_removed": [f.to_json() for f in self.findings_removed],
             "findings_changed": [f.to_json() for f in self.findings_changed],
