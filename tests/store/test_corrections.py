@@ -227,7 +227,8 @@ def test_corrections_in_force_by_content_hash(repository: Repository) -> None:
 def test_apply_corrections_to_a_report_as_read(repository: Repository) -> None:
     rid = _yangquan(repository)
     _correct(repository, rid, CARRIED, "1")
-    rows = list(repository.corrections_in_force([repository.report_row(rid).sha256]).values())[0].values()  # type: ignore[union-attr]
+    sha = repository.report_row(rid).sha256  # type: ignore[union-attr]
+    rows = repository.corrections_in_force([sha])[sha].values()
     report: Report = gongkai.read_file(CORPUS / YANGQUAN)
     apply_corrections(report, rows)
     cell = report.cells[CARRIED]
