@@ -76,6 +76,24 @@ def cell_text(cell: Cell | None, *, mark_inferred: bool = True) -> str:
     return text + CORRECTED_MARK if cell.correction is not None and mark_inferred else text
 
 
+def read_text(cell: Cell) -> str:
+    """What the reader had in a corrected cell: its value, 空, 缺, or 未读出 (no cell at all)."""
+    c = cell.correction
+    if c is None:
+        return cell_text(cell)
+    if c.read_state is None:
+        return "未读出"
+    return cell_text(Cell(cell.id, c.read_value, state=c.read_state))
+
+
+def correction_note(cell: Cell) -> str:
+    """``已更正：读取值 空，理由：…，王`` — what a tooltip, a comment or a note says of a corrected cell."""
+    c = cell.correction
+    if c is None:
+        return ""
+    return f"已更正：读取值 {read_text(cell)}，理由：{c.reason}" + (f"，{c.author}" if c.author else "")
+
+
 class PlacedBy(Enum):
     """How the reader put a printed value into its cell."""
 

@@ -12,14 +12,14 @@ above its first row, each level indented.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from rich.console import Console, Group
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from ..check import Finding, Severity
-from ..model import ABSENT_MARK, BLANK_MARK, CORRECTED_MARK, INFERRED_MARK, CellState, Report, cell_text
+from ..model import ABSENT_MARK, BLANK_MARK, CORRECTED_MARK, INFERRED_MARK, CellState, Report, cell_text, read_text
 from .layout import Cell, Layout, placed, table_parts, width
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -187,11 +187,7 @@ def render_corrections(report: Report, console: Console) -> None:
     for cell in corrected:
         c = cell.correction
         assert c is not None
-        read = (
-            cell_text(replace(cell, value=c.read_value, state=c.read_state, correction=None))
-            if c.read_state
-            else "未读出"
-        )
+        read = read_text(cell)
         by = f"，{c.author}" if c.author else ""
         when = f"，{c.at:%Y-%m-%d}" if c.at else ""
         console.print(

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from ..check import Severity
 from ..formats import FORMATS
-from ..model import Cell, CellState, Report, cell_text
+from ..model import CellState, Report, cell_text, correction_note
 from ..render.layout import table_parts
 from ..store.views import FindingRow
 
@@ -48,23 +48,6 @@ def shown_value(report: Report, cell_id: str) -> tuple[str, str]:
     """The text of a cell (空, 缺, * as everywhere: ``model.cell_text``) and its state class."""
     cell = report.cells.get(cell_id)
     return cell_text(cell), _STATE_CLASS[cell.state if cell is not None else CellState.ABSENT]
-
-
-def read_text(cell: Cell) -> str:
-    """What the reader had in a corrected cell: its value, 空, 缺, or 未读出 (no cell at all)."""
-    c = cell.correction
-    if c is None:
-        return cell_text(cell)
-    if c.read_state is None:
-        return "未读出"
-    return cell_text(Cell(cell.id, c.read_value, state=c.read_state))
-
-
-def correction_note(cell: Cell) -> str:
-    """``已更正：读取值 空，理由：…，王`` for a cell's tooltip."""
-    c = cell.correction
-    assert c is not None
-    return f"已更正：读取值 {read_text(cell)}，理由：{c.reason}" + (f"，{c.author}" if c.author else "")
 
 
 def worst_severity(findings: Iterable[FindingRow]) -> dict[str, str]:
