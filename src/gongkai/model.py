@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
@@ -42,6 +42,7 @@ Number = int | Decimal
 BLANK_MARK = "空"  # printed, but empty
 ABSENT_MARK = "缺"  # not printed, or printed so that it cannot be read
 INFERRED_MARK = "*"  # after a value derived from glued digits
+CORRECTED_MARK = "†"  # after a value a reviewer entered over the read one
 
 
 def format_value(value: Number | None, *, trim: bool = False) -> str:
@@ -60,16 +61,37 @@ def format_value(value: Number | None, *, trim: bool = False) -> str:
 def cell_text(cell: Cell | None, *, mark_inferred: bool = True) -> str:
     """A cell as a reviewer reads it: 空 for blank, 缺 for absent (or no cell), else its value.
 
-    An inferred value carries ``*`` unless ``mark_inferred`` is off (messages
-    name the value alone).
+    An inferred value carries ``*``, a reviewer's correction ``†``, unless
+    ``mark_inferred`` is off (messages name the value alone).
     """
     if cell is None:
         return ABSENT_MARK
     value, state = cell.value, cell.state
     if value is None or state is CellState.ABSENT:
-        return BLANK_MARK if state is CellState.BLANK else ABSENT_MARK
-    text = str(value) if type(value) is int else format_value(value, trim=True)  # the web page's hot path
-    return text + INFERRED_MARK if state is CellState.INFERRED and mark_inferred else text
+        text = BLANK_MARK if state is CellState.BLANK else ABSENT_MARK
+    else:
+        text = str(value) if type(value) is int else format_value(value, trim=True)  # the web page's hot path
+        if state is CellState.INFERRED and mark_inferred:
+            text += INFERRED_MARK
+    return text + CORRECTED_MARK if cell.correction is not None and mark_inferred else text
+
+
+def read_text(cell: Cell) -> str:
+    """What the reader had in a corrected cell: its value, 空, 缺, or 未读出 (no cell at all)."""
+    c = cell.correction
+    if c is None:
+        return cell_text(cell)
+    if c.read_state is None:
+        return "未读出"
+    return cell_text(Cell(cell.id, c.read_value, state=c.read_state))
+
+
+def correction_note(cell: Cell) -> str:
+    """``已更正：读取值 空，理由：…，王`` — what a tooltip, a comment or a note says of a corrected cell."""
+    c = cell.correction
+    if c is None:
+        return ""
+    return f"已更正：读取值 {read_text(cell)}，理由：{c.reason}" + (f"，{c.author}" if c.author else "")
 
 
 class PlacedBy(Enum):
@@ -140,6 +162,42 @@ class Placement:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A reviewer's value entered over what was read: the read value stays here, never lost.
+
+    The cell that carries it holds the corrected value (``None``: corrected to "not
+    printed"); ``read_state`` None means the reader had no cell there at all.
+    """
+
+    read_value: Number | None
+    read_state: CellState | None
+    reason: str
+    author: str | None = None
+    at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Correction:
+        read, state, at = data.get("read"), data.get("read_state"), data.get("at")
+        return cls(
+            (Decimal(read) if "." in read else int(read)) if isinstance(read, str) else None,
+            CellState(state) if isinstance(state, str) else None,
+            str(data.get("reason") or ""),
+            str(data["author"]) if data.get("author") else None,
+            datetime.fromisoformat(at) if isinstance(at, str) else None,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """The read value as exact text (like a stored value), with who corrected it, when and why."""
+        return {
+            "read": format_value(self.read_value) if self.read_value is not None else None,
+            "read_state": self.read_state.value if self.read_state else None,
+            "reason": self.reason,
+            "author": self.author,
+            "at": self.at.isoformat() if self.at else None,
+        }
+
+
 @dataclass(slots=True)
 class Cell:
     id: str
@@ -149,11 +207,15 @@ class Cell:
     place: SourcePlace | None = None
     unit: str | None = None  # a unit printed inside the cell ("元", "万元")
     placement: Placement | None = None  # None where nothing was placed (absent)
+    correction: Correction | None = None  # a reviewer's value: ``value`` is it, the read one is kept in here
 
     @property
     def certain(self) -> bool:
-        """Read from the source as it stands, not inferred (absent cells are not uncertain: they are absent)."""
-        return self.placement is None or self.placement.certain
+        """Read from the source as it stands, not inferred (absent cells are not uncertain: they are absent).
+
+        A value a reviewer entered is certain: a person read it from the source.
+        """
+        return self.correction is not None or self.placement is None or self.placement.certain
 
     def to_json(self) -> dict[str, object]:
         value: object = self.value
@@ -165,6 +227,15 @@ class Cell:
             "state": self.state.value,
             "span": self.place.to_json() if self.place else None,
             "placement": self.placement.to_json() if self.placement else None,
+            **({"correction": self._correction_json()} if self.correction else {}),
+        }
+
+    def _correction_json(self) -> dict[str, object]:
+        assert self.correction is not None
+        read = self.correction.read_value
+        return {
+            **self.correction.to_json(),
+            "read": float(read) if isinstance(read, Decimal) else read,  # a number, like ``value``
         }
 
 

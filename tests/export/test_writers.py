@@ -25,7 +25,18 @@ from openpyxl.utils import get_column_letter
 
 from gongkai import RULES, Severity
 from gongkai.export import FORMATS, write_export
-from gongkai.export.frames import BOOL, DATE, DECIMAL, FINDING_COLUMNS, INT, LONG_COLUMNS, NUMBER, REPORT_COLUMNS, TEXT
+from gongkai.export.frames import (
+    BOOL,
+    DATE,
+    DECIMAL,
+    FINDING_COLUMNS,
+    INT,
+    LONG_COLUMNS,
+    NUMBER,
+    REPORT_COLUMNS,
+    TEXT,
+    WIDE_CORRECTION_COLUMNS,
+)
 from gongkai.formats.cells import all_cell_ids, cell_label
 from gongkai.model import CellState, EntityType, format_value
 from gongkai.store.views import REVIEW_STATUS_ZH, ReportFilter
@@ -37,7 +48,8 @@ CELL_IDS = list(all_cell_ids())
 REPORT_IDS = [c for c, _, _ in REPORT_COLUMNS]
 LONG_IDS = [c for c, _, _ in LONG_COLUMNS]
 FINDING_IDS = [c for c, _, _ in FINDING_COLUMNS]
-WIDE_IDS = REPORT_IDS + CELL_IDS
+WIDE_IDS = REPORT_IDS + CELL_IDS + [c for c, _, _ in WIDE_CORRECTION_COLUMNS]
+WIDE_TAIL = [h for _, h, _ in WIDE_CORRECTION_COLUMNS]  # how many and which values are corrections
 ARROW = {
     INT: pa.int64(),
     DECIMAL: pa.float64(),
@@ -190,7 +202,7 @@ def test_csv_wide(corpus: CorpusStore, tmp_path: Path) -> None:
     path = _write(corpus, tmp_path, "csv", "wide")
     header, rows = _csv_records(path, WIDE_IDS)
     assert header[: len(REPORT_IDS)] == [h for _, h, _ in REPORT_COLUMNS]
-    assert header[len(REPORT_IDS) :] == [f"{cell_label(c)}（{c}）" for c in CELL_IDS]
+    assert header[len(REPORT_IDS) :] == [f"{cell_label(c)}（{c}）" for c in CELL_IDS] + WIDE_TAIL
     assert _count(path) == len(rows) == len(corpus.read)
     got = {}
     for row in rows:
@@ -408,7 +420,7 @@ def test_xlsx_report_sheet_is_the_wide_table_with_numbers(
 ) -> None:
     _, book = workbook
     header, rows = _sheet_records(book, "报告", WIDE_IDS)
-    assert header == [h for _, h, _ in REPORT_COLUMNS] + [f"{cell_label(c)}（{c}）" for c in CELL_IDS]
+    assert header == [h for _, h, _ in REPORT_COLUMNS] + [f"{cell_label(c)}（{c}）" for c in CELL_IDS] + WIDE_TAIL
     got = {}
     for row in rows:
         report_id = row["report_id"]

@@ -5,6 +5,9 @@
 
 The pipeline hands the store the cross-year check (``check.cross_year_findings``);
 the store pairs each new report with its agency's previous year and runs it.
+Reviewers' corrections in force for a source's content (a re-read, or the same file
+stored again after its report was deleted) go with its task and are put in before
+the report is checked.
 
 The driver reads the bytes (it must hash them to skip known content anyway) and
 ships them with the task, so workers on other machines need no shared disk. At
@@ -134,7 +137,9 @@ def ingest(
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             pending.difference_update(done)
             collect(done)
-        pending.add(executor.submit(read_batch, todo, options.limits, options.accept_unrecognised))
+        in_force = repository.corrections_in_force(sha for _, _, sha in todo)
+        fixes = {sha: tuple(rows.values()) for sha, rows in in_force.items()}
+        pending.add(executor.submit(read_batch, todo, options.limits, options.accept_unrecognised, fixes))
 
     task: Task = []
     try:

@@ -10,12 +10,16 @@ nothing is written to disk. A source that cannot be read becomes a record with i
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 
 from ..api import read_and_check_bytes
+from ..check import check
 from ..errors import GongkaiError, SourceError
 from ..ingest import source_kind
 from ..limits import Limits
+from ..store.corrections import apply_corrections
 from ..store.records import Record, finding_record, report_record
+from ..store.views import CorrectionRow
 
 Task = list[tuple[str, bytes, str]]  # (name shown to users, content, sha256)
 
@@ -32,12 +36,18 @@ log = logging.getLogger(__name__)
 
 
 def read_one(
-    name: str, data: bytes, sha256: str, limits: Limits | None = None, accept_unrecognised: bool = False
+    name: str,
+    data: bytes,
+    sha256: str,
+    limits: Limits | None = None,
+    accept_unrecognised: bool = False,
+    corrections: Sequence[CorrectionRow] = (),
 ) -> Record:
     """Read and check one source into a record; a source that cannot be read gets its ``error``.
 
     A source that reads but is not recognised as an annual report is held out the same way
-    (``NOT_A_REPORT``), so no statistic counts it, unless ``accept_unrecognised``.
+    (``NOT_A_REPORT``), so no statistic counts it, unless ``accept_unrecognised``. Reviewers'
+    ``corrections`` in force for this content are put in before the report is checked.
     """
     record: Record = {
         "name": name,
@@ -64,12 +74,23 @@ def read_one(
     if report.format is None and not accept_unrecognised:
         record["error"] = NOT_A_REPORT
         return record
+    if corrections:
+        findings = check(apply_corrections(report, corrections))
     report.source = name
     record["report"] = report_record(report)
     record["findings"] = [finding_record(f) for f in findings]
     return record
 
 
-def read_batch(task: Task, limits: Limits | None = None, accept_unrecognised: bool = False) -> list[Record]:
-    """Read and check every source of one task (the unit of work sent to a worker)."""
-    return [read_one(name, data, sha, limits, accept_unrecognised) for name, data, sha in task]
+def read_batch(
+    task: Task,
+    limits: Limits | None = None,
+    accept_unrecognised: bool = False,
+    corrections: Mapping[str, Sequence[CorrectionRow]] | None = None,
+) -> list[Record]:
+    """Read and check every source of one task (the unit of work sent to a worker).
+
+    ``corrections``: sha256 → the reviewers' corrections in force for that content.
+    """
+    fixes = corrections or {}
+    return [read_one(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]

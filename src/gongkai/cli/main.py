@@ -246,9 +246,10 @@ def bench(
 
 
 def _register_more() -> None:
-    from . import corpus, web
+    from . import corpus, corrections, web
 
     corpus.register(app)
+    corrections.register(app)
     web.register(app)
 
 

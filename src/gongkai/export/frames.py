@@ -1,7 +1,9 @@
 """The three export tables as header + rows, built from the store for a filter.
 
 ``long``: one row per report and cell. ``wide``: one row per report, a column per cell id.
-``findings``: one row per finding with its review. Headers come in two spellings: English
+``findings``: one row per finding with its review. A value a reviewer corrected is the
+corrected one; ``long`` says so per cell (已更正, with the read value, reason, who and
+when), ``wide`` per report (更正数, 更正的单元格 with each read value). Headers come in two spellings: English
 ids (JSON, Parquet) and Chinese (CSV, XLSX). Every column has a kind: cell values are
 numbers (int, or Decimal for 万元 amounts), dates are dates, flags are booleans, and every
 code (entity type, state, severity, review status) has its Chinese name in the next column.
@@ -18,7 +20,7 @@ from ..formats.cells import all_cell_ids, cell_label, newest_first
 from ..model import CellState, EntityType
 from ..store.records import parse_value
 from ..store.repository import Repository
-from ..store.views import REVIEW_STATUS_ZH, ReportFilter, ReportRow
+from ..store.views import REVIEW_STATUS_ZH, CorrectionRow, ReportFilter, ReportRow
 
 EXPORT_FORMS = ("long", "wide", "findings")
 
@@ -37,6 +39,13 @@ REPORT_COLUMNS = (
     ("published", "发布日期", DATE),
     ("source", "来源文件", TEXT),
 )
+CORRECTION_COLUMNS = (
+    ("corrected", "已更正", BOOL),  # ``value`` is a reviewer's correction, not the reading
+    ("read_value", "原读取值", NUMBER),
+    ("correction_reason", "更正理由", TEXT),
+    ("corrected_by", "更正人", TEXT),
+    ("corrected_on", "更正日期", DATE),
+)
 LONG_COLUMNS = (
     *REPORT_COLUMNS,
     ("cell_id", "单元格", TEXT),
@@ -46,6 +55,11 @@ LONG_COLUMNS = (
     ("state_zh", "状态", TEXT),
     ("placement", "读取方式", TEXT),
     ("certain", "读取确定", BOOL),
+    *CORRECTION_COLUMNS,
+)
+WIDE_CORRECTION_COLUMNS = (
+    ("corrections", "更正数", INT),
+    ("corrected_cells", "更正的单元格", TEXT),  # cell ids, each with the value read: a（原读取值 3）
 )
 FINDING_COLUMNS = (
     *REPORT_COLUMNS,
@@ -105,6 +119,7 @@ def _value(text: str | None) -> int | Decimal | None:
 def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
     """The rows of one export form over the filtered reports."""
     reports = {r.id: r for r in repository.list_reports(flt)}
+    fixes = repository.corrections_in_force(r.sha256 for r in reports.values()) if form != "findings" else {}
     if form == "long":
         labels: dict[str, str] = {cid: cell_label(cid) for cid in ALL_CELL_IDS}
 
@@ -114,6 +129,7 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
                     how = placement.by.zh if placement else None
                     certain = placement.certain if placement else None
                     label = labels.get(cell_id, cell_id)
+                    fix = fixes.get(reports[report_id].sha256, {}).get(cell_id)
                     yield (
                         *_report_values(reports[report_id]),
                         cell_id,
@@ -122,7 +138,8 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
                         state,
                         CellState(state).zh,
                         how,
-                        certain,
+                        certain,  # of the reading; ``corrected`` says a reviewer replaced it
+                        *_correction_values(fix),
                     )
 
         return _frame(LONG_COLUMNS, long_rows())
@@ -138,9 +155,13 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
             for report_id, cell_id, value, _state in repository.iter_cells(flt):
                 if report_id != current:
                     if current is not None:
-                        yield (*_report_values(reports[current]), *values)
+                        yield (*_report_values(reports[current]), *values, *_corrected_cells(current))
                     while pending is not None and pending < report_id:
-                        yield (*_report_values(reports[pending]), *[None] * len(ALL_CELL_IDS))
+                        yield (
+                            *_report_values(reports[pending]),
+                            *[None] * len(ALL_CELL_IDS),
+                            *_corrected_cells(pending),
+                        )
                         pending = next(order, None)
                     if pending == report_id:
                         pending = next(order, None)
@@ -149,13 +170,19 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
                 if current is not None and cell_id in index:
                     values[index[cell_id]] = _value(value)
             if current is not None:
-                yield (*_report_values(reports[current]), *values)
+                yield (*_report_values(reports[current]), *values, *_corrected_cells(current))
             while pending is not None:
-                yield (*_report_values(reports[pending]), *[None] * len(ALL_CELL_IDS))
+                yield (*_report_values(reports[pending]), *[None] * len(ALL_CELL_IDS), *_corrected_cells(pending))
                 pending = next(order, None)
 
+        def _corrected_cells(report_id: int) -> tuple[int, str | None]:
+            """How many of the report's values are reviewers' corrections, and which, each with its read value."""
+            fixed = fixes.get(reports[report_id].sha256, {})
+            shown = "；".join(f"{cid}（原读取值 {_read_text(fix)}）" for cid, fix in sorted(fixed.items()))
+            return len(fixed), shown or None
+
         cells = tuple((c, f"{cell_label(c)}（{c}）", DECIMAL if _decimal(c) else INT) for c in ALL_CELL_IDS)
-        return _frame((*REPORT_COLUMNS, *cells), wide_rows())
+        return _frame((*REPORT_COLUMNS, *cells, *WIDE_CORRECTION_COLUMNS), wide_rows())
     if form == "findings":
 
         def finding_rows() -> Iterator[tuple[object, ...]]:
@@ -178,6 +205,17 @@ def export_rows(repository: Repository, form: str, flt: ReportFilter) -> Frame:
 
         return _frame(FINDING_COLUMNS, finding_rows())
     raise ValueError(f"unknown export form {form!r}; choose one of {', '.join(EXPORT_FORMS)}")
+
+
+def _correction_values(fix: CorrectionRow | None) -> tuple[object, ...]:
+    """The correction columns of a long row: whether the value is a correction, the read value, why, who, when."""
+    if fix is None:
+        return (False, None, None, None, None)
+    return (True, _value(fix.read_value), fix.reason, fix.author, fix.at.date())
+
+
+def _read_text(fix: CorrectionRow) -> str:
+    return fix.read_value if fix.read_value is not None else "未读出或空白"
 
 
 def _decimal(cell_id: str) -> bool:

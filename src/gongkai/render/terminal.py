@@ -19,12 +19,15 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from ..check import Finding, Severity
-from ..model import ABSENT_MARK, BLANK_MARK, INFERRED_MARK, CellState, Report, cell_text
+from ..model import ABSENT_MARK, BLANK_MARK, CORRECTED_MARK, INFERRED_MARK, CellState, Report, cell_text, read_text
 from .layout import Cell, Layout, placed, table_parts, width
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _STATE_STYLE = {CellState.ABSENT: "dim", CellState.BLANK: "dim", CellState.INFERRED: "magenta"}
-LEGEND = f"{BLANK_MARK} = 原文留空；{ABSENT_MARK} = 原文未印出或无法识别；{INFERRED_MARK} = 由粘连数字唯一推得"
+LEGEND = (
+    f"{BLANK_MARK} = 原文留空；{ABSENT_MARK} = 原文未印出或无法识别；{INFERRED_MARK} = 由粘连数字唯一推得；"
+    f"{CORRECTED_MARK} = 审核人更正的值"
+)
 INDENT = "  "
 
 
@@ -171,7 +174,26 @@ def render_report(report: Report, findings: list[Finding], console: Console) -> 
             console.print(f"\n[bold]{heading}[/bold]")
             console.print(Group(*(_rich(flat, report, worst) for flat in flatten(layout))))
         console.print(f"[dim]{LEGEND}[/dim]")
+        render_corrections(report, console)
     render_findings(findings, console)
+
+
+def render_corrections(report: Report, console: Console) -> None:
+    """One line per corrected cell: its label, the read value, the corrected one, why and by whom."""
+    corrected = [cell for cell in report.cells.values() if cell.correction is not None]
+    if not corrected or report.format is None:
+        return
+    console.print(f"\n[bold]审核人更正的单元格（{CORRECTED_MARK}）[/bold]")
+    for cell in corrected:
+        c = cell.correction
+        assert c is not None
+        read = read_text(cell)
+        by = f"，{c.author}" if c.author else ""
+        when = f"，{c.at:%Y-%m-%d}" if c.at else ""
+        console.print(
+            f"{report.format.label_of(cell.id)}（{cell.id}）：读取值 {read} → 更正值 "
+            f"{cell_text(cell, mark_inferred=False)}（{c.reason}{by}{when}）"
+        )
 
 
 def render_findings(findings: list[Finding], console: Console, source: str | None = None) -> None:

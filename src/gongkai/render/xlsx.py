@@ -2,7 +2,8 @@
 
 The sheet walks ``render.layout``: each spanning cell of the layout is a merged
 range, a data cell holds the number itself (缺 where the report does not print it)
-and a cell named by an open error is coloured.
+and a cell named by an open error is coloured; a reviewer's correction carries a
+note with the value read and the reason.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..check import Severity
-from ..model import CellState, Report, cell_text
+from ..model import CellState, Report, cell_text, correction_note
 from .layout import Cell, Layout, placed, report_title, table_parts
 
 
@@ -70,6 +71,9 @@ def _table(sheet: Any, top: int, layout: Layout, report: Report, styles: Styles,
             sheet.merge_range(top + r, c, top + r + cell.rowspan - 1, c + cell.colspan - 1, value, style)
         else:
             sheet.write(top + r, c, value, style)
+        shown = report.cells.get(cell.cell_id) if cell.cell_id is not None else None
+        if shown is not None and shown.correction is not None:  # a reviewer's value: the read one in a note
+            sheet.write_comment(top + r, c, correction_note(shown), {"x_scale": 2})
     return top + len(layout)
 
 

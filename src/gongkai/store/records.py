@@ -23,7 +23,17 @@ from .._version import __version__
 from ..check.finding import Finding, Severity
 from ..document import SourcePlace
 from ..law.agencies import agency_region, normalise_agency_key
-from ..model import Cell, CellState, EntityType, Placement, Report, TextSection, format_by_id, format_value
+from ..model import (
+    Cell,
+    CellState,
+    Correction,
+    EntityType,
+    Placement,
+    Report,
+    TextSection,
+    format_by_id,
+    format_value,
+)
 
 Record = dict[str, Any]
 CellRow = tuple[str, str | None, str | None, str, str | None, dict[str, object] | None]
@@ -66,18 +76,20 @@ def finding_from_record(record: Record) -> Finding:
     )
 
 
+def cell_row(cell: Cell) -> list[Any]:
+    """A cell as stored: [cell_id, value_text, raw, state, unit, place JSON]."""
+    place = cell.place.to_json() if cell.place else {}
+    if cell.placement is not None:  # kept beside the place: how sure the reading is
+        place["placement"] = cell.placement.to_json()
+    if cell.correction is not None:  # a reviewer's value: the read one is kept beside it
+        place["correction"] = cell.correction.to_json()
+    return [cell.id, value_text(cell.value), cell.raw, cell.state.value, cell.unit, place or None]
+
+
 def report_record(report: Report) -> Record:
     order = report.format.cell_ids() if report.format else []
     ids = order + [cid for cid in report.cells if cid not in set(order)]
-    cells = []
-    for cid in ids:
-        cell = report.cells.get(cid)
-        if cell is None:
-            continue
-        place = cell.place.to_json() if cell.place else {}
-        if cell.placement is not None:  # kept beside the place: how sure the reading is
-            place["placement"] = cell.placement.to_json()
-        cells.append([cid, value_text(cell.value), cell.raw, cell.state.value, cell.unit, place or None])
+    cells = [cell_row(cell) for cid in ids if (cell := report.cells.get(cid)) is not None]
     return {
         "agency": report.agency,
         "agency_key": normalise_agency_key(report.agency) if report.agency else None,
@@ -123,7 +135,10 @@ def report_from_record(source: str, record: Record) -> Report:
     )
     for cid, text, raw, state, unit, place in record.get("cells", []):
         placement = Placement.from_json(place["placement"]) if place and place.get("placement") else None
-        report.cells[cid] = Cell(cid, parse_value(text), raw, CellState(state), _place(place), unit, placement)
+        correction = Correction.from_json(place["correction"]) if place and place.get("correction") else None
+        report.cells[cid] = Cell(
+            cid, parse_value(text), raw, CellState(state), _place(place), unit, placement, correction
+        )
     for number, heading, text in record.get("sections", []):
         report.sections[number] = TextSection(number, heading, text)
     return report

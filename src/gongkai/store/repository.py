@@ -9,6 +9,8 @@ Each job is its own module and class, usable alone over a ``Database``:
                            versions of an agency-year and version_diff
     stats.Statistics       corpus figures (CorpusStats) and the agencies with most errors
     reviews.Reviews        set_review; decisions re-attach when a report is stored again
+    corrections.Corrections  correct_cell, withdraw_correction (each re-checks with the check it is handed),
+                           corrections (a report's history), corrections_in_force (by sha256, for re-reads)
 
 The store never runs rules of its own: ``write`` takes the cross-year check as
 ``cross_year=`` (the ingest pipeline hands it ``gongkai.check.cross_year_findings``).
@@ -16,6 +18,7 @@ The store never runs rules of its own: ``write`` takes the cross-year check as
 
 from __future__ import annotations
 
+from .corrections import Corrections
 from .links import CrossYearCheck, regions_agree
 from .queries import Queries
 from .reviews import Reviews
@@ -23,7 +26,7 @@ from .stats import Statistics
 from .writes import Writes
 
 
-class Repository(Writes, Queries, Statistics, Reviews):
+class Repository(Writes, Queries, Statistics, Reviews, Corrections):
     """Queries, writes, statistics and reviews over one corpus database: ``Repository(database)``."""
 
 

@@ -250,3 +250,62 @@ class CorpusStats:
             "findings_by_rule": self.findings_by_rule,
             "agencies_with_most_errors": [a.to_json() for a in self.agencies_with_most_errors],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionRow:
+    """A reviewer's value for one cell of one source (by content hash), as entered.
+
+    ``value`` is the exact decimal entered (None: "not printed"), ``read_value`` what the
+    reader had when it was entered (None: nothing read). ``in_force``: the newest row of
+    its cell that was not withdrawn.
+    """
+
+    id: int
+    sha256: str
+    agency_key: str | None
+    year: int | None
+    cell_id: str
+    value: str | None
+    read_value: str | None
+    reason: str
+    author: str | None
+    at: datetime
+    withdrawn_at: datetime | None
+    in_force: bool
+
+    def to_json(self) -> dict[str, object]:
+        out = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        out["at"] = self.at.isoformat()
+        out["withdrawn_at"] = self.withdrawn_at.isoformat() if self.withdrawn_at else None
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionResult:
+    """What entering or withdrawing a correction did: the row, and the findings the re-check changed."""
+
+    report_id: int
+    cell_id: str
+    correction: CorrectionRow | None  # the row entered, or the one withdrawn
+    withdrawn: bool
+    value: str | None  # the cell's value in force now (None: not printed)
+    findings_added: tuple[FindingRow, ...]  # the report's findings now, not there before
+    findings_removed: tuple[FindingRow, ...]  # there before, gone now
+    findings_changed: tuple[FindingRow, ...] = ()  # the same finding (fingerprint) reworded
+    state: str | None = None  # the cell's state now (CellState value; None: no cell)
+    read_state: str | None = None  # the state the reader gave it (None: the reader had no cell)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "report_id": self.report_id,
+            "cell_id": self.cell_id,
+            "correction": self.correction.to_json() if self.correction else None,
+            "withdrawn": self.withdrawn,
+            "value": self.value,
+            "state": self.state,
+            "read_state": self.read_state,
+            "findings_added": [f.to_json() for f in self.findings_added],
+            "findings_removed": [f.to_json() for f in self.findings_removed],
+            "findings_changed": [f.to_json() for f in self.findings_changed],
+        }

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from ..check import Severity
 from ..formats import FORMATS
-from ..model import CellState, Report, cell_text
+from ..model import CellState, Report, cell_text, correction_note
 from ..render.layout import table_parts
 from ..store.views import FindingRow
 
@@ -113,7 +113,10 @@ def report_tables(report: Report, findings: list[FindingRow]) -> list[ShownTable
         label = fmt.label_of(cell_id) if fmt else cell_id
         cell = report.cells.get(cell_id)
         placement = cell.placement if cell is not None else None
-        if placement is not None and not placement.certain:
+        if cell is not None and cell.correction is not None:
+            css += " corrected"  # a reviewer's value: marked (†), the read value and why in the tooltip
+            label = f"{label}（{correction_note(cell)}）"
+        elif placement is not None and not placement.certain:
             css += " uncertain"  # the reader inferred it: marked, and said in the tooltip
             label = f"{label}（读取存疑：{placement.by.zh}）"
         return Slot(text, cell_id=cell_id, css=css, title=label)

@@ -9,8 +9,10 @@ __all__ = ["LOW_CONFIDENCE", "inferred", "ocr_doubtful"]
 
 
 def ocr_doubtful(report: Report, cell_id: str) -> bool:
-    """Read from an image with low recognition confidence."""
+    """Read from an image with low recognition confidence (and not since corrected by a reviewer)."""
     cell = report.cells.get(cell_id)
+    if cell is not None and cell.correction is not None:
+        return False
     confidence = cell.place.confidence if cell and cell.place else None
     return confidence is not None and confidence < LOW_CONFIDENCE
 
