@@ -26,7 +26,7 @@ def _two_versions(client: TestClient, seed: Path) -> tuple[int, int]:
 def test_the_current_version_shows_the_history_and_the_differences(client: TestClient, seed: Path) -> None:
     old, new = _two_versions(client, seed)
     page = client.get(f"/reports/{new}").text
-    assert "共 2 版" in page and "第 1 版 → 第 2 版的差异" in page
+    assert "共 2 版，本页为第 2 版（当前）" in page and "第 1 版 → 第 2 版的差异" in page
     history = page[page.index('class="card versions"') : page.index('id="version-diff"')]
     assert seed.name in history and f'href="/reports/{old}"' in history
     assert history.count("已被取代") == 1 and "当前" in history
