@@ -228,3 +228,40 @@ def test_an_empty_dashboard_says_no_data(browser_page, live_server: str, width: 
     assert page.locator(".chart-empty").count() == 6
     assert page.locator(".chart-empty").first.is_visible()
     assert "暂无数据" in page.locator(".chart-empty").first.inner_text()
+
+
+@pytest.fixture
+def small_server(tmp_path: Path):
+    """The app with a 1 MB upload limit, served by uvicorn in a thread."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from .conftest import free_port
+
+    port = free_port()
+    app = create_app(settings_for(tmp_path, max_upload_bytes=1024 * 1024))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_a_too_large_upload_says_so_on_the_page(browser_page, small_server: str, tmp_path: Path) -> None:
+    page = browser_page
+    big = tmp_path / "大文件.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
+    page.goto(f"{small_server}/upload")
+    page.set_input_files("input[type=file]", str(big))
+    page.click("button:has-text('上传并读取')")
+    alert = page.locator("#job [role=alert]")
+    alert.wait_for()
+    assert "上传内容超过1 MB的限制" in alert.inner_text()
+    assert page.locator("#upload-progress").is_hidden()
