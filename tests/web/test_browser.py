@@ -21,7 +21,7 @@ def _upload(page, base: str, seed: Path, replace: bool = False) -> str:
         page.check("input[name=replace]")
     page.click("button:has-text('上传并读取')")
     page.wait_for_selector("text=读取完成", timeout=30_000)
-    link = page.locator("ul.results a").first
+    link = page.locator("table.results-table a").first
     href = link.get_attribute("href")
     assert href and href.startswith("/reports/")
     return href

@@ -75,6 +75,8 @@ class Job:
         return {
             "id": self.id,
             "state": self.state,
+            "created_at": self.created_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "files": self.files,
             "done": self.done,
             "total": self.total,
@@ -82,6 +84,7 @@ class Job:
             "error": self.error,
             "summary": self.summary,
             "reports": [{"source": name, "report_id": rid} for name, rid in self.reports],
+            "results": self.results,
         }
 
 
@@ -239,6 +242,19 @@ def fetch_job(database: Database, job_id: str) -> Job | None:
         with database.sessions() as session:
             row = session.get_one(StoredJob, job_id)
     return _job(row)
+
+
+def recent_jobs(database: Database, limit: int = 20, kind: str | None = "upload") -> list[Job]:
+    """The newest ``limit`` jobs (of ``kind``; any kind with ``None``), newest first; abandoned ones marked failed."""
+    query = select(StoredJob).order_by(StoredJob.created_at.desc()).limit(limit)
+    if kind is not None:
+        query = query.where(StoredJob.kind == kind)
+    with database.sessions() as session:
+        rows = list(session.scalars(query))
+    if _fail_if_abandoned(database, rows):
+        with database.sessions() as session:
+            rows = list(session.scalars(query))
+    return [_job(row) for row in rows]
 
 
 def fail_abandoned(database: Database) -> int:

@@ -30,7 +30,7 @@ from ..store.repository import Repository
 from . import errors
 from .cache import RequestScope, TtlCache
 from .jobs import Jobs
-from .routes import auth, compare, corrections, dashboard, export, findings, reports, upload
+from .routes import auth, compare, corrections, dashboard, docs, export, findings, reports, upload, versions
 from .security import BodyLimitMiddleware, CsrfCookieMiddleware
 from .settings import WebSettings
 from .sources import PageRenderer
@@ -75,7 +75,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         '`{"error": {"status", "code", "message"}}`. Writes need the CSRF token from `GET /api/csrf` '
         "in `X-CSRF-Token`, and a login (`POST /api/login`) when the server is not on loopback.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # routes/docs.py serves it from local files
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -94,7 +94,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes)
     app.add_middleware(RequestScope)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (reports, findings, corrections, upload, compare, dashboard, export, auth):
+    for module in (versions, reports, findings, corrections, upload, compare, dashboard, export, auth, docs):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
 

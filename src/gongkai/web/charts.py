@@ -6,15 +6,20 @@ crowded Chinese category labels are all shown, rotated (``interval: 0, rotate: 3
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from ..check import RULES
 from ..formats import WORDS
 from ..formats.cells import outcome_rows
 from ..formats.national import APPEALS_VIEW
+from ..model import Report
 from ..store.views import AgencyErrors, CorpusStats
 
 Options = dict[str, Any]
+Link = Callable[..., str]  # filter values (year=, agency=, errors=) → the URL of the reports behind them
+EMPTY = "暂无数据"
 
 _PALETTE = ["#2f6fb3", "#d9534f", "#f0ad4e", "#5cb85c", "#8e6bbf", "#46b8da", "#a0a0a0", "#c7773a"]
 _FONT = {"fontFamily": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"}
@@ -34,26 +39,57 @@ def _base(title: str) -> Options:
     }
 
 
-def applications_by_year(stats: CorpusStats) -> Options:
+def is_empty(options: Options) -> bool:
+    """Whether a chart has nothing to draw: no series point with a value."""
+
+    def value(point: Any) -> Any:
+        return point.get("value") if isinstance(point, dict) else point
+
+    return not any(value(p) is not None for series in options.get("series", []) for p in series.get("data", []))
+
+
+def with_empty_note(options: Options) -> Options:
+    """The options, with 暂无数据 written in the middle of the chart when it has nothing to draw."""
+    if not is_empty(options):
+        return options
+    style = {"text": EMPTY, "fontSize": 16, "fill": "#6b7785"}
+    note = {"type": "text", "left": "center", "top": "middle", "style": style}
+    return {**options, "graphic": [note]}
+
+
+def _linked(values: Sequence[Any], urls: Sequence[str | None]) -> list[Any]:
+    """Bar values as data items carrying the URL a click opens (app.js), plain where there is none."""
+    return [{"value": v, "url": u} if u else v for v, u in zip(values, urls, strict=True)]
+
+
+def _year_urls(years: Sequence[int | None], link: Link | None) -> list[str | None]:
+    return [link(year=y) if link and y is not None else None for y in years]
+
+
+def applications_by_year(stats: CorpusStats, link: Link | None = None) -> Options:
     years = [str(y) if y is not None else "未识别" for y in stats.applications_by_year]
-    return {
-        **_base("本年新收申请数量（按年度）"),
-        "xAxis": {"type": "category", "data": years, "axisLabel": _CROWDED},
-        "yAxis": {"type": "value", "name": "件", "minInterval": 1},
-        "series": [
-            {"type": "bar", "name": "新收申请", "data": list(stats.applications_by_year.values()), "barMaxWidth": 56}
-        ],
-    }
+    data = _linked(list(stats.applications_by_year.values()), _year_urls(list(stats.applications_by_year), link))
+    return with_empty_note(
+        {
+            **_base("本年新收申请数量（按年度）"),
+            "xAxis": {"type": "category", "data": years, "axisLabel": _CROWDED},
+            "yAxis": {"type": "value", "name": "件", "minInterval": 1},
+            "series": [{"type": "bar", "name": "新收申请", "data": data, "barMaxWidth": 56, "cursor": "pointer"}],
+        }
+    )
 
 
-def reports_by_year(stats: CorpusStats) -> Options:
+def reports_by_year(stats: CorpusStats, link: Link | None = None) -> Options:
     years = [str(y) if y is not None else "未识别" for y in stats.reports_by_year]
-    return {
-        **_base("报告数量（按年度）"),
-        "xAxis": {"type": "category", "data": years, "axisLabel": _CROWDED},
-        "yAxis": {"type": "value", "name": "份", "minInterval": 1},
-        "series": [{"type": "bar", "name": "报告", "data": list(stats.reports_by_year.values()), "barMaxWidth": 56}],
-    }
+    data = _linked(list(stats.reports_by_year.values()), _year_urls(list(stats.reports_by_year), link))
+    return with_empty_note(
+        {
+            **_base("报告数量（按年度）"),
+            "xAxis": {"type": "category", "data": years, "axisLabel": _CROWDED},
+            "yAxis": {"type": "value", "name": "份", "minInterval": 1},
+            "series": [{"type": "bar", "name": "报告", "data": data, "barMaxWidth": 56, "cursor": "pointer"}],
+        }
+    )
 
 
 def outcome_mix(stats: CorpusStats) -> Options:
@@ -80,27 +116,29 @@ def outcome_mix(stats: CorpusStats) -> Options:
             ],
         }
     ]
-    return options
+    return with_empty_note(options)
 
 
 def correction_rates(stats: CorpusStats) -> Options:
     labels = [APPEALS_VIEW.review.label, WORDS.litigation_header]
     ratios = [stats.review_correction, stats.suit_correction]
     rates = [round(r.rate * 100, 1) if r.rate is not None else None for r in ratios]
-    return {
-        **_base("纠错率（结果纠正 ÷ 已审结）"),
-        "xAxis": {"type": "category", "data": labels},
-        "yAxis": {"type": "value", "name": "%", "max": 100},
-        "series": [
-            {
-                "type": "bar",
-                "name": "纠错率",
-                "data": rates,
-                "barMaxWidth": 60,
-                "label": {"show": True, "position": "top", "formatter": "{c}%"},
-            }
-        ],
-    }
+    return with_empty_note(
+        {
+            **_base("纠错率（结果纠正 ÷ 已审结）"),
+            "xAxis": {"type": "category", "data": labels},
+            "yAxis": {"type": "value", "name": "%", "max": 100},
+            "series": [
+                {
+                    "type": "bar",
+                    "name": "纠错率",
+                    "data": rates,
+                    "barMaxWidth": 60,
+                    "label": {"show": True, "position": "top", "formatter": "{c}%"},
+                }
+            ],
+        }
+    )
 
 
 def defects_by_rule(stats: CorpusStats) -> Options:
@@ -124,11 +162,12 @@ def defects_by_rule(stats: CorpusStats) -> Options:
         }
         for status, name in (("open", "待审"), ("confirmed", "已确认"), ("dismissed", "已驳回"))
     ]
-    return options
+    return with_empty_note(options)
 
 
-def agencies_with_errors(ranking: list[AgencyErrors]) -> Options:
+def agencies_with_errors(ranking: list[AgencyErrors], link: Link | None = None) -> Options:
     names = [a.agency for a in reversed(ranking)]
+    urls = [link(agency=a.agency, errors="1") if link else None for a in reversed(ranking)]
     options = _base("错误最多的机关")
     options["grid"] = {"left": 10, "right": 30, "top": 50, "bottom": 20, "containLabel": True}
     options["xAxis"] = {"type": "value", "name": "错误", "minInterval": 1}
@@ -141,8 +180,36 @@ def agencies_with_errors(ranking: list[AgencyErrors]) -> Options:
         {
             "type": "bar",
             "name": "错误",
-            "data": [a.errors for a in reversed(ranking)],
+            "data": _linked([a.errors for a in reversed(ranking)], urls),
             "itemStyle": {"color": "#d9534f"},
+            "cursor": "pointer",
         }
     ]
-    return options
+    return with_empty_note(options)
+
+
+def _number(value: Decimal | int | float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
+
+
+def agency_trend(agency: str, years: Sequence[tuple[int, int]], reports: Sequence[Report], cells: list[str]) -> Options:
+    """One agency's chosen cells over its years (a line per cell); a value not printed leaves a gap."""
+    fmt = next((r.format for r in reversed(reports) if r.format), None)
+    options = _base(f"{agency}：历年趋势")
+    options["legend"] = {"top": 24, "type": "scroll"}
+    options["grid"] = {"left": 40, "right": 20, "top": 70, "bottom": 30, "containLabel": True}
+    options["xAxis"] = {"type": "category", "data": [str(y) for y, _ in years]}
+    options["yAxis"] = {"type": "value", "minInterval": 1}
+    options["series"] = [
+        {
+            "type": "line",
+            "name": fmt.label_of(cid) if fmt else cid,
+            "connectNulls": False,
+            "label": {"show": True, "position": "top"},
+            "data": [_number(r.value(cid)) if r.format and cid in r.format.cell_ids() else None for r in reports],
+        }
+        for cid in cells
+    ]
+    return with_empty_note(options)

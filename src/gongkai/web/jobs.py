@@ -38,10 +38,13 @@ from ..store.jobs import (
     ingest_lock,
     keep_alive,
     mark_reading,
+    recent_jobs,
     update_progress,
 )
 from ..store.originals import Originals
 from ..store.repository import Repository
+from ..store.views import VERSION_POLICIES
+from .upload_results import file_results
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes to the database
 
@@ -64,11 +67,41 @@ class Jobs:
     def get(self, job_id: str) -> Job | None:
         return fetch_job(self.database, job_id)
 
-    def start(self, folder: Path, names: list[str], replace: bool) -> Job:
-        """Read the files saved in ``folder`` (the job owns the folder and removes it)."""
-        job = create_job(self.database, names, replace=replace)
+    def recent(self, limit: int = 20) -> list[Job]:
+        """The newest upload jobs of every process, newest first (the upload history)."""
+        return recent_jobs(self.database, limit)
+
+    def start(
+        self,
+        folder: Path,
+        names: list[str],
+        replace: bool,
+        *,
+        versions: str = "supersede",
+        accept_unrecognised: bool = False,
+        skipped: list[tuple[str, str]] | None = None,
+    ) -> Job:
+        """Read the files saved in ``folder`` (the job owns the folder and removes it).
+
+        ``versions`` is what a new source of a stored agency-year does (``VERSION_POLICIES``);
+        ``accept_unrecognised`` stores a source not recognised as a report as one anyway;
+        ``skipped`` are the uploaded files not saved, with why (shown in the job's results).
+        """
+        if versions not in VERSION_POLICIES:
+            raise ValueError(f"versions 须为 {'、'.join(VERSION_POLICIES)} 之一")
+        options = IngestOptions(
+            replace=replace,
+            # a source held out before is read again when the user now forces it in
+            retry_failed=accept_unrecognised,
+            accept_unrecognised=accept_unrecognised,
+            versions=versions,
+        )
+        job = create_job(self.database, names + [name for name, _ in skipped or []], replace=replace)
         threading.Thread(
-            target=self._run, args=(job.id, folder, replace), name=f"upload-{job.id[:8]}", daemon=True
+            target=self._run,
+            args=(job.id, folder, options, list(skipped or [])),
+            name=f"upload-{job.id[:8]}",
+            daemon=True,
         ).start()
         return job
 
@@ -81,20 +114,24 @@ class Jobs:
                 self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
             return self._executor
 
-    def _run(self, job_id: str, folder: Path, replace: bool) -> None:
+    def _run(self, job_id: str, folder: Path, options: IngestOptions, skipped: list[tuple[str, str]]) -> None:
         database = self.database
         try:
             with keep_alive(database, job_id), ingest_lock(database):
                 mark_reading(database, job_id)
                 hashes = self._keep_originals(job_id, folder)
+                known = self.repo.known_sources(sha for _, sha in hashes)
+                if options.replace:
+                    known = {}  # read again: each is stored anew
+                elif options.retry_failed:
+                    known = {sha: failed for sha, failed in known.items() if not failed}
                 progress = _Progress(database, job_id, len(hashes))
-                summary = ingest(
-                    [folder], self.repo, self._executor_for_run(), IngestOptions(replace=replace), progress
-                )
+                summary = ingest([folder], self.repo, self._executor_for_run(), options, progress)
                 self.repo.rename_sources({sha: name for name, sha in hashes})
-                ids = self.repo.report_ids_for([sha for _, sha in hashes])
-                results: list[dict[str, Any]] = [{"source": name, "report_id": ids.get(sha)} for name, sha in hashes]
-                finish_job(database, job_id, without_folder(summary.to_json(), folder), results)
+                shown = without_folder(summary.to_json(), folder)
+                shown["options"] = {"versions": options.versions, "accept_unrecognised": options.accept_unrecognised}
+                results = file_results(self.repo, hashes, shown, known, skipped)
+                finish_job(database, job_id, shown, results)
         except Exception as exc:  # shown on the job's page; the server goes on
             with suppress(Exception):  # the database itself is gone: the job is marked failed once it stops beating
                 fail_job(database, job_id, without_folder(f"{type(exc).__name__}: {exc}", folder))

@@ -21,16 +21,20 @@ def _body(request: Request, repo: Repo, selected: Selection) -> Markup:
     def draw() -> Markup:
         stats = _stats(request, repo, selected)
         ranking = list(stats.agencies_with_most_errors)
+
+        def link(**params: object) -> str:  # a bar opens the report list filtered to it
+            return "/reports?" + selected.query(**params)
+
         chart_options = {
-            "applications": charts.applications_by_year(stats),
-            "reports": charts.reports_by_year(stats),
+            "applications": charts.applications_by_year(stats, link),
+            "reports": charts.reports_by_year(stats, link),
             "outcomes": charts.outcome_mix(stats),
             "correction": charts.correction_rates(stats),
             "rules": charts.defects_by_rule(stats),
-            "agencies": charts.agencies_with_errors(ranking),
+            "agencies": charts.agencies_with_errors(ranking, link),
         }
         html = templates.env.get_template("dashboard/_body.html").render(
-            stats=stats, ranking=ranking, charts=chart_options
+            stats=stats, ranking=ranking, charts=chart_options, is_empty=charts.is_empty, empty_text=charts.EMPTY
         )
         return Markup(html)
 

@@ -12,10 +12,12 @@ from ...store.views import SORTS
 from ..deps import Repo, Selected
 from ..errors import WebError
 from ..layout import report_tables, shown_value
+from ..order import pinyin_key
 from ..security import writer
 from ..sources import decoded_text, source_kind, text_excerpt
 from ..templating import is_htmx, render
 from ._common import load
+from .versions import version_context
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(tags=["reports"])
@@ -29,7 +31,11 @@ def _listing(repo: Repo, selected: Selected, sort: str, page: int) -> dict[str, 
     flt = selected.to_filter()
     counts = repo.facets(flt)
     descending = sort.startswith("-")
-    rows = repo.page_reports(flt, sort.lstrip("-"), descending, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    if sort.lstrip("-") == "agency":  # pinyin order, which the database cannot sort by
+        ordered = sorted(repo.list_reports(flt), key=lambda r: (pinyin_key(r.agency), r.year or 0, r.id))
+        rows = (ordered[::-1] if descending else ordered)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    else:
+        rows = repo.page_reports(flt, sort.lstrip("-"), descending, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     pages_total = max(1, math.ceil(counts.total / PAGE_SIZE))
     return {"rows": rows, "facets": counts, "sort": sort, "page": page, "pages": pages_total, "selected": selected}
 
@@ -64,7 +70,7 @@ def reports_api(repo: Repo, selected: Selected, sort: Sort = "agency", page: Pag
 @pages.get("/reports/{report_id}", response_class=HTMLResponse)
 def report_page(request: Request, repo: Repo, report_id: int) -> Response:
     loaded = load(repo, report_id)
-    return render(request, "reports/detail.html", _detail(loaded))
+    return render(request, "reports/detail.html", {**_detail(loaded), **version_context(repo, loaded.row)})
 
 
 def _detail(loaded: Any) -> dict[str, Any]:

@@ -9,6 +9,10 @@
       el.dataset.drawn = "1";
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(JSON.parse(el.dataset.options));
+      // a bar that carries a link opens the reports behind it
+      chart.on("click", function (params) {
+        if (params.data && params.data.url) window.location.href = params.data.url;
+      });
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
@@ -54,6 +58,61 @@
     if (!bar || !event.detail.lengthComputable) return;
     bar.hidden = false;
     bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+  });
+
+  // Upload errors: htmx swaps nothing on a 4xx/5xx, which left a full progress bar and no word.
+  // The upload's target (#job) shows the server's message instead, HTML fragment or JSON error alike.
+  function alertHtml(message) {
+    var div = document.createElement("div");
+    div.className = "alert alert-error";
+    div.setAttribute("role", "alert");
+    div.textContent = message;
+    return div.outerHTML;
+  }
+
+  function uploadTarget(event) {
+    var target = event.detail.target;
+    return target && target.id === "job" ? target : null;
+  }
+
+  function resetProgress() {
+    var bar = document.getElementById("upload-progress");
+    if (bar) { bar.hidden = true; bar.value = 0; }
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!uploadTarget(event) || xhr.status < 400) return;
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.indexOf("json") >= 0) {
+      var message = "上传失败（HTTP " + xhr.status + "）";
+      try { message = JSON.parse(xhr.responseText).error.message || message; } catch (e) { /* keep the status */ }
+      event.detail.serverResponse = alertHtml(message);
+    } else if (!xhr.responseText) {
+      event.detail.serverResponse = alertHtml("上传失败（HTTP " + xhr.status + "）");
+    }
+  });
+
+  function networkError(event) {
+    var target = uploadTarget(event);
+    if (!target) return;
+    target.innerHTML = alertHtml("上传失败：与服务器的连接中断或超时，请检查网络与文件大小后重试。");
+  }
+  document.addEventListener("htmx:sendError", networkError);
+  document.addEventListener("htmx:timeout", networkError);
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (uploadTarget(event)) resetProgress();
+  });
+
+  // A finished upload job refreshes the upload history beside it.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var done = event.target.querySelector ? event.target.querySelector("[data-finished]") : null;
+    if (done || (event.target.dataset && event.target.dataset.finished)) {
+      htmx.trigger(document.body, "gongkai:uploaded");
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
