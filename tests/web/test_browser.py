@@ -50,7 +50,7 @@ def test_review_workflow(browser_page, live_server: str, seed: Path) -> None:
     finding.locator("input[name=reason]").fill("原文结转数据另有说明")
     finding.locator("button[value=dismissed]").click()
     dismissed = page.locator(f"#finding-{fingerprint}")
-    dismissed.locator("text=已驳回").wait_for()
+    dismissed.locator("span.status", has_text="不是问题（误报）").wait_for()
     assert "原文结转数据另有说明" in dismissed.inner_text()
 
     # read the same file again: the decision re-attaches by fingerprint
