@@ -11,6 +11,7 @@ from datetime import date
 from ..check import RULES, Severity
 from ..errors import NotFound
 from ..formats.cells import all_cell_ids, cell_label
+from ..law.agencies import normalise_agency_key
 from ..model import CellState, Report, cell_text
 from ..render.opinion import Opinion, OpinionCell, OpinionItem, OpinionReport
 from ..store.repository import Repository
@@ -73,8 +74,12 @@ def report_opinion(
 
 
 def agency_reports(repository: Repository, agency_key: str) -> list[ReportRow]:
-    """The current reports of one agency (its normalised key), oldest year first."""
-    rows = [r for r in repository.list_reports(ReportFilter(agency=agency_key)) if r.agency_key == agency_key]
+    """The current reports of one agency (its normalised key, or its name), oldest year first."""
+    keys = {agency_key, normalise_agency_key(agency_key)}
+    rows = [r for r in repository.list_reports(ReportFilter(agency=agency_key)) if r.agency_key in keys]
+    if not rows and normalise_agency_key(agency_key) != agency_key:  # a name whose key is not a substring of it
+        key = normalise_agency_key(agency_key)
+        rows = [r for r in repository.list_reports(ReportFilter(agency=key)) if r.agency_key == key]
     return sorted(rows, key=lambda r: (r.year or 0, r.id))
 
 
