@@ -75,11 +75,8 @@ def report_opinion(
 
 def agency_reports(repository: Repository, agency_key: str) -> list[ReportRow]:
     """The current reports of one agency (its normalised key, or its name), oldest year first."""
-    keys = {agency_key, normalise_agency_key(agency_key)}
-    rows = [r for r in repository.list_reports(ReportFilter(agency=agency_key)) if r.agency_key in keys]
-    if not rows and normalise_agency_key(agency_key) != agency_key:  # a name whose key is not a substring of it
-        key = normalise_agency_key(agency_key)
-        rows = [r for r in repository.list_reports(ReportFilter(agency=key)) if r.agency_key == key]
+    key = normalise_agency_key(agency_key)  # a key stays itself
+    rows = [r for r in repository.list_reports(ReportFilter(agency=key)) if r.agency_key in (key, agency_key)]
     return sorted(rows, key=lambda r: (r.year or 0, r.id))
 
 
