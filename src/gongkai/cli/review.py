@@ -47,13 +47,13 @@ def _status_words() -> dict[str, str]:
     return STATUS_WORDS
 
 
-def word(option: str, value: str | None, words: dict[str, str]) -> str | None:
+def word(option: str, value: str | None, words: dict[str, str], hint: str | None = None) -> str | None:
     """The code a user's word stands for (``误报`` → ``dismissed``); an unknown word exits 2."""
     if value is None:
         return None
     code = words.get(value.strip())
     if code is None:
-        shown = "、".join(dict.fromkeys(words))
+        shown = hint or "、".join(dict.fromkeys(words))
         errors.print(f"[red]错误[/red] {option} 不接受“{value}”，可选：{shown}")
         raise typer.Exit(2)
     return code
@@ -62,7 +62,7 @@ def word(option: str, value: str | None, words: dict[str, str]) -> str | None:
 def finding_choices(rule: str | None, severity: str | None, review_state: str | None) -> dict[str, str | None]:
     """``ReportFilter`` fields for the finding filters, from the words the user typed (exit 2 on unknown ones)."""
     return {
-        "rule": word("--rule", rule, _rule_words()),
+        "rule": word("--rule", rule, _rule_words(), "gongkai rules 列出的规则代码或中文名称"),
         "severity": word("--severity", severity, _severity_words()),
         "review_status": word("--review-state", review_state, _status_words()),
     }
@@ -115,9 +115,11 @@ def review_command(
                 if code != "sent" or (report_id is None and agency is None):
                     errors.print("[red]错误[/red] 请给出报告编号和问题指纹；整份报告或整个机关只能 --status sent")
                     raise typer.Exit(2)
-                moved = repository.send_confirmed(
-                    [report_id] if report_id is not None else [], agency, reviewer, reason
-                )
+                from ..law.agencies import normalise_agency_key
+
+                key = normalise_agency_key(agency) if agency is not None else None
+                ids = [report_id] if report_id is not None else []
+                moved = repository.send_confirmed(ids, key, reviewer, reason)
                 if as_json:
                     dump([f.to_json() for f in moved])
                 else:

@@ -18,6 +18,7 @@ from starlette.background import BackgroundTask
 from ...errors import NotFound
 from ...export.issues import write_issues
 from ...export.opinion import agency_opinion, report_opinion
+from ...law.agencies import normalise_agency_key
 from ...render.opinion import Opinion, chinese_date, opinion_blocks, opinion_docx
 from ..deps import Repo, Selected
 from ..errors import WebError
@@ -138,7 +139,10 @@ def _send(
 ) -> list[Any]:
     try:
         moved = repo.send_confirmed(
-            [report_id] if report_id is not None else [], agency_key, who, (reason or "").strip() or None
+            [report_id] if report_id is not None else [],
+            normalise_agency_key(agency_key) if agency_key is not None else None,
+            who,
+            (reason or "").strip() or None,
         )
     except NotFound as exc:
         raise WebError(404, str(exc)) from None
