@@ -149,6 +149,8 @@ def opinion_docx(opinion: Opinion) -> bytes:
             run.bold = True
         elif block.kind in ("sign", "date"):
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if block.kind == "sign":
+                paragraph.paragraph_format.space_before = Pt(36)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
