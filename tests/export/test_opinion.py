@@ -5,6 +5,7 @@ with python-docx and printed by LibreOffice."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -133,3 +134,24 @@ def test_libreoffice_prints_the_opinion_of_a_stored_report(repository: Repositor
         assert f"{number}.【{RULES[finding.rule].zh}】" in flat
     assert f"{len(listed) + 1}.【" not in flat
     assert "某市政务公开办" in flat and "2026年3月5日" in flat
+
+
+def test_an_item_names_cells_only_with_the_value_read_blank_or_not_printed(repository: Repository) -> None:
+    from gongkai.export.opinion import opinion_item
+    from gongkai.formats.cells import all_cell_ids
+    from gongkai.model import CellState
+
+    (rid,) = _store(repository, ANYANG)
+    report, findings = repository.load_report(rid)  # type: ignore[misc]
+    read = next(c for c, cell in report.cells.items() if cell.state is CellState.READ and cell.value is not None)
+    blank = next((c for c, cell in report.cells.items() if cell.state is CellState.BLANK), None)
+    absent = next(c for c in all_cell_ids() if c not in report.cells)  # another format's cell: not printed here
+    cells = ("title", read, absent, "published") + ((blank,) if blank else ())
+    finding = replace(findings[0], cells=cells)
+    item = opinion_item(report, finding)
+    assert [c.cell_id for c in item.cells] == [read, absent] + ([blank] if blank else [])
+    assert item.cells[0].value == cell_text(report.cells[read], mark_inferred=False)
+    assert item.cells[1].value == "未印出"
+    if blank:
+        assert item.cells[2].value == "空白"
+    assert item.rule_zh == RULES[finding.rule].zh and item.severity_zh in ("错误", "警告", "提示")

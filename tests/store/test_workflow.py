@@ -251,3 +251,53 @@ def test_a_filter_keeps_superseded_versions_out_of_the_queue(
     queue = {r.id for r in stored.review_queue()}
     assert rid not in queue
     assert rid in {r.id for r in stored.review_queue(replace(ReportFilter(), include_superseded=True))}
+
+
+REACH = {
+    "open": (),
+    "confirmed": ("confirmed",),
+    "dismissed": ("dismissed",),
+    "sent": ("confirmed", "sent"),
+    "rectified": ("confirmed", "sent", "rectified"),
+    "closed": ("confirmed", "sent", "rectified", "closed"),
+}
+
+
+@pytest.mark.parametrize("current", REVIEW_STATUSES)
+@pytest.mark.parametrize("wanted", REVIEW_STATUSES)
+def test_every_pair_of_statuses_is_allowed_or_refused_as_declared(
+    repository: Repository, corpus_records: dict[str, Record], current: str, wanted: str
+) -> None:
+    repository.write([corpus_records[YANGQUAN]], cross_year=no_cross_year)
+    rid = _rid(repository, corpus_records, YANGQUAN)
+    fp = repository.findings([rid])[rid][0].fingerprint
+    for step in REACH[current]:
+        repository.set_review(rid, fp, step, "王")
+    assert _finding(repository, rid, fp).status == current
+    steps = len(REACH[current])
+    if wanted in TRANSITIONS[current]:
+        assert repository.set_review(rid, fp, wanted, "李", "理由").status == wanted
+        history = repository.finding_history(rid)[fp]
+        assert len(history) == steps + 1
+        last = history[-1]
+        assert (last.status_from, last.status_to, last.actor, last.reason) == (current, wanted, "李", "理由")
+    else:
+        with pytest.raises(StoreError, match=f"问题当前为“{REVIEW_STATUS_ZH[current]}”"):
+            repository.set_review(rid, fp, wanted, "李")
+        assert _finding(repository, rid, fp).status == current
+        assert len(repository.finding_history(rid)[fp]) == steps
+
+
+def test_an_error_counts_until_it_is_dismissed_whatever_its_other_steps(
+    repository: Repository, corpus_records: dict[str, Record]
+) -> None:
+    repository.write([corpus_records[YANGQUAN]], cross_year=no_cross_year)
+    rid = _rid(repository, corpus_records, YANGQUAN)
+    error = next(f for f in repository.findings([rid])[rid] if f.severity == "error")
+    errors = repository.report_row(rid).errors  # type: ignore[union-attr]
+    for step in ("confirmed", "sent", "rectified", "closed"):  # a problem of the published report stays one
+        repository.set_review(rid, error.fingerprint, step)
+        assert repository.report_row(rid).errors == errors  # type: ignore[union-attr]
+    repository.set_review(rid, error.fingerprint, "open")
+    repository.set_review(rid, error.fingerprint, "dismissed")
+    assert repository.report_row(rid).errors == errors - 1  # type: ignore[union-attr]

@@ -1,4 +1,5 @@
-"""Corpus commands (ingest, list, show, compare, stats, review, export) for the ``gongkai`` CLI.
+"""Corpus commands (ingest, list, show, compare, stats, export) for the ``gongkai`` CLI; ``review``, ``queue``
+and ``opinion`` live in ``cli/review.py`` and are registered here.
 
 Every command takes ``--db URL`` (else ``$GONGKAI_DB``, else ./gongkai.sqlite) and
 prints a table, or JSON with ``--json``.
