@@ -335,7 +335,7 @@ def test_a_review_shows_in_the_findings_form(tmp_path: Path) -> None:
         after = {r["fingerprint"]: r for r in _each(export_rows(repository, "findings", ANY))}
         reviewed = after[balance["fingerprint"]]
         assert (reviewed["status"], reviewed["reviewer"], reviewed["reason"]) == ("dismissed", "审核员", "表内口径不同")
-        assert reviewed["status_zh"] == REVIEW_STATUS_ZH["dismissed"] == "已驳回"
+        assert reviewed["status_zh"] == REVIEW_STATUS_ZH["dismissed"] == "不是问题（误报）"
         assert sum(1 for r in after.values() if r["status"] == "open") == len(rows) - 1
         assert all(r["status_zh"] == REVIEW_STATUS_ZH[r["status"]] for r in after.values())
     finally:

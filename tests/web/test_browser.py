@@ -50,7 +50,7 @@ def test_review_workflow(browser_page, live_server: str, seed: Path) -> None:
     finding.locator("input[name=reason]").fill("原文结转数据另有说明")
     finding.locator("button[value=dismissed]").click()
     dismissed = page.locator(f"#finding-{fingerprint}")
-    dismissed.locator("text=已驳回").wait_for()
+    dismissed.locator("span.status", has_text="不是问题（误报）").wait_for()
     assert "原文结转数据另有说明" in dismissed.inner_text()
 
     # read the same file again: the decision re-attaches by fingerprint
@@ -93,3 +93,37 @@ def test_pdf_cell_shows_its_page(browser_page, live_server: str) -> None:
     page.wait_for_function("document.querySelector('#source .page-view img').naturalWidth > 0")
     assert image.evaluate("img => img.naturalWidth") > 500
     screenshot(page, "report-pdf-source", full_page=False)
+
+
+def test_review_to_the_opinion(browser_page, live_server: str, seed: Path) -> None:
+    """Confirm a finding, see its history, record it 已发送机关, open the 审核意见书's print view."""
+    page = browser_page
+    href = _upload(page, live_server, seed)
+    page.goto(live_server + href)
+    finding = page.locator(".finding", has_text="“自然人”列").first
+    fingerprint = (finding.get_attribute("id") or "").removeprefix("finding-")
+    finding.locator("input[name=reason]").fill("确有不符")
+    finding.locator("button[value=confirmed]").click()
+    confirmed = page.locator(f"#finding-{fingerprint}")
+    confirmed.locator("span.status", has_text="确认问题").wait_for()
+    assert confirmed.locator("button[name=status]").all_inner_texts() == ["已发送机关", "不是问题（误报）", "重新打开"]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('确认问题全部记为已发送机关')")
+    sent = page.locator(f"#finding-{fingerprint}")
+    sent.locator("span.status", has_text="已发送机关").wait_for()
+    sent.locator("summary", has_text="审核记录（2）").click()
+    assert "确认问题 → 已发送机关" in sent.locator(".history").inner_text()
+    screenshot(page, "report-reviewed")
+
+    page.goto(live_server + href + "/opinion?office=" + "某市政务公开办")
+    assert page.locator("h1.title").inner_text() == "政府信息公开工作年度报告审核意见书"
+    assert page.locator("p.item").count() == 1 and "“自然人”列" in page.locator("p.item").inner_text()
+    assert page.locator("nav, button, form").count() == 0
+    page.emulate_media(media="print")
+    assert not page.locator("p.hint").is_visible()  # the screen hint is not printed
+    screenshot(page, "opinion-print")
+
+    page.emulate_media(media="screen")
+    page.goto(f"{live_server}/review")
+    assert page.locator("table.queue tbody tr").count() == 1
+    screenshot(page, "review-queue")

@@ -1,4 +1,5 @@
-"""Corpus commands (ingest, list, show, compare, stats, review, export) for the ``gongkai`` CLI.
+"""Corpus commands (ingest, list, show, compare, stats, export) for the ``gongkai`` CLI; ``review``, ``queue``
+and ``opinion`` live in ``cli/review.py`` and are registered here.
 
 Every command takes ``--db URL`` (else ``$GONGKAI_DB``, else ./gongkai.sqlite) and
 prints a table, or JSON with ``--json``.
@@ -15,8 +16,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ..errors import NotFound, StoreError
+from ..errors import NotFound
+from . import review
 from .options import DbOption, JsonOption, console, dump, errors
+from .review import ReviewStateOption, RuleOption, SeverityOption, finding_choices
 
 if TYPE_CHECKING:
     from ..batch import IngestSummary
@@ -84,10 +87,12 @@ def _filter(
     level: str | None,
     has_errors: bool | None,
     all_versions: bool = False,
+    findings: dict[str, str | None] | None = None,  # rule, severity, review_status (cli/review.finding_choices)
 ) -> ReportFilter:
     from ..store.views import ReportFilter
 
     return ReportFilter(
+        **(findings or {}),  # type: ignore[arg-type]
         agency=agency,
         years=tuple(year) if year else None,
         format=_choice("--format", fmt, _FORMAT_WORDS),
@@ -228,20 +233,26 @@ def list_command(
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
     all_versions: AllVersionsOption = False,
+    rule: RuleOption = None,
+    severity: SeverityOption = None,
+    review_state: ReviewStateOption = None,
     limit: Annotated[int, typer.Option(help="最多列出的行数。")] = 200,
     as_json: JsonOption = False,
 ) -> None:
-    """列出已入库的报告及其错误、警告数。List stored reports.
+    """列出已入库的报告及其错误、警告、待审数。List stored reports.
 
     Example: gongkai list --agency 洪泽区 --year 2024 --has-errors
+             gongkai list --rule balance --severity 错误 --review-state 待审
     """
+    findings = finding_choices(rule, severity, review_state)
     with _repository(db) as repository:
-        rows = repository.list_reports(_filter(agency, year, fmt, level, has_errors, all_versions), limit=limit)
+        flt = _filter(agency, year, fmt, level, has_errors, all_versions, findings)
+        rows = repository.list_reports(flt, limit=limit)
     if as_json:
         dump([r.to_json() for r in rows])
         return
     table = Table(title=f"已入库报告 stored reports ({len(rows)})")
-    names = ["id", "机关 agency", "年度", "格式", "类型", "发布日期", "错误", "警告", "来源 source"]
+    names = ["id", "机关 agency", "年度", "格式", "类型", "发布日期", "错误", "警告", "待审", "来源 source"]
     for name in names + (["版本 version"] if all_versions else []):
         table.add_column(name)
     for r in rows:
@@ -255,6 +266,7 @@ def list_command(
             r.published.isoformat() if r.published else "",
             str(r.errors),
             str(r.warnings),
+            str(r.pending),
             Path(r.source).name,
             *version,
         )
@@ -403,37 +415,8 @@ def stats_command(
         render_stats(stats, console)
 
 
-def review_command(
-    report_id: Annotated[int, typer.Argument(help="报告编号。")],
-    fingerprint: Annotated[str, typer.Argument(help="问题的指纹（或其开头几位）。")],
-    status: Annotated[
-        str, typer.Option("--status", help="审核状态：open 待审、confirmed 确认问题、dismissed 不是问题（误报）。")
-    ],
-    reason: Annotated[str | None, typer.Option("--reason", help="理由（显示在问题旁）。")] = None,
-    reviewer: Annotated[str | None, typer.Option("--reviewer", help="审核人。")] = None,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """记录审核人对一个问题的结论；重新读取报告后仍然保留。Record a review decision.
-
-    Example: gongkai review 6 3fa2c1 --status dismissed --reason "表内为全区口径" --reviewer 王
-    """
-    with _repository(db) as repository:
-        try:
-            row = repository.set_review(report_id, fingerprint, status, reviewer, reason)
-        except StoreError as exc:
-            errors.print(f"[red]错误[/red] {exc}")
-            raise typer.Exit(2) from None
-    if as_json:
-        dump(row.to_json())
-    else:
-        console.print(
-            f"#{report_id} {row.rule} {row.fingerprint}: {row.status}" + (f"（{row.reason}）" if row.reason else "")
-        )
-
-
 def export_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="要写入的文件。")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="要写入的文件。")] = None,
     fmt: Annotated[str, typer.Option("--format", help="导出格式：xlsx、csv、parquet 或 json。")] = "xlsx",
     form: Annotated[
         str, typer.Option("--form", help="导出形式：long（报告×单元格）、wide（每份报告一行）或 findings（问题清单）。")
@@ -446,13 +429,25 @@ def export_command(
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
     all_versions: AllVersionsOption = False,
+    issues: Annotated[
+        Path | None,
+        typer.Option("--issues", help="改为写出整改跟踪用的问题清单（XLSX，每个问题一行，含审核状态与最后一步时间）。"),
+    ] = None,
 ) -> None:
     """导出已入库报告：单元格（长表或宽表）和问题清单；XLSX 含三者及官方版式。Export stored reports.
 
     Example: gongkai export --format xlsx --agency 洪泽区 -o hongze.xlsx
              gongkai export --format csv --form wide -o all.csv
+             gongkai export --issues 问题清单.xlsx --year 2024
     """
     from ..export import write_export
+
+    if issues is not None:
+        _export_issues(db, issues, _filter(agency, year, fmt_filter, level, has_errors, all_versions))
+        return
+    if output is None:
+        errors.print("[red]错误[/red] 请用 -o 给出要写入的文件（或用 --issues 写出问题清单）")
+        raise typer.Exit(2)
 
     with _repository(db) as repository:
         try:
@@ -469,6 +464,18 @@ def export_command(
             raise typer.Exit(2) from None
     unit = "份报告" if fmt == "xlsx" else "行"
     errors.print(f"已写入 {output}（{count}{unit}）")
+
+
+def _export_issues(db: str | None, path: Path, flt: ReportFilter) -> None:
+    from ..export.issues import write_issues
+
+    with _repository(db) as repository:
+        try:
+            count = write_issues(repository, flt, path)
+        except OSError as exc:
+            errors.print(f"[red]错误[/red] 无法写入 {path}：{exc.strerror or exc}")
+            raise typer.Exit(2) from None
+    errors.print(f"已写入 {path}（{count}个问题）")
 
 
 def bench_ingest_command(
@@ -525,6 +532,6 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_command)
     app.command("compare")(compare_command)
     app.command("stats")(stats_command)
-    app.command("review")(review_command)
+    review.register(app)  # review, queue, opinion
     app.command("export")(export_command)
     app.command("bench-ingest")(bench_ingest_command)

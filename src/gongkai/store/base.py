@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..model import Report
@@ -62,11 +62,34 @@ def filtered(query: Q, flt: ReportFilter) -> Q:
         query = query.where(StoredReport.errors > 0)
     elif flt.has_errors is False:
         query = query.where(StoredReport.errors == 0)
+    if flt.rule or flt.severity or flt.review_status:
+        query = query.where(finding_matches(flt))
     if flt.ids:
         query = query.where(StoredReport.id.in_(flt.ids))
     elif not flt.include_superseded:  # reports named by id are shown whatever their version
         query = query.where(StoredReport.superseded_by.is_(None))
     return query
+
+
+def finding_matches(flt: ReportFilter) -> Any:
+    """EXISTS a finding of the report with ``flt``'s rule, severity and review status (those that are set)."""
+    conditions = [StoredFinding.report_id == StoredReport.id]
+    if flt.rule:
+        conditions.append(StoredFinding.rule == flt.rule)
+    if flt.severity:
+        conditions.append(StoredFinding.severity == flt.severity)
+    if flt.review_status:
+        conditions.append(StoredFinding.status == flt.review_status)
+    return exists(select(StoredFinding.id).where(*conditions))
+
+
+def pending_findings_count() -> Any:
+    """A correlated subquery: a report's findings still 待审 (open)."""
+    return (
+        select(func.count(StoredFinding.id))
+        .where(StoredFinding.report_id == StoredReport.id, StoredFinding.status == "open")
+        .scalar_subquery()
+    )
 
 
 def report_ids(flt: ReportFilter) -> Select[tuple[int]]:
@@ -87,7 +110,7 @@ def open_findings_count(severity: str) -> Any:
     )
 
 
-def listing_row(report: StoredReport, source_name: str, sha256: str, warnings: int) -> ReportRow:
+def listing_row(report: StoredReport, source_name: str, sha256: str, warnings: int, pending: int = 0) -> ReportRow:
     """One line of a report listing, from a stored report and its source."""
     return ReportRow(
         id=report.id,
@@ -105,6 +128,7 @@ def listing_row(report: StoredReport, source_name: str, sha256: str, warnings: i
         warnings=warnings,
         version=report.version,
         superseded_by=report.superseded_by,
+        pending=pending,
     )
 
 

@@ -17,7 +17,18 @@ from sqlalchemy import Select, func, select
 from ..errors import NotFound, StoreError
 from ..law.agencies import normalise_agency_key
 from ..model import Placement, Report
-from .base import ANY, Part, chunks, filtered, finding_row, findings_of, listing_row, load_reports, open_findings_count
+from .base import (
+    ANY,
+    Part,
+    chunks,
+    filtered,
+    finding_row,
+    findings_of,
+    listing_row,
+    load_reports,
+    open_findings_count,
+    pending_findings_count,
+)
 from .base import report_ids as report_ids_query
 from .links import regions_agree
 from .models import Source, StoredCell, StoredFinding, StoredReport
@@ -36,10 +47,13 @@ _SORT_COLUMNS: dict[str, Any] = {
 
 
 def _listing(flt: ReportFilter) -> tuple[Select[Any], Any]:
-    """The filtered listing query (report, source name, sha256, open warnings) and its warnings column."""
+    """The filtered listing query (report, source name, sha256, open warnings, 待审) and its warnings column."""
     warnings = open_findings_count("warning").label("warnings")
+    pending = pending_findings_count().label("pending")
     query = filtered(
-        select(StoredReport, Source.name, Source.sha256, warnings).join(Source, Source.id == StoredReport.source_id),
+        select(StoredReport, Source.name, Source.sha256, warnings, pending).join(
+            Source, Source.id == StoredReport.source_id
+        ),
         flt,
     )
     return query, warnings
@@ -58,7 +72,7 @@ class Queries(Part):
         if limit is not None:
             query = query.limit(limit).offset(offset)
         with self.database.sessions() as session:
-            return [listing_row(r, name, sha, w) for r, name, sha, w in session.execute(query)]
+            return [listing_row(r, name, sha, w, p) for r, name, sha, w, p in session.execute(query)]
 
     def page_reports(
         self, flt: ReportFilter, sort: str = "agency", descending: bool = False, limit: int = 50, offset: int = 0
@@ -72,7 +86,8 @@ class Queries(Part):
         query = query.order_by(order, StoredReport.agency_key, StoredReport.year, StoredReport.id)
         with self.database.sessions() as session:
             return [
-                listing_row(r, name, sha, w) for r, name, sha, w in session.execute(query.limit(limit).offset(offset))
+                listing_row(r, name, sha, w, p)
+                for r, name, sha, w, p in session.execute(query.limit(limit).offset(offset))
             ]
 
     def report_row(self, report_id: int) -> ReportRow | None:

@@ -8,16 +8,32 @@ corrected re-publication of the same report). Writes and links ask
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, StoreError
-from .base import Identity, Part, chunks, finding_row, identities, now, refresh_error_counts
-from .models import Review, StoredFinding
+from .base import (
+    ANY,
+    Identity,
+    Part,
+    chunks,
+    filtered,
+    finding_row,
+    identities,
+    listing_row,
+    now,
+    open_findings_count,
+    pending_findings_count,
+    refresh_error_counts,
+)
+from .models import FindingEvent, Review, Source, StoredFinding, StoredReport
 from .records import Record
-from .views import REVIEW_STATUSES, FindingRow
+from .views import REVIEW_STATUSES, FindingRow, ReportFilter, ReportRow
+from .workflow import FindingEventRow, check_transition
 
 Decisions = dict[tuple[Any, ...], Review]
 
@@ -62,15 +78,17 @@ def finding_values(
 
 
 class Reviews(Part):
-    """Recording a reviewer's decision."""
+    """A reviewer's steps on findings (open → confirmed/dismissed → sent → rectified → closed), their history,
+    and the queue of reports still to review."""
 
     def set_review(
         self, report_id: int, fingerprint: str, status: str, reviewer: str | None = None, reason: str | None = None
     ) -> FindingRow:
-        """Record a reviewer's decision on a finding; it survives re-reading the report.
+        """Move a finding to ``status``; the step is recorded in its history and survives re-reading the report.
 
-        ``fingerprint`` may be the first characters of one. Raises ``StoreError`` for a
-        status not in ``REVIEW_STATUSES`` and ``NotFound`` when the report has no such finding.
+        ``fingerprint`` may be the first characters of one. Raises ``StoreError`` for a status not in
+        ``REVIEW_STATUSES`` or a step ``workflow.TRANSITIONS`` does not allow, and ``NotFound`` when the
+        report has no such finding.
         """
         if status not in REVIEW_STATUSES:
             raise StoreError(f"审核状态须为 {'、'.join(REVIEW_STATUSES)} 之一，而不是 {status!r}")
@@ -82,17 +100,151 @@ class Reviews(Part):
             )
             if finding is None:
                 raise NotFound(f"报告 {report_id} 中没有指纹为 {fingerprint} 的问题")
-            sha, key, year = identities(session, [report_id])[report_id]
-            at = now()
-            finding.status, finding.reviewer, finding.reason, finding.reviewed_at = status, reviewer, reason, at
-            review = session.scalar(
-                select(Review).where(Review.sha256 == sha, Review.fingerprint == finding.fingerprint)
-            )
-            if review is None:
-                review = Review(sha256=sha, fingerprint=finding.fingerprint, rule=finding.rule)
-                session.add(review)
-            review.agency_key, review.year = key, year
-            review.status, review.reviewer, review.reason, review.reviewed_at = status, reviewer, reason, at
+            check_transition(finding.status, status)
+            _step(session, finding, identities(session, [report_id])[report_id], status, reviewer, reason, now())
             session.flush()
             refresh_error_counts(session, [report_id])
             return finding_row(finding)
+
+    def send_confirmed(
+        self,
+        report_ids: Sequence[int] = (),
+        agency_key: str | None = None,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> list[FindingRow]:
+        """Mark every confirmed finding of these reports (or of the agency's current reports) 已发送机关.
+
+        What a reviewer records on issuing the 审核意见书; one transaction. Returns the findings moved.
+        Raises ``NotFound`` when a report id, or the agency key, has no stored report.
+        """
+        with self.database.sessions.begin() as session:
+            ids = list(report_ids)
+            if agency_key is not None:
+                ids += session.scalars(
+                    select(StoredReport.id).where(
+                        StoredReport.agency_key == agency_key, StoredReport.superseded_by.is_(None)
+                    )
+                ).all()
+                if not ids:
+                    raise NotFound(f"没有机关 {agency_key} 的现行报告")
+            known = identities(session, ids)
+            missing = [str(i) for i in ids if i not in known]
+            if missing:
+                raise NotFound(f"没有编号为 {'、'.join(missing)} 的报告")
+            at = now()
+            moved = []
+            for part in chunks(ids):
+                for finding in session.scalars(
+                    select(StoredFinding)
+                    .where(StoredFinding.report_id.in_(part), StoredFinding.status == "confirmed")
+                    .order_by(StoredFinding.report_id, StoredFinding.id)
+                ):
+                    _step(session, finding, known[finding.report_id], "sent", actor, reason, at)
+                    moved.append(finding)
+            session.flush()
+            refresh_error_counts(session, ids)
+            return [finding_row(f) for f in moved]
+
+    def finding_history(self, report_id: int) -> dict[str, list[FindingEventRow]]:
+        """Every recorded step of each finding of a report, by fingerprint, oldest first.
+
+        Steps are kept by content hash and by agency key + year, like the decisions, so a re-read
+        or a corrected re-publication shows the history of the same finding.
+        """
+        with self.database.sessions() as session:
+            fingerprints = list(
+                session.scalars(select(StoredFinding.fingerprint).where(StoredFinding.report_id == report_id))
+            )
+            found = identities(session, [report_id])
+            out: dict[str, list[FindingEventRow]] = {fp: [] for fp in fingerprints}
+            if report_id not in found or not fingerprints:
+                return out
+            sha, key, year = found[report_id]
+            same = FindingEvent.sha256 == sha
+            if key is not None and year is not None:
+                same = or_(same, and_(FindingEvent.agency_key == key, FindingEvent.year == year))
+            for part in chunks(fingerprints):
+                for event in session.scalars(
+                    select(FindingEvent)
+                    .where(same, FindingEvent.fingerprint.in_(part))
+                    .order_by(FindingEvent.at, FindingEvent.id)
+                ):
+                    out[event.fingerprint].append(
+                        FindingEventRow(
+                            event.fingerprint,
+                            event.rule,
+                            event.status_from,
+                            event.status_to,
+                            event.actor,
+                            event.reason,
+                            event.at,
+                        )
+                    )
+            return out
+
+    def review_queue(self, flt: ReportFilter = ANY, limit: int | None = None) -> list[ReportRow]:
+        """Reports with findings still 待审: those with an open error first, then warning, then info; then agency."""
+        worst = (
+            select(func.min(case(*((StoredFinding.severity == s, r) for s, r in SEVERITY_ORDER.items()), else_=9)))
+            .where(StoredFinding.report_id == StoredReport.id, StoredFinding.status == "open")
+            .scalar_subquery()
+        )
+        pending = pending_findings_count()
+        query = filtered(
+            select(
+                StoredReport, Source.name, Source.sha256, open_findings_count("warning").label("warnings"), pending
+            ).join(Source, Source.id == StoredReport.source_id),
+            flt,
+        ).where(pending > 0)
+        query = query.order_by(worst, StoredReport.agency_key, StoredReport.year, StoredReport.id)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.database.sessions() as session:
+            return [listing_row(r, name, sha, w, p) for r, name, sha, w, p in session.execute(query)]
+
+    def next_in_queue(self, report_id: int, flt: ReportFilter = ANY) -> int | None:
+        """The report to review after ``report_id``: the next one in the queue (the first when it is not in it)."""
+        queue = [r.id for r in self.review_queue(flt)]
+        if report_id in queue:
+            at = queue.index(report_id)
+            rest = queue[at + 1 :] + queue[:at]
+            return rest[0] if rest else None
+        return queue[0] if queue else None
+
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _step(
+    session: Session,
+    finding: StoredFinding,
+    identity: Identity,
+    status: str,
+    actor: str | None,
+    reason: str | None,
+    at: datetime,
+) -> None:
+    """Move one finding to ``status``: its row, the decision kept for re-reads, and the step in its history."""
+    sha, key, year = identity
+    session.add(
+        FindingEvent(
+            sha256=sha,
+            agency_key=key,
+            year=year,
+            fingerprint=finding.fingerprint,
+            rule=finding.rule,
+            status_from=finding.status,
+            status_to=status,
+            actor=actor,
+            reason=reason,
+            at=at,
+        )
+    )
+    finding.status, finding.reviewer, finding.reason, finding.reviewed_at = status, actor, reason, at
+    review = session.scalar(select(Review).where(Review.sha256 == sha, Review.fingerprint == finding.fingerprint))
+    if review is None:
+        review = Review(sha256=sha, fingerprint=finding.fingerprint, rule=finding.rule)
+        session.add(review)
+    review.agency_key, review.year = key, year
+    review.status, review.reviewer, review.reason, review.reviewed_at = status, actor, reason, at

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..formats import FORMATS, Row
+from .workflow import REVIEW_STATUS_ZH as REVIEW_STATUS_ZH  # the workflow's names, where the rows live
+from .workflow import REVIEW_STATUSES as REVIEW_STATUSES
 
-REVIEW_STATUSES = ("open", "confirmed", "dismissed")
-REVIEW_STATUS_ZH = {"open": "待审", "confirmed": "已确认", "dismissed": "已驳回"}
 SORTS = ("agency", "year", "format", "level", "errors", "warnings", "published", "id")  # of a report listing
 
 OUTCOME_ROWS: dict[str, Row] = {}
@@ -37,6 +37,10 @@ class ReportFilter:
     ids: tuple[int, ...] | None = None
     # superseded versions are left out unless asked for, or unless ``ids`` names reports exactly
     include_superseded: bool = False
+    # reports with at least one finding matching all of these (rule id, severity code, review status)
+    rule: str | None = None
+    severity: str | None = None
+    review_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class ReportRow:
     warnings: int
     version: int = 1  # of its agency-year, from 1
     superseded_by: int | None = None  # the newer version's id; None: current
+    pending: int = 0  # findings still 待审 (open)
 
     @property
     def current(self) -> bool:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request
 
+from ..check import RULES, Severity
 from ..formats import FORMATS
 from ..model import EntityType
 from ..store.repository import Repository
-from ..store.views import ReportFilter
+from ..store.views import REVIEW_STATUSES, ReportFilter
 from .settings import WebSettings
 
 
@@ -36,6 +38,9 @@ class Selection:
     format: str | None = None
     level: str | None = None
     errors: str | None = None  # "1": with errors, "0": without
+    rule: str | None = None  # reports with a finding of this rule, severity and review status
+    severity: str | None = None
+    review_status: str | None = None
 
     def to_filter(self) -> ReportFilter:
         has_errors = {"1": True, "0": False}.get(self.errors or "")
@@ -45,6 +50,9 @@ class Selection:
             format=self.format or None,
             level=self.level or None,
             has_errors=has_errors,
+            rule=self.rule or None,
+            severity=self.severity or None,
+            review_status=self.review_status or None,
         )
 
     def params(self) -> dict[str, str]:
@@ -54,6 +62,9 @@ class Selection:
             "format": self.format,
             "level": self.level,
             "errors": self.errors,
+            "rule": self.rule,
+            "severity": self.severity,
+            "review_status": self.review_status,
         }
         return {k: v for k, v in raw.items() if v}
 
@@ -63,11 +74,23 @@ class Selection:
         return urlencode(params)
 
     def cache_key(self) -> tuple[object, ...]:
-        return (self.agency or None, self.year, self.format or None, self.level or None, self.errors or None)
+        return (
+            self.agency or None,
+            self.year,
+            self.format or None,
+            self.level or None,
+            self.errors or None,
+            self.rule or None,
+            self.severity or None,
+            self.review_status or None,
+        )
 
 
 _FORMAT_IDS = f"^({'|'.join(FORMATS)})?$"
 _LEVELS = f"^({'|'.join(e.value for e in EntityType)})?$"
+_RULE_IDS = f"^({'|'.join(map(re.escape, RULES))})?$"
+_SEVERITIES = f"^({'|'.join(s.value for s in Severity)})?$"
+_REVIEW_STATUSES = f"^({'|'.join(REVIEW_STATUSES)})?$"
 
 
 async def selection(
@@ -78,9 +101,23 @@ async def selection(
         str | None, Query(pattern=f"^({'|'.join(e.value for e in EntityType)})?$", description="层级")
     ] = None,
     errors: Annotated[str | None, Query(pattern="^[01]?$", description="1 有错误，0 无错误")] = None,
+    rule: Annotated[str | None, Query(pattern=_RULE_IDS, description="有此规则问题的报告")] = None,
+    severity: Annotated[str | None, Query(pattern=_SEVERITIES, description="有此严重程度问题的报告")] = None,
+    review_status: Annotated[
+        str | None, Query(pattern=_REVIEW_STATUSES, description="有此审核状态问题的报告（open 待审 …）")
+    ] = None,
 ) -> Selection:
     year_number = int(year) if year and year.isdigit() else None  # an empty select sends year=
-    return Selection(agency=(agency or "").strip() or None, year=year_number, format=format, level=level, errors=errors)
+    return Selection(
+        agency=(agency or "").strip() or None,
+        year=year_number,
+        format=format,
+        level=level,
+        errors=errors,
+        rule=rule or None,
+        severity=severity or None,
+        review_status=review_status or None,
+    )
 
 
 Selected = Annotated[Selection, Depends(selection)]

@@ -14,6 +14,7 @@ from ..check import RULES, Severity
 from ..formats import FORMATS
 from ..model import EntityType
 from ..store.views import REVIEW_STATUS_ZH
+from ..store.workflow import ACTION_ZH, TRANSITIONS
 from .layout import table_html
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,6 +39,8 @@ def _environment() -> jinja2.Environment:
         SEVERITY_NAMES=SEVERITY_NAMES,
         STATUS_NAMES=STATUS_NAMES,
         RULES=RULES,
+        TRANSITIONS=TRANSITIONS,
+        ACTION_NAMES=ACTION_ZH,
         table_html=table_html,
     )
     env.filters["level_zh"] = lambda v: LEVELS.get(v, v or "—")

@@ -10,7 +10,7 @@ from ...store.views import FindingRow, ReportRow
 from ..errors import WebError
 from ..layout import SEVERITY_RANK
 
-STATUS_RANK = {"open": 0, "confirmed": 1, "dismissed": 2}
+STATUS_RANK = {"open": 0, "confirmed": 1, "sent": 2, "rectified": 3, "closed": 4, "dismissed": 5}
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,8 @@ from ..errors import WebError
 from ..security import writer
 from ..templating import is_htmx, render
 from ._common import load
-from .reports import _detail, _source
+from .findings import workspace_context
+from .reports import _source
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(tags=["corrections"])
@@ -62,7 +63,7 @@ def _page_answer(
         response.headers["HX-Retarget"] = "#source"
         return response
     if is_htmx(request):
-        return render(request, "reports/_workspace.html", _detail(load(repo, report_id)))
+        return render(request, "reports/_workspace.html", workspace_context(repo, report_id))
     return RedirectResponse(f"/reports/{report_id}", status_code=303)
 
 

@@ -1,4 +1,5 @@
-"""问题审核: confirm or dismiss a finding with a reason; decisions are kept by fingerprint across re-reads."""
+"""问题审核: move a finding through the workflow (确认问题 / 不是问题（误报）→ 已发送机关 → 已整改 → 已关闭) with a
+reason; every step is kept in the finding's history, decisions by fingerprint across re-reads."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from ...errors import NotFound
+from ...errors import NotFound, StoreError
 from ..deps import Repo
 from ..errors import WebError
 from ..security import writer
@@ -19,11 +20,14 @@ from .reports import _detail
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(tags=["findings"])
 
-Status = Literal["open", "confirmed", "dismissed"]
+Status = Literal["open", "confirmed", "dismissed", "sent", "rectified", "closed"]
 
 
 class Decision(BaseModel):
-    status: Status = Field(description="open 待审 / confirmed 确认 / dismissed 驳回")
+    status: Status = Field(
+        description="open 待审 / confirmed 确认问题 / dismissed 不是问题（误报）/ sent 已发送机关 / "
+        "rectified 已整改 / closed 已关闭（只允许 store.workflow.TRANSITIONS 中的步骤）"
+    )
     reason: str | None = Field(default=None, max_length=2000, description="理由")
 
 
@@ -34,6 +38,8 @@ def _decide(request: Request, repo: Repo, report_id: int, fingerprint: str, deci
         row = repo.set_review(report_id, fingerprint, decision.status, who, (decision.reason or "").strip() or None)
     except NotFound:
         raise WebError(404, f"报告 {report_id} 中没有指纹为 {fingerprint} 的问题") from None
+    except StoreError as exc:  # a step the workflow does not allow
+        raise WebError(409, str(exc)) from None
     request.app.state.cache.clear()
     return row
 
@@ -49,15 +55,36 @@ def decide_page(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     _decide(request, repo, report_id, fingerprint, Decision(status=status, reason=reason), who)
-    return render(request, "reports/_workspace.html", _detail(load(repo, report_id)))
+    return render(request, "reports/_workspace.html", workspace_context(repo, report_id))
 
 
-@api.get("/reports/{report_id}/findings", summary="一份报告的问题及审核状态")
+def workspace_context(repo: Repo, report_id: int) -> dict[str, Any]:
+    """The report workspace's context with each finding's review history."""
+    return {**_detail(load(repo, report_id)), "history": repo.finding_history(report_id)}
+
+
+@api.get("/reports/{report_id}/findings", summary="一份报告的问题、审核状态及每个问题的审核记录")
 def findings_api(repo: Repo, report_id: int) -> dict[str, Any]:
-    return {"findings": [f.to_json() for f in load(repo, report_id).findings]}
+    findings = load(repo, report_id).findings
+    history = repo.finding_history(report_id)
+    return {
+        "findings": [
+            {**f.to_json(), "history": [e.to_json() for e in history.get(f.fingerprint, [])]} for f in findings
+        ]
+    }
 
 
-@api.post("/reports/{report_id}/findings/{fingerprint}", summary="审核一个问题：确认、驳回或重新打开")
+@api.get("/reports/{report_id}/history", summary="一份报告每个问题的审核记录（谁、何时、从何状态到何状态、理由）")
+def history_api(repo: Repo, report_id: int) -> dict[str, Any]:
+    load(repo, report_id)
+    history = repo.finding_history(report_id)
+    return {"history": {fp: [e.to_json() for e in events] for fp, events in history.items()}}
+
+
+@api.post(
+    "/reports/{report_id}/findings/{fingerprint}",
+    summary="审核一个问题的一步：确认问题、不是问题（误报）、已发送机关、已整改、已关闭或重新打开",
+)
 def decide_api(
     request: Request,
     repo: Repo,

@@ -70,7 +70,8 @@ def reports_api(repo: Repo, selected: Selected, sort: Sort = "agency", page: Pag
 @pages.get("/reports/{report_id}", response_class=HTMLResponse)
 def report_page(request: Request, repo: Repo, report_id: int) -> Response:
     loaded = load(repo, report_id)
-    return render(request, "reports/detail.html", {**_detail(loaded), **version_context(repo, loaded.row)})
+    review = {"history": repo.finding_history(report_id), "next_report": repo.next_in_queue(report_id)}
+    return render(request, "reports/detail.html", {**_detail(loaded), **version_context(repo, loaded.row), **review})
 
 
 def _detail(loaded: Any) -> dict[str, Any]:
