@@ -88,6 +88,9 @@ def test_a_job_from_queued_to_done(database: Database) -> None:
         "error": None,
         "summary": summary,
         "reports": [{"source": "seed.txt", "report_id": 7}, {"source": "x.pdf", "report_id": None}],
+        "results": [{"source": "seed.txt", "report_id": 7}, {"source": "x.pdf", "report_id": None}],
+        "created_at": done.created_at.isoformat(),
+        "finished_at": done.finished_at.isoformat(),
     }
     # progress after the end changes nothing
     update_progress(database, job.id, 0, 9)
