@@ -9,6 +9,7 @@ Each job is its own module and class, usable alone over a ``Database``:
                            versions of an agency-year and version_diff
     stats.Statistics       corpus figures (CorpusStats) and the agencies with most errors
     reviews.Reviews        set_review; decisions re-attach when a report is stored again
+    agencies.Agencies      the agency registry (list, edit, import) and a year's publication status
 
 The store never runs rules of its own: ``write`` takes the cross-year check as
 ``cross_year=`` (the ingest pipeline hands it ``gongkai.check.cross_year_findings``).
@@ -16,6 +17,7 @@ The store never runs rules of its own: ``write`` takes the cross-year check as
 
 from __future__ import annotations
 
+from .agencies import Agencies
 from .links import CrossYearCheck, regions_agree
 from .queries import Queries
 from .reviews import Reviews
@@ -23,8 +25,8 @@ from .stats import Statistics
 from .writes import Writes
 
 
-class Repository(Writes, Queries, Statistics, Reviews):
-    """Queries, writes, statistics and reviews over one corpus database: ``Repository(database)``."""
+class Repository(Writes, Queries, Statistics, Reviews, Agencies):
+    """Queries, writes, statistics, reviews and the agency registry over one database: ``Repository(database)``."""
 
 
 __all__ = ["CrossYearCheck", "Repository", "regions_agree"]
