@@ -76,7 +76,8 @@ def _subtree(session: Session, root: int) -> set[int]:
     links = session.execute(select(Agency.id, Agency.parent_id).where(Agency.parent_id.is_not(None))).all()
     children: dict[int, list[int]] = {}
     for child, parent in links:
-        children.setdefault(parent, []).append(child)
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
     found, todo = {root}, [root]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -270,7 +271,7 @@ class Agencies(Part):
                     )
                     .order_by(StoredReport.id)
                 ):
-                    reports.setdefault(key, []).append((rid, stated, published))
+                    reports.setdefault(key or "", []).append((rid, stated, published))
         out = []
         for row in rows:
             own = [r for r in reports.get(row.key, []) if regions_agree(row.region, r[1])]
@@ -283,11 +284,8 @@ class Agencies(Part):
                 published_on=report[2] if report else None,
                 today=today,
             )
-            out.append(
-                AgencyStanding(
-                    row, judged.state, judged.deadline, judged.due, report[0] if report else None, report[2] if report else None
-                )
-            )
+            report_id, published = (report[0], report[2]) if report else (None, None)
+            out.append(AgencyStanding(row, judged.state, judged.deadline, judged.due, report_id, published))
         return PublicationStatus(year, today, tuple(out))
 
 
