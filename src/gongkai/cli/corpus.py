@@ -52,6 +52,10 @@ LevelOption = Annotated[
 ErrorsOption = Annotated[
     bool | None, typer.Option("--has-errors/--no-errors", help="只列有（或没有）错误级问题的报告。")
 ]
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", help="地区（含下级）：如 江苏省淮安市，包括其下各区县的报告。"),
+]
 AllVersionsOption = Annotated[
     bool,
     typer.Option("--all-versions", help="也包括已被新版本取代的报告。Include superseded versions."),
@@ -84,6 +88,7 @@ def _filter(
     level: str | None,
     has_errors: bool | None,
     all_versions: bool = False,
+    region: str | None = None,
 ) -> ReportFilter:
     from ..store.views import ReportFilter
 
@@ -94,6 +99,7 @@ def _filter(
         level=_choice("--level", level, _LEVEL_WORDS),
         has_errors=has_errors,
         include_superseded=all_versions,
+        region=(region or "").strip() or None,
     )
 
 
@@ -228,6 +234,7 @@ def list_command(
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
     all_versions: AllVersionsOption = False,
+    region: RegionOption = None,
     limit: Annotated[int, typer.Option(help="最多列出的行数。")] = 200,
     as_json: JsonOption = False,
 ) -> None:
@@ -236,7 +243,7 @@ def list_command(
     Example: gongkai list --agency 洪泽区 --year 2024 --has-errors
     """
     with _repository(db) as repository:
-        rows = repository.list_reports(_filter(agency, year, fmt, level, has_errors, all_versions), limit=limit)
+        rows = repository.list_reports(_filter(agency, year, fmt, level, has_errors, all_versions, region), limit=limit)
     if as_json:
         dump([r.to_json() for r in rows])
         return
@@ -387,6 +394,7 @@ def stats_command(
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
     all_versions: AllVersionsOption = False,
+    region: RegionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """语料统计：办理结果构成、复议诉讼纠错率、各年申请量、各规则问题数、问题最多的机关。Corpus figures.
@@ -396,7 +404,7 @@ def stats_command(
     from .stats_view import render_stats
 
     with _repository(db) as repository:
-        stats = repository.stats(_filter(agency, year, fmt, level, has_errors, all_versions))
+        stats = repository.stats(_filter(agency, year, fmt, level, has_errors, all_versions, region))
     if as_json:
         dump(stats.to_json())
     else:
@@ -446,6 +454,7 @@ def export_command(
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
     all_versions: AllVersionsOption = False,
+    region: RegionOption = None,
 ) -> None:
     """导出已入库报告：单元格（长表或宽表）和问题清单；XLSX 含三者及官方版式。Export stored reports.
 
@@ -460,7 +469,7 @@ def export_command(
                 repository,
                 fmt,
                 form,
-                _filter(agency, year, fmt_filter, level, has_errors, all_versions),
+                _filter(agency, year, fmt_filter, level, has_errors, all_versions, region),
                 output,
                 layout=layout,
             )

@@ -246,10 +246,11 @@ def bench(
 
 
 def _register_more() -> None:
-    from . import corpus, web
+    from . import agencies, corpus, web
 
     corpus.register(app)
     web.register(app)
+    agencies.register(app)
 
 
 _register_more()

@@ -169,7 +169,7 @@ def import_agency_file(repository: Repository, path: Path) -> ImportReport:
     problems = list(found.problems)
     for p in stored:
         problems.append(f"{path.name} 第{found.lines[p.index]}行：{p.message}")
-    left_out = sum(1 for p in stored if p.message.endswith("未导入"))
+    left_out = sum(1 for p in stored if not p.stored)
     return ImportReport(len(found.entries) - left_out, problems)
 
 

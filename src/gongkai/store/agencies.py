@@ -39,6 +39,7 @@ class ImportProblem:
 
     index: int  # the entry's position in what was handed in
     message: str  # in Chinese
+    stored: bool  # the entry was stored all the same (without what the message names)
 
 
 def _check_kind(kind: str | None) -> None:
@@ -154,10 +155,10 @@ class Agencies(Part):
             raise StoreError(f"来源须为 {'、'.join(ORIGINS)} 之一")
         problems: list[ImportProblem] = []
 
-        def problem(index: int, message: str) -> None:
+        def problem(index: int, message: str, stored: bool = False) -> None:
             if strict:
                 raise StoreError(message)
-            problems.append(ImportProblem(index, message))
+            problems.append(ImportProblem(index, message, stored))
 
         with self.database.sessions.begin() as session:
             at = now()
@@ -204,9 +205,9 @@ class Agencies(Part):
                     continue
                 parent = _find(session, entry.parent)
                 if parent is None:
-                    problem(index, f"上级机关“{entry.parent}”不在名录中，未设上级")
+                    problem(index, f"上级机关“{entry.parent}”不在名录中，未设上级", stored=True)
                 elif parent.id in _subtree(session, row.id):
-                    problem(index, f"“{entry.parent}”是“{row.name}”本身或其下级，不能作为上级")
+                    problem(index, f"“{entry.parent}”是“{row.name}”本身或其下级，不能作为上级", stored=True)
                 else:
                     row.parent_id = parent.id
                     session.flush()
