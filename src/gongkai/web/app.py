@@ -30,7 +30,7 @@ from ..store.repository import Repository
 from . import errors
 from .cache import RequestScope, TtlCache
 from .jobs import Jobs
-from .routes import auth, compare, dashboard, export, findings, reports, upload
+from .routes import agencies, auth, compare, dashboard, export, findings, reports, upload
 from .security import BodyLimitMiddleware, CsrfCookieMiddleware
 from .settings import WebSettings
 from .sources import PageRenderer
@@ -94,7 +94,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes)
     app.add_middleware(RequestScope)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (reports, findings, upload, compare, dashboard, export, auth):
+    for module in (reports, findings, upload, compare, dashboard, export, auth, agencies):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
 

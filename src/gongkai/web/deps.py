@@ -36,6 +36,7 @@ class Selection:
     format: str | None = None
     level: str | None = None
     errors: str | None = None  # "1": with errors, "0": without
+    region: str | None = None  # a region's subtree, e.g. 江苏省淮安市
 
     def to_filter(self) -> ReportFilter:
         has_errors = {"1": True, "0": False}.get(self.errors or "")
@@ -45,6 +46,7 @@ class Selection:
             format=self.format or None,
             level=self.level or None,
             has_errors=has_errors,
+            region=self.region or None,
         )
 
     def params(self) -> dict[str, str]:
@@ -54,6 +56,7 @@ class Selection:
             "format": self.format,
             "level": self.level,
             "errors": self.errors,
+            "region": self.region,
         }
         return {k: v for k, v in raw.items() if v}
 
@@ -63,7 +66,14 @@ class Selection:
         return urlencode(params)
 
     def cache_key(self) -> tuple[object, ...]:
-        return (self.agency or None, self.year, self.format or None, self.level or None, self.errors or None)
+        return (
+            self.agency or None,
+            self.year,
+            self.format or None,
+            self.level or None,
+            self.errors or None,
+            self.region or None,
+        )
 
 
 _FORMAT_IDS = f"^({'|'.join(FORMATS)})?$"
@@ -78,9 +88,17 @@ async def selection(
         str | None, Query(pattern=f"^({'|'.join(e.value for e in EntityType)})?$", description="层级")
     ] = None,
     errors: Annotated[str | None, Query(pattern="^[01]?$", description="1 有错误，0 无错误")] = None,
+    region: Annotated[str | None, Query(max_length=80, description="地区（含下级），如 江苏省淮安市")] = None,
 ) -> Selection:
     year_number = int(year) if year and year.isdigit() else None  # an empty select sends year=
-    return Selection(agency=(agency or "").strip() or None, year=year_number, format=format, level=level, errors=errors)
+    return Selection(
+        agency=(agency or "").strip() or None,
+        year=year_number,
+        format=format,
+        level=level,
+        errors=errors,
+        region=(region or "").strip() or None,
+    )
 
 
 Selected = Annotated[Selection, Depends(selection)]
