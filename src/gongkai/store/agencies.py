@@ -88,6 +88,17 @@ def _subtree(session: Session, root: int) -> set[int]:
     return found
 
 
+def _depth(session: Session, row: Agency) -> int:
+    depth, seen = 0, {row.id}
+    while row.parent_id is not None and row.parent_id not in seen:
+        parent = session.get(Agency, row.parent_id)
+        if parent is None:
+            break
+        seen.add(parent.id)
+        row, depth = parent, depth + 1
+    return depth
+
+
 def _find(session: Session, key_or_name: str) -> Agency | None:
     """A registry row by its key, its exact name, or the key its name normalises to."""
     text = key_or_name.strip()
@@ -163,6 +174,7 @@ class Agencies(Part):
         with self.database.sessions.begin() as session:
             at = now()
             placed: list[tuple[int, AgencyEntry, Agency]] = []
+            named_only: set[int] = set()  # rows whose region is only what a report's name gave
             for index, entry in enumerate(entries):
                 if entry.kind is not None and entry.kind not in KINDS:
                     problem(index, f"机关类型“{entry.kind}”不是 {'、'.join(KINDS)} 之一，未导入")
@@ -187,6 +199,8 @@ class Agencies(Part):
                     )
                     session.add(row)
                 else:
+                    if row.origin == "report":
+                        named_only.add(row.id)
                     row.name = entry.name.strip()
                     row.kind = entry.kind or row.kind
                     row.origin = origin
@@ -211,10 +225,12 @@ class Agencies(Part):
                 else:
                     row.parent_id = parent.id
                     session.flush()
-            for _, entry, row in placed:  # a region left unstated follows the parent's and the name's places
-                if entry.region is None and row.region is None:
+            # a region left unstated follows the parent's and the name's places, parents first
+            for _, entry, row in sorted(placed, key=lambda p: _depth(session, p[2])):
+                if entry.region is None and (row.region is None or row.id in named_only):
                     parent = session.get(Agency, row.parent_id) if row.parent_id else None
-                    row.region = join_region(parent.region if parent else None, agency_region(row.name))
+                    own = row.region or agency_region(row.name)
+                    row.region = join_region(parent.region if parent else None, own)
         return problems
 
     def update_agency(
