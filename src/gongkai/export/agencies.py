@@ -47,7 +47,7 @@ class AgencyFile:
 
     entries: list[AgencyEntry] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # the row number of each entry (the header is row 1)
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (row number, message naming file and row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +130,7 @@ def read_agencies(path: Path) -> AgencyFile:
         where = f"{path.name} 第{number}行"
         name = cell(row, "机关名称")
         if not name:
-            found.problems.append(f"{where}：缺少机关名称，未导入")
+            found.problems.append((number, f"{where}：缺少机关名称，未导入"))
             continue
         kind, unknown = None, None
         for column in ("类型代码", "类型"):  # the code, where the file has one, decides
@@ -140,12 +140,12 @@ def read_agencies(path: Path) -> AgencyFile:
                 kind, unknown = (named.value, None) if named else (None, word)
                 break
         if unknown:
-            found.problems.append(f"{where}：类型“{unknown}”无法识别（可填 {KIND_HINT}），未导入")
+            found.problems.append((number, f"{where}：类型“{unknown}”无法识别（可填 {KIND_HINT}），未导入"))
             continue
         key = cell(row, "标识") or None
         same = key or name
         if same in seen:
-            found.problems.append(f"{where}：与第{seen[same]}行是同一机关，未导入")
+            found.problems.append((number, f"{where}：与第{seen[same]}行是同一机关，未导入"))
             continue
         seen[same] = number
         found.entries.append(
@@ -166,9 +166,8 @@ def import_agency_file(repository: Repository, path: Path) -> ImportReport:
     """Read a registry file and store its good rows (origin ``import``); the problems name file and row."""
     found = read_agencies(path)
     stored = repository.import_agencies(found.entries, origin="import")
-    problems = list(found.problems)
-    for p in stored:
-        problems.append(f"{path.name} 第{found.lines[p.index]}行：{p.message}")
+    later = [(found.lines[p.index], f"{path.name} 第{found.lines[p.index]}行：{p.message}") for p in stored]
+    problems = [m for _, m in sorted([*found.problems, *later], key=lambda p: p[0])]
     left_out = sum(1 for p in stored if not p.stored)
     return ImportReport(len(found.entries) - left_out, problems)
 
