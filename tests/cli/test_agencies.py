@@ -1,4 +1,4 @@
-"""``gongkai agencies`` and ``--region`` through the CLI runner, on a store filled by ``gongkai ingest`` of real files."""
+"""``gongkai agencies`` and ``--region`` through the CLI runner, on a store filled by ``gongkai ingest``."""
 
 from __future__ import annotations
 
