@@ -144,6 +144,15 @@ def test_an_edit_changes_only_what_it_states(repository: Repository) -> None:
     assert (new.kind, new.region, new.origin) == ("department", "江苏省淮安市洪泽区", "edit")
 
 
+def test_an_empty_region_is_worked_out_from_the_parent_and_the_name(repository: Repository) -> None:
+    repository.import_agencies(HUAIAN)
+    new = repository.update_agency("洪泽区水务局", parent="洪泽区人民政府", region="")  # what a web form sends
+    assert new.region == "江苏省淮安市洪泽区"
+    repository.update_agency("洪泽区水务局", region="江苏省淮安市")
+    assert repository.update_agency("洪泽区水务局", region="").region == "江苏省淮安市洪泽区"
+    assert repository.update_agency("某中心", region="").region is None  # no parent, no place in the name
+
+
 def test_an_edit_that_cannot_be_made_stores_nothing(repository: Repository) -> None:
     repository.import_agencies(HUAIAN)
     with pytest.raises(StoreError, match="不在名录中"):

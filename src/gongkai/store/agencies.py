@@ -144,8 +144,10 @@ class Agencies(Part):
     def save_agency(self, entry: AgencyEntry, *, origin: str = "edit") -> AgencyRow:
         """Add an organ, or change the one with its key (or name): only what ``entry`` states changes.
 
-        ``entry.parent`` ``""`` clears the parent. Raises ``StoreError`` for an unknown kind, a
-        parent not in the registry, or a parent that would make a cycle.
+        ``entry.parent`` ``""`` clears the parent; a region left unstated or empty follows the
+        parent's region and the places the name gives (``law.regions.join_region``). Raises
+        ``StoreError`` for an unknown kind, a parent not in the registry, or a parent that would
+        make a cycle.
         """
         problems = self.import_agencies([entry], origin=origin, strict=True)
         assert not problems
@@ -227,7 +229,7 @@ class Agencies(Part):
                     session.flush()
             # a region left unstated follows the parent's and the name's places, parents first
             for _, entry, row in sorted(placed, key=lambda p: _depth(session, p[2])):
-                if entry.region is None and (row.region is None or row.id in named_only):
+                if row.region is None or (entry.region is None and row.id in named_only):
                     parent = session.get(Agency, row.parent_id) if row.parent_id else None
                     own = row.region or agency_region(row.name)
                     row.region = join_region(parent.region if parent else None, own)
@@ -243,7 +245,11 @@ class Agencies(Part):
         region: str | None = None,
         note: str | None = None,
     ) -> AgencyRow:
-        """Change what is given of an organ (``""`` clears parent, region or note); add it when it is absent."""
+        """Change what is given of an organ; add it when it is absent.
+
+        ``""`` clears the parent or the note; an empty region is worked out again from the
+        parent's region and the places the name gives.
+        """
         found = self.agency(key_or_name)
         entry = AgencyEntry(
             name=name or (found.name if found else key_or_name),

@@ -186,7 +186,7 @@ class AgencyIn(BaseModel):
     key: str | None = Field(default=None, max_length=80, description="标识（缺省时由名称算出，或沿用已有机关的）")
     kind: str | None = Field(default=None, max_length=20, description="类型：代码或中文")
     parent: str | None = Field(default=None, max_length=200, description="上级机关（名称或标识；空字符串清除）")
-    region: str | None = Field(default=None, max_length=80, description="地区（空字符串清除）")
+    region: str | None = Field(default=None, max_length=80, description="地区（空字符串：按上级与名称推定）")
     note: str | None = Field(default=None, max_length=2000, description="备注（空字符串清除）")
 
 
