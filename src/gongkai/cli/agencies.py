@@ -134,7 +134,7 @@ def set_command(
     kind: KindOption = None,
     parent: Annotated[str | None, typer.Option("--parent", help="上级机关（名称或标识）；空字符串清除。")] = None,
     region: Annotated[
-        str | None, typer.Option("--region", help="地区，如 江苏省淮安市洪泽区；空字符串：按上级机关的地区与名称重新推定。")
+        str | None, typer.Option("--region", help="地区，如 江苏省淮安市洪泽区；空字符串：按上级机关与名称重新推定。")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="备注；空字符串清除。")] = None,
     db: DbOption = None,
