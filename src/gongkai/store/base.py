@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, literal, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..model import Report
 from .db import Database
@@ -84,16 +84,17 @@ def in_region(region: str) -> Any:
     or one the registered region ends with (so 福州市鼓楼区 does not borrow 南京市鼓楼区's).
     """
     pattern = like_prefix(region)
+    report = aliased(StoredReport)
+    # not correlated: the database finds these ids once, not once per row of a join over cells
     registered = (
-        select(Agency.id)
+        select(report.id)
+        .join(Agency, Agency.key == report.agency_key)
         .where(
-            Agency.key == StoredReport.agency_key,
             Agency.region.like(pattern, escape="\\"),
-            or_(StoredReport.region.is_(None), Agency.region.like(literal("%") + StoredReport.region)),
+            or_(report.region.is_(None), Agency.region.like(literal("%") + report.region)),
         )
-        .exists()
     )
-    return or_(StoredReport.region.like(pattern, escape="\\"), registered)
+    return or_(StoredReport.region.like(pattern, escape="\\"), StoredReport.id.in_(registered))
 
 
 def report_ids(flt: ReportFilter) -> Select[tuple[int]]:
