@@ -56,6 +56,15 @@ def test_uploads_fill_the_registry(filled: TestClient) -> None:
     assert '<a href="/agencies" class="active">机关名录</a>' in page.text
 
 
+def test_an_agency_with_its_reports(filled: TestClient) -> None:
+    one = filled.get("/api/agencies/one", params={"agency": "阳泉市人民政府"}).json()
+    assert one["agency"]["key"] == "阳泉市人民政府" and [r["year"] for r in one["reports"]] == [2021]
+    report = filled.get(f"/api/reports/{one['reports'][0]['report_id']}").json()
+    assert report["report"]["agency"] == "阳泉市人民政府"
+    missing = filled.get("/api/agencies/one", params={"agency": "无此机关"})
+    assert missing.status_code == 404 and "无此机关" in missing.json()["error"]["message"]
+
+
 def test_an_import_reports_bad_rows_by_file_and_row(filled: TestClient) -> None:
     outcome = _import(filled, SHANXI)
     assert outcome["imported"] == 3

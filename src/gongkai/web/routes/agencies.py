@@ -208,6 +208,17 @@ def export_api(
     return _download(_agencies(repo, parent, region, kind), fmt)
 
 
+@api.get("/agencies/one", summary="一个机关（按名称或标识）及其各年度的现行报告")
+def agency_api(
+    repo: Repo, agency: Annotated[str, Query(min_length=1, max_length=200, description="机关名称或标识")]
+) -> dict[str, Any]:
+    row = repo.agency(agency)
+    if row is None:
+        raise WebError(404, f"机关名录中没有“{agency}”")
+    years = [{"year": year, "report_id": rid} for year, rid in repo.agency_years(row.key)]
+    return {"agency": row.to_json(), "reports": years}
+
+
 @api.post("/agencies", summary="新建或修改一个机关（只改给出的项）")
 def save_api(request: Request, repo: Repo, entry: AgencyIn, who: Annotated[str, Depends(writer)]) -> dict[str, Any]:
     target = _clean(entry.key) or entry.name.strip()
