@@ -341,3 +341,49 @@ def test_statistics_and_facets_honour_the_region(stored: Repository) -> None:
     assert [a.agency for a in stored.agencies_with_most_errors(flt)] == [
         a.agency for a in stored.agencies_with_most_errors(ReportFilter(agency="洪泽区"))
     ]
+
+
+# ---- the rows made from reports, and the rows handed out ----
+
+
+def test_register_reported_skips_reports_without_an_agency_and_names_the_fullest_region(
+    repository: Repository,
+) -> None:
+    from gongkai.store.agencies import register_reported
+
+    def rep(agency: str | None, key: str | None, kind: str, region: str | None) -> dict[str, object]:
+        return {"agency": agency, "agency_key": key, "entity_type": kind, "region": region}
+
+    reports = [
+        rep(None, None, "government", None),
+        rep("洪泽区人民政府", "洪泽区人民政府", "government", "洪泽区"),
+        rep("淮安市洪泽区人民政府", "洪泽区人民政府", "government", "淮安市洪泽区"),
+        rep("某某中心", "某某中心", "mystery", None),
+    ]
+    with repository.database.sessions.begin() as session:
+        assert register_reported(session, reports) == 2
+    with repository.database.sessions.begin() as session:
+        assert register_reported(session, reports) == 0  # already there
+    rows = {r.key: r for r in repository.list_agencies()}
+    assert (rows["洪泽区人民政府"].name, rows["洪泽区人民政府"].region) == ("淮安市洪泽区人民政府", "淮安市洪泽区")
+    assert rows["某某中心"].kind == "other"
+
+
+def test_the_rows_handed_out_carry_chinese_labels_beside_codes(repository: Repository) -> None:
+    from gongkai.store.views import kind_zh
+
+    repository.import_agencies(HUAIAN)
+    data = repository.agency("洪泽区教育局").to_json()  # type: ignore[union-attr]
+    assert (data["kind"], data["kind_zh"]) == ("department", "政府部门")
+    assert (data["origin"], data["origin_zh"]) == ("import", "导入")
+    assert data["parent_key"] == "洪泽区人民政府" and isinstance(data["updated_at"], str)
+    assert kind_zh("township") == "乡镇/街道" and kind_zh("unknown") == "unknown"
+    status = repository.publication_status(2023, today=date(2024, 2, 1)).to_json()
+    assert set(status["counts"]) == {s.value for s in Publication}  # type: ignore[arg-type]
+    assert status["labels"]["overdue"] == "未发布（已逾期）"  # type: ignore[index]
+    assert sum(status["counts"].values()) == status["agencies"] == len(HUAIAN)  # type: ignore[union-attr]
+
+
+def test_an_unknown_origin_is_refused(repository: Repository) -> None:
+    with pytest.raises(StoreError, match="来源"):
+        repository.import_agencies([AgencyEntry("甲局")], origin="guess")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -200,3 +201,35 @@ def test_the_region_filter_on_lists_statistics_dashboard_and_exports(filled: Tes
     assert filled.get("/dashboard", params={"region": "山西省"}).status_code == 200
     wide = filled.get("/export/download", params={"fmt": "csv", "form": "wide", "region": "山西省"})
     assert wide.status_code == 200 and len(list(csv.DictReader(io.StringIO(wide.content.decode("utf-8-sig"))))) == 1
+
+
+def test_the_registry_page_filters_and_refuses_unknown_kinds(filled: TestClient) -> None:
+    _import(filled, SHANXI)
+    page = filled.get("/agencies", params={"region": "山西省阳泉市"})
+    names = re.findall(r'<a href="/reports\?agency=[^"]*">([^<]+)</a>', page.text)
+    assert names == ["阳泉市人民政府", "阳泉市教育局"]  # by name, within the region
+    assert 'name="region" value="山西省阳泉市"' in page.text
+    assert "/agencies/status?region=" in page.text  # the status button keeps the scope
+    departments = filled.get("/agencies", params={"kind": "department"})
+    assert "阳泉市教育局" in departments.text and "成安县人民政府" not in departments.text
+    bad = filled.get("/agencies", params={"kind": "县级"})
+    assert bad.status_code == 400 and "无法识别" in bad.text
+    missing = filled.get("/agencies", params={"parent": "无此机关"})
+    assert missing.status_code == 404 and "机关名录中没有" in missing.text
+    empty = filled.get("/agencies", params={"region": "西藏"})
+    assert "名录中还没有机关" in empty.text
+
+
+def test_a_new_agency_from_the_form_gets_its_region_from_its_parent(filled: TestClient) -> None:
+    _import(filled, SHANXI)
+    token = csrf(filled)["X-CSRF-Token"]
+    saved = filled.post(
+        "/agencies",
+        data={"csrf_token": token, "name": "阳泉市审计局", "parent": "阳泉市人民政府", "kind": "", "region": ""},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    row = filled.get("/api/agencies/one", params={"agency": "阳泉市审计局"}).json()["agency"]
+    assert (row["kind"], row["region"], row["parent_name"]) == ("department", "山西省阳泉市", "阳泉市人民政府")
+    no_token = filled.post("/agencies", data={"name": "阳泉市统计局"})
+    assert no_token.status_code == 403
