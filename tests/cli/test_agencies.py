@@ -198,3 +198,17 @@ def test_help_is_chinese(db: str) -> None:
         text = _run(*args)
         assert "机关" in text
     assert "--region" in _run("list", "--help") and "地区" in _run("stats", "--help")
+
+
+def test_import_json_and_an_empty_scope(db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, HUAIAN + "某局,县级,,\n")
+    outcome = _json("agencies", "import", str(path), "--db", db)
+    assert outcome["imported"] == 4 and len(outcome["problems"]) == 1  # type: ignore[index,arg-type]
+    assert outcome["problems"][0].startswith("名录.csv 第6行")  # type: ignore[index]
+    empty = _json("agencies", "status", "--year", "2023", "--region", "西藏", "--db", db)
+    assert (empty["agencies"], empty["published"], empty["missing"]) == (0, 0, 0)  # type: ignore[index]
+    assert "0个机关" in _run("agencies", "status", "--year", "2023", "--region", "西藏", "--db", db)
+    assert _json("agencies", "list", "--region", "西藏", "--db", db) == []
+    written = tmp_path / "x.pdf"
+    bad = runner.invoke(app, ["agencies", "export", str(written), "--db", db])
+    assert bad.exit_code == 2 and "只支持 XLSX 或 CSV" in bad.output and not written.exists()
