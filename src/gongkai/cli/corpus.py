@@ -55,6 +55,10 @@ LevelOption = Annotated[
 ErrorsOption = Annotated[
     bool | None, typer.Option("--has-errors/--no-errors", help="只列有（或没有）错误级问题的报告。")
 ]
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", help="地区（含下级）：如 江苏省淮安市，包括其下各区县的报告。"),
+]
 AllVersionsOption = Annotated[
     bool,
     typer.Option("--all-versions", help="也包括已被新版本取代的报告。Include superseded versions."),
@@ -88,6 +92,7 @@ def _filter(
     has_errors: bool | None,
     all_versions: bool = False,
     findings: dict[str, str | None] | None = None,  # rule, severity, review_status (cli/review.finding_choices)
+    region: str | None = None,
 ) -> ReportFilter:
     from ..store.views import ReportFilter
 
@@ -99,6 +104,7 @@ def _filter(
         level=_choice("--level", level, _LEVEL_WORDS),
         has_errors=has_errors,
         include_superseded=all_versions,
+        region=(region or "").strip() or None,
     )
 
 
@@ -236,6 +242,7 @@ def list_command(
     rule: RuleOption = None,
     severity: SeverityOption = None,
     review_state: ReviewStateOption = None,
+    region: RegionOption = None,
     limit: Annotated[int, typer.Option(help="最多列出的行数。")] = 200,
     as_json: JsonOption = False,
 ) -> None:
@@ -246,7 +253,7 @@ def list_command(
     """
     findings = finding_choices(rule, severity, review_state)
     with _repository(db) as repository:
-        flt = _filter(agency, year, fmt, level, has_errors, all_versions, findings)
+        flt = _filter(agency, year, fmt, level, has_errors, all_versions, findings, region)
         rows = repository.list_reports(flt, limit=limit)
     if as_json:
         dump([r.to_json() for r in rows])
@@ -399,6 +406,7 @@ def stats_command(
     level: LevelOption = None,
     has_errors: ErrorsOption = None,
     all_versions: AllVersionsOption = False,
+    region: RegionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """语料统计：办理结果构成、复议诉讼纠错率、各年申请量、各规则问题数、问题最多的机关。Corpus figures.
@@ -408,7 +416,7 @@ def stats_command(
     from .stats_view import render_stats
 
     with _repository(db) as repository:
-        stats = repository.stats(_filter(agency, year, fmt, level, has_errors, all_versions))
+        stats = repository.stats(_filter(agency, year, fmt, level, has_errors, all_versions, region=region))
     if as_json:
         dump(stats.to_json())
     else:
@@ -433,6 +441,7 @@ def export_command(
         Path | None,
         typer.Option("--issues", help="改为写出整改跟踪用的问题清单（XLSX，每个问题一行，含审核状态与最后一步时间）。"),
     ] = None,
+    region: RegionOption = None,
 ) -> None:
     """导出已入库报告：单元格（长表或宽表）和问题清单；XLSX 含三者及官方版式。Export stored reports.
 
@@ -443,7 +452,7 @@ def export_command(
     from ..export import write_export
 
     if issues is not None:
-        _export_issues(db, issues, _filter(agency, year, fmt_filter, level, has_errors, all_versions))
+        _export_issues(db, issues, _filter(agency, year, fmt_filter, level, has_errors, all_versions, region=region))
         return
     if output is None:
         errors.print("[red]错误[/red] 请用 -o 给出要写入的文件（或用 --issues 写出问题清单）")
@@ -455,7 +464,7 @@ def export_command(
                 repository,
                 fmt,
                 form,
-                _filter(agency, year, fmt_filter, level, has_errors, all_versions),
+                _filter(agency, year, fmt_filter, level, has_errors, all_versions, region=region),
                 output,
                 layout=layout,
             )

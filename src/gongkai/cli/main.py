@@ -246,11 +246,12 @@ def bench(
 
 
 def _register_more() -> None:
-    from . import corpus, corrections, web
+    from . import agencies, corpus, corrections, web
 
     corpus.register(app)
     corrections.register(app)
     web.register(app)
+    agencies.register(app)
 
 
 _register_more()

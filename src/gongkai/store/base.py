@@ -11,12 +11,12 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, exists, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, exists, func, literal, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from ..model import Report
 from .db import Database
-from .models import Source, StoredCell, StoredFinding, StoredReport, StoredSection
+from .models import Agency, Source, StoredCell, StoredFinding, StoredReport, StoredSection
 from .records import Record, report_from_record
 from .views import FindingRow, ReportFilter, ReportRow
 
@@ -58,6 +58,8 @@ def filtered(query: Q, flt: ReportFilter) -> Q:
         query = query.where(StoredReport.format == flt.format)
     if flt.level:
         query = query.where(StoredReport.entity_type == flt.level)
+    if flt.region:
+        query = query.where(in_region(flt.region))
     if flt.has_errors is True:
         query = query.where(StoredReport.errors > 0)
     elif flt.has_errors is False:
@@ -90,6 +92,32 @@ def pending_findings_count() -> Any:
         .where(StoredFinding.report_id == StoredReport.id, StoredFinding.status == "open")
         .scalar_subquery()
     )
+
+
+def like_prefix(text: str) -> str:
+    """A LIKE pattern (escape ``\\``) for values beginning with ``text``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def in_region(region: str) -> Any:
+    """Reports in a region's subtree: by their stated region, or by their agency's registered one.
+
+    A report states the places its name gives (洪泽区, or 淮安市洪泽区); the registry may know the
+    whole region (江苏省淮安市洪泽区). The registered region counts where the report states none,
+    or one the registered region ends with (so 福州市鼓楼区 does not borrow 南京市鼓楼区's).
+    """
+    pattern = like_prefix(region)
+    report = aliased(StoredReport)
+    # not correlated: the database finds these ids once, not once per row of a join over cells
+    registered = (
+        select(report.id)
+        .join(Agency, Agency.key == report.agency_key)
+        .where(
+            Agency.region.like(pattern, escape="\\"),
+            or_(report.region.is_(None), Agency.region.like(literal("%") + report.region)),
+        )
+    )
+    return or_(StoredReport.region.like(pattern, escape="\\"), StoredReport.id.in_(registered))
 
 
 def report_ids(flt: ReportFilter) -> Select[tuple[int]]:

@@ -11,6 +11,7 @@ Each job is its own module and class, usable alone over a ``Database``:
     reviews.Reviews        set_review; decisions re-attach when a report is stored again
     corrections.Corrections  correct_cell, withdraw_correction (each re-checks with the check it is handed),
                            corrections (a report's history), corrections_in_force (by sha256, for re-reads)
+    agencies.Agencies      the agency registry (list, edit, import) and a year's publication status
 
 The store never runs rules of its own: ``write`` takes the cross-year check as
 ``cross_year=`` (the ingest pipeline hands it ``gongkai.check.cross_year_findings``).
@@ -18,6 +19,7 @@ The store never runs rules of its own: ``write`` takes the cross-year check as
 
 from __future__ import annotations
 
+from .agencies import Agencies
 from .corrections import Corrections
 from .links import CrossYearCheck, regions_agree
 from .queries import Queries
@@ -26,8 +28,8 @@ from .stats import Statistics
 from .writes import Writes
 
 
-class Repository(Writes, Queries, Statistics, Reviews, Corrections):
-    """Queries, writes, statistics and reviews over one corpus database: ``Repository(database)``."""
+class Repository(Writes, Queries, Statistics, Reviews, Corrections, Agencies):
+    """Queries, writes, statistics, reviews, corrections and the agency registry: ``Repository(database)``."""
 
 
 __all__ = ["CrossYearCheck", "Repository", "regions_agree"]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..formats import FORMATS, Row
+from ..law.publication import Publication
+from ..model import EntityType
 from .workflow import REVIEW_STATUS_ZH as REVIEW_STATUS_ZH  # the workflow's names, where the rows live
 from .workflow import REVIEW_STATUSES as REVIEW_STATUSES
 
@@ -35,6 +37,9 @@ class ReportFilter:
     level: str | None = None  # entity type: government | township | department | other
     has_errors: bool | None = None  # error-level findings not dismissed
     ids: tuple[int, ...] | None = None
+    # a region's subtree: the run-together places outermost first (江苏省淮安市 covers 江苏省淮安市洪泽区);
+    # a report whose stated region omits the outer places matches by its agency's registered region
+    region: str | None = None
     # superseded versions are left out unless asked for, or unless ``ids`` names reports exactly
     include_superseded: bool = False
     # reports with at least one finding matching all of these (rule id, severity code, review status)
@@ -313,4 +318,133 @@ class CorrectionResult:
             "findings_added": [f.to_json() for f in self.findings_added],
             "findings_removed": [f.to_json() for f in self.findings_removed],
             "findings_changed": [f.to_json() for f in self.findings_changed],
+        }
+
+
+AGENCY_ORIGIN_ZH = {"report": "由报告生成", "import": "导入", "edit": "人工编辑"}
+"""How a registry row came: made from an ingested report, imported from a file, or edited by a person."""
+
+
+def kind_zh(kind: str) -> str:
+    """The Chinese name of an entity-type code (人民政府, 政府部门 …); the code itself if it is none."""
+    try:
+        return EntityType(kind).zh
+    except ValueError:
+        return kind
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRow:
+    """One organ of the registry."""
+
+    id: int
+    key: str  # the normalised key reports meet it by (law.agencies.normalise_agency_key)
+    name: str
+    kind: str  # an EntityType value
+    parent_key: str | None
+    parent_name: str | None
+    region: str | None  # the places outermost first, run together
+    origin: str  # report | import | edit
+    note: str | None
+    updated_at: datetime
+
+    @property
+    def kind_zh(self) -> str:
+        return kind_zh(self.kind)
+
+    @property
+    def origin_zh(self) -> str:
+        return AGENCY_ORIGIN_ZH.get(self.origin, self.origin)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "kind": self.kind,
+            "kind_zh": self.kind_zh,
+            "parent_key": self.parent_key,
+            "parent_name": self.parent_name,
+            "region": self.region,
+            "origin": self.origin,
+            "origin_zh": self.origin_zh,
+            "note": self.note,
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyEntry:
+    """An organ as a file or a person states it; what is ``None`` is not stated (an update keeps it).
+
+    ``parent`` is the parent's key or name; ``key`` is computed from the name when absent.
+    """
+
+    name: str
+    key: str | None = None
+    kind: str | None = None  # an EntityType value
+    parent: str | None = None
+    region: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyStanding:
+    """One agency's publication state for a year, with the report that decides it."""
+
+    agency: AgencyRow
+    state: Publication
+    deadline: date | None  # the date a published report is late after (None: no national date)
+    due: date  # a missing report is overdue after this day
+    report_id: int | None
+    published: date | None  # the report's printed date
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "agency": self.agency.to_json(),
+            "state": self.state.value,
+            "state_zh": self.state.zh,
+            "published_report": self.state.published,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "due": self.due.isoformat(),
+            "report_id": self.report_id,
+            "published": self.published.isoformat() if self.published else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationStatus:
+    """Who of a scope of the registry has published the report on ``year``, who late, who not at all."""
+
+    year: int
+    today: date
+    rows: tuple[AgencyStanding, ...]
+
+    def of(self, *states: Publication) -> list[AgencyStanding]:
+        return [r for r in self.rows if r.state in states]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Agencies per state (every state listed, 0 included), with the totals 已发布 / 逾期发布 / 未发布."""
+        return {state.value: len(self.of(state)) for state in Publication}
+
+    @property
+    def published(self) -> int:
+        return sum(1 for r in self.rows if r.state.published)
+
+    @property
+    def missing(self) -> int:
+        return len(self.rows) - self.published
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "year": self.year,
+            "today": self.today.isoformat(),
+            "agencies": len(self.rows),
+            "published": self.published,
+            "late": len(self.of(Publication.LATE)),
+            "missing": self.missing,
+            "overdue": len(self.of(Publication.OVERDUE)),
+            "counts": self.counts,
+            "labels": {state.value: state.zh for state in Publication},
+            "rows": [r.to_json() for r in self.rows],
         }

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from .agencies import register_reported
 from .base import Part, chunks, now, refresh_error_counts
 from .links import CrossYearCheck, link_years, regions_agree
 from .models import Source, StoredCell, StoredFinding, StoredReport, StoredSection
@@ -56,6 +57,7 @@ class Writes(Part):
         and findings are replaced, and reviewers' decisions re-attach by fingerprint.
         ``versions`` (``"supersede"`` or ``"keep-both"``) says what a new report of an
         agency-year already stored does to the current one (see the module docstring).
+        Each report's agency key not yet in the registry gets a registry row (``agencies.register_reported``).
         """
         if versions not in VERSION_POLICIES:
             raise ValueError(f"versions 须为 {'、'.join(VERSION_POLICIES)} 之一，而不是 {versions!r}")
@@ -79,6 +81,7 @@ class Writes(Part):
             readable = [(sid, r) for sid, r in zip(source_ids, fresh, strict=True) if r.get("report") is not None]
             keep_ids = [stored.get(r["sha256"], (None, None))[1] for _, r in readable]
             report_ids = _insert_reports(session, readable, keep_ids)
+            register_reported(session, [r["report"] for _, r in readable])
             _restore_versions(session, saved, set(report_ids))
             new_ids = [rid for rid, keep in zip(report_ids, keep_ids, strict=True) if keep is None]
             superseded = _place_versions(session, new_ids, keep_both=versions == "keep-both")

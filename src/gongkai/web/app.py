@@ -30,7 +30,20 @@ from ..store.repository import Repository
 from . import errors
 from .cache import RequestScope, TtlCache
 from .jobs import Jobs
-from .routes import auth, compare, corrections, dashboard, docs, export, findings, reports, review, upload, versions
+from .routes import (
+    agencies,
+    auth,
+    compare,
+    corrections,
+    dashboard,
+    docs,
+    export,
+    findings,
+    reports,
+    review,
+    upload,
+    versions,
+)
 from .security import BodyLimitMiddleware, CsrfCookieMiddleware
 from .settings import WebSettings
 from .sources import PageRenderer
@@ -94,7 +107,20 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes)
     app.add_middleware(RequestScope)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (versions, reports, findings, review, corrections, upload, compare, dashboard, export, auth, docs):
+    for module in (
+        versions,
+        reports,
+        findings,
+        review,
+        corrections,
+        upload,
+        compare,
+        dashboard,
+        export,
+        auth,
+        docs,
+        agencies,
+    ):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
 

@@ -41,6 +41,7 @@ class Selection:
     rule: str | None = None  # reports with a finding of this rule, severity and review status
     severity: str | None = None
     review_status: str | None = None
+    region: str | None = None  # a region's subtree, e.g. 江苏省淮安市
 
     def to_filter(self) -> ReportFilter:
         has_errors = {"1": True, "0": False}.get(self.errors or "")
@@ -53,6 +54,7 @@ class Selection:
             rule=self.rule or None,
             severity=self.severity or None,
             review_status=self.review_status or None,
+            region=self.region or None,
         )
 
     def params(self) -> dict[str, str]:
@@ -65,6 +67,7 @@ class Selection:
             "rule": self.rule,
             "severity": self.severity,
             "review_status": self.review_status,
+            "region": self.region,
         }
         return {k: v for k, v in raw.items() if v}
 
@@ -83,6 +86,7 @@ class Selection:
             self.rule or None,
             self.severity or None,
             self.review_status or None,
+            self.region or None,
         )
 
 
@@ -106,6 +110,7 @@ async def selection(
     review_status: Annotated[
         str | None, Query(pattern=_REVIEW_STATUSES, description="有此审核状态问题的报告（open 待审 …）")
     ] = None,
+    region: Annotated[str | None, Query(max_length=80, description="地区（含下级），如 江苏省淮安市")] = None,
 ) -> Selection:
     year_number = int(year) if year and year.isdigit() else None  # an empty select sends year=
     return Selection(
@@ -117,6 +122,7 @@ async def selection(
         rule=rule or None,
         severity=severity or None,
         review_status=review_status or None,
+        region=(region or "").strip() or None,
     )
 
 
