@@ -122,7 +122,7 @@ def _choice(option: str, value: str | None, words: dict[str, str]) -> str | None
 
 
 def ingest_command(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹（递归）或 zip 压缩包。")],
+    paths: Annotated[list[Path], typer.Argument(metavar="路径", help="报告文件、文件夹（递归）或 zip 压缩包。")],
     db: DbOption = None,
     workers: Annotated[
         int | None, typer.Option("--workers", help="读取进程数（默认每核一个；0 = 在本进程中）。")
@@ -267,7 +267,7 @@ def _version_text(version: int, superseded_by: int | None) -> str:
 
 
 def show_command(
-    report_id: Annotated[int, typer.Argument(help="报告编号（见 gongkai list）。")],
+    report_id: Annotated[int, typer.Argument(metavar="报告编号", help="报告编号（见 gongkai list）。")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -322,7 +322,7 @@ def show_command(
 
 
 def compare_command(
-    ids: Annotated[list[int] | None, typer.Argument(help="两个报告编号。")] = None,
+    ids: Annotated[list[int] | None, typer.Argument(metavar="报告编号", help="两个报告编号。")] = None,
     agency: AgencyOption = None,
     years: Annotated[list[int] | None, typer.Option("--years", help="该机关报告的两个年度。")] = None,
     db: DbOption = None,
@@ -404,8 +404,8 @@ def stats_command(
 
 
 def review_command(
-    report_id: Annotated[int, typer.Argument(help="报告编号。")],
-    fingerprint: Annotated[str, typer.Argument(help="问题的指纹（或其开头几位）。")],
+    report_id: Annotated[int, typer.Argument(metavar="报告编号", help="报告编号。")],
+    fingerprint: Annotated[str, typer.Argument(metavar="指纹", help="问题的指纹（或其开头几位）。")],
     status: Annotated[
         str, typer.Option("--status", help="审核状态：open 待审、confirmed 确认问题、dismissed 不是问题（误报）。")
     ],

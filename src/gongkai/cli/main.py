@@ -15,12 +15,13 @@ from ..check import RULES, Severity
 from ..errors import GongkaiError, SourceError
 from ..render.terminal import render_findings, render_report
 from ..serialize import report_to_json
+from .chinese import ChineseTyper
 from .options import JsonOption, console, dump, errors
 
 if TYPE_CHECKING:
     from ..measure.evaluate import Summary
 
-app = typer.Typer(
+app = ChineseTyper(
     help="gongkai：读取、核查政府信息公开工作年度报告。"
     "Read and check China's government information disclosure annual reports.",
     no_args_is_help=True,
@@ -45,7 +46,7 @@ def main(
 
 @app.command()
 def read(
-    file: Annotated[Path, typer.Argument(help="一份报告：txt、md、html、docx、doc/wps、pdf 或图片。")],
+    file: Annotated[Path, typer.Argument(metavar="文件", help="一份报告：txt、md、html、docx、doc/wps、pdf 或图片。")],
     as_json: JsonOption = False,
 ) -> None:
     """按官方版式显示一份报告的三张表及发现的问题。Show one report's tables and findings.
@@ -66,7 +67,7 @@ def read(
 @app.command("check")
 def check_files(
     paths: Annotated[
-        list[Path], typer.Argument(help="报告文件、文件夹（递归）或 zip 压缩包 Report files, folders, zips.")
+        list[Path], typer.Argument(metavar="路径", help="报告文件、文件夹（递归）或 zip 压缩包 Report files, folders, zips.")
     ],
     as_json: JsonOption = False,
 ) -> None:
@@ -115,8 +116,8 @@ def check_files(
 
 @app.command("eval")
 def eval_command(
-    corpus_dir: Annotated[Path, typer.Argument(help="原始报告所在文件夹。")],
-    gold_dir: Annotated[Path, typer.Argument(help="人工核对的 gold JSON 文件夹。")],
+    corpus_dir: Annotated[Path, typer.Argument(metavar="报告文件夹", help="原始报告所在文件夹。")],
+    gold_dir: Annotated[Path, typer.Argument(metavar="gold文件夹", help="人工核对的 gold JSON 文件夹。")],
     as_json: JsonOption = False,
 ) -> None:
     """与人工核对的 gold 文件比较：单元格、元数据、问题。Evaluate against gold files.
@@ -210,7 +211,7 @@ def rules(
 
 @app.command()
 def bench(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹。")],
+    paths: Annotated[list[Path], typer.Argument(metavar="路径", help="报告文件或文件夹。")],
     seconds: Annotated[float, typer.Option(help="测量大约这么多秒。")] = 5.0,
     as_json: JsonOption = False,
 ) -> None:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from .chinese import ChineseTyper
 from .options import DbOption, console, errors
 
 
@@ -64,12 +65,12 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
-user_app = typer.Typer(help="可通过网页工作台写入的账号。", no_args_is_help=True)
+user_app = ChineseTyper(help="可通过网页工作台写入的账号。", no_args_is_help=True)
 
 
 @user_app.command("add")
 def user_add(
-    name: Annotated[str, typer.Argument(help="账号名。")],
+    name: Annotated[str, typer.Argument(metavar="账号名", help="账号名。")],
     db: DbOption = None,
     password: Annotated[
         str | None, typer.Option("--password", hidden=True, help="仅供脚本使用；不给出时会提示输入。")
