@@ -19,13 +19,10 @@ from ..store.records import Record, finding_record, report_record
 
 Task = list[tuple[str, bytes, str]]  # (name shown to users, content, sha256)
 
-NOT_A_REPORT = (
-    "未识别为政府信息公开工作年度报告，未作为报告入库"
-    "（not recognised as an annual report; force it in with --accept-unrecognised）"
-)
+NOT_A_REPORT = "未识别为政府信息公开工作年度报告，未作为报告入库（确为年度报告的，可用 --accept-unrecognised 强制入库）"
 """The ``error`` of a source that was read but is not an annual report (a notice, a manifest)."""
 
-INTERNAL_ERROR = "内部错误：读取时 gongkai 自身出错，请报告此问题（internal error while reading）"
+INTERNAL_ERROR = "内部错误：读取时 gongkai 自身出错，请报告此问题"
 """The start of a record's ``error`` when the reader itself failed (a bug), not the source."""
 
 log = logging.getLogger(__name__)
