@@ -6,7 +6,7 @@ What may be English, and why (kept short on purpose):
   SQLite, LibreOffice …) and a few units (MB, ID);
 - tokens a user types or copies: option names (``--json``, ``-o``), the command's own words (passed in by the
   caller: the CLI's command names, the codes an option accepts), environment variables (``$GONGKAI_DB``),
-  URLs, paths and file names (anything with ``/`` or a file extension);
+  URLs, e-mail addresses, paths and file names (anything with ``/`` or a file extension);
 - identifiers: rule ids (``row-total``), cell ids (``applications.new.person``), hex digests;
 - a translation standing beside Chinese: an English sentence right after a Chinese full stop ``。`` on the
   same line (``列出规则目录。List the rule catalog.``), or English in full-width brackets right after a Chinese
@@ -26,8 +26,8 @@ ALLOWED = frozenset(
         "PDF", "DOCX", "DOC", "WPS", "XLSX", "CSV", "JSON", "HTML", "TXT", "MD", "ZIP", "Parquet", "OCR",
         "API", "URL", "CSRF", "TCP", "HTTP", "PNG", "JPG", "DPI",
         # programs and libraries named to the user
-        "gongkai", "SQLite", "PostgreSQL", "LibreOffice", "Dask", "argon2", "gold", "OpenAPI", "Swagger", "Markdown",
-        "Cookie",
+        "gongkai", "SQLite", "PostgreSQL", "LibreOffice", "Dask", "argon2", "gold", "OpenAPI", "Swagger", "UI",
+        "Markdown", "Cookie",
         # units and ids
         "MB", "ID", "id", "A4",
     }
@@ -36,7 +36,7 @@ ALLOWED = frozenset(
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _GLOSS = re.compile(rf"。[ \t]*[A-Za-z][^{CJK}\n]*|(?<=[{CJK}])（[^（）{CJK}\n]*）")
 _TOKENS = re.compile(
-    r"https?://\S+"  # URLs
+    r"https?://\S+|\S+@\S+"  # URLs and e-mail addresses
     r"|\S*[/\\]\S*"  # paths
     r"|[\w.-]*\.(?:txt|md|html?|docx?|wps|pdf|xlsx|csv|json|parquet|zip|sqlite|png|jpe?g|tsv|py|sh)\b"  # files
     r"|\$?GONGKAI_[A-Z_]*\*?"  # environment variables

@@ -163,3 +163,13 @@ def test_a_broken_pdf_is_reported_by_its_chinese_problem_only(tmp_path: Path) ->
         assert _english(output) == [], _english(output)
     checked = json.loads(runner.invoke(app, ["check", str(broken), "--json"]).stdout)
     assert _english(checked[0]["error"]) == []
+
+
+def test_the_scanner_keeps_translations_and_names_but_finds_english_left_alone() -> None:
+    assert english_words("列出规则目录。List the rule catalog.") == []
+    assert english_words("PDF 已损坏或无法读取（damaged or unreadable PDF）") == []
+    assert english_words("gongkai --format xlsx -o /tmp/a.xlsx；$GONGKAI_DB；https://example.org/x；a@b.cn") == []
+    assert english_words("单元格 applications.new.person；规则 row-total；指纹 3fa2c1d0") == []
+    assert len(english_words("无法读取 a.pdf: Failed to load document")) == 4
+    assert len(english_words("错误 no stored report")) == 3
+    assert [w.split()[0] for w in english_words("Usage: gongkai read")] == ["'Usage'", "'read'"]
