@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 TIMEOUT_S = 180
-FILTERS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf:writer_pdf_Export"}
-_INPUT_SUFFIXES = (".doc", ".wps", ".dot", ".docx", ".odt", ".rtf", ".html", ".htm")
+# "pdf" without a filter: LibreOffice picks the PDF export of the document's kind (writer, or calc for sheets)
+FILTERS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf"}
+_INPUT_SUFFIXES = (".doc", ".wps", ".dot", ".docx", ".odt", ".rtf", ".html", ".htm", ".xlsx", ".ods")
 
 
 def soffice_path() -> str | None:

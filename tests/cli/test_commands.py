@@ -153,8 +153,8 @@ def _files(folder: Path, *, without: str | None = None) -> list[str]:
 
 
 def test_check_help_documents_the_exit_codes() -> None:
-    help_text = _invoke("check", "--help").stdout
-    assert "exit 1" in help_text and "exit 2" in help_text
+    help_text = "".join(_invoke("check", "--help").stdout.replace("│", "").split())
+    assert "退出码为1" in help_text and "退出码为2" in help_text
 
 
 def test_check_exits_0_when_no_report_has_an_error(folder: Path) -> None:
@@ -257,7 +257,7 @@ def test_list_shows_what_was_read(store: Store) -> None:
         assert row["warnings"] == sum(f.severity is Severity.WARNING for f in findings)
     table = _invoke("list", "--db", store.db)
     assert table.exit_code == 0
-    assert f"({len(store.rows)})" in table.stdout and "阳泉市人民政府" in table.stdout
+    assert f"（{len(store.rows)}份）" in table.stdout and "阳泉市人民政府" in table.stdout
 
 
 @pytest.mark.parametrize(
@@ -342,7 +342,7 @@ def test_compare_the_two_hongze_years_by_ids_and_by_agency(store: Store) -> None
     assert isinstance(every, dict)
     assert len(every["cells"]) == 200 and every["differences"] == len(expected)
     table = _invoke("compare", str(a), str(b), "--db", store.db)
-    assert table.exit_code == 0 and f"{len(expected)} of 200 cells differ" in table.stdout
+    assert table.exit_code == 0 and f"200个单元格中{len(expected)}个不同" in table.stdout
 
 
 def test_compare_refuses_what_it_cannot_pair(store: Store) -> None:
@@ -429,9 +429,9 @@ def test_review_then_show_reflects_the_decision(tmp_path: Path) -> None:
     assert listed["errors"] == 1  # a dismissed error no longer counts
     table = _invoke("show", str(row["id"]), "--db", db).stdout
     assert f"发现{len(shown['findings']) - 1}个问题" in table  # the dismissed one is not shown as a problem
-    assert "dismissed" in table and "表内口径不同" in table
+    assert "已驳回" in table and "表内口径不同" in table
     text = _invoke("review", str(row["id"]), balance[1]["fingerprint"], "--status", "confirmed", "--db", db)
-    assert text.exit_code == 0 and f"balance {balance[1]['fingerprint']}: confirmed" in text.stdout
+    assert text.exit_code == 0 and f"balance {balance[1]['fingerprint']}：已确认" in text.stdout
 
 
 def test_review_refuses_an_unknown_status_or_fingerprint(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def _json(*args: str) -> object:
 def test_second_ingest_says_nothing_new(loaded: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(tmp_path / "corpus"), "--db", loaded, "--workers", "0"])
     assert result.exit_code == 0
-    assert "Nothing new" in result.stdout
+    assert "没有新内容" in result.stdout
 
 
 def test_list_filters(loaded: str) -> None:

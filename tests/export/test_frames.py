@@ -57,11 +57,12 @@ REPORT_HEADINGS = (
     "机关类型代码",
     "机关类型",
     "年度",
+    "格式代码",
     "格式",
     "发布日期",
     "来源文件",
 )
-REPORT_KINDS = (INT, TEXT, TEXT, TEXT, TEXT, TEXT, INT, TEXT, DATE, TEXT)
+REPORT_KINDS = (INT, TEXT, TEXT, TEXT, TEXT, TEXT, INT, TEXT, TEXT, DATE, TEXT)
 KINDS = (INT, DECIMAL, NUMBER, TEXT, BOOL, DATE)
 AMOUNT = "proactive.fees.amount"  # a 万元 column
 
@@ -85,6 +86,7 @@ class Read:
             r.entity_type.zh,
             r.year,
             r.format_id,
+            r.format.short_name if r.format else None,
             r.published,
             r.source,
         )

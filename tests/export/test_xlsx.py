@@ -100,7 +100,7 @@ def test_sheet_walks_the_layout(gold_path: Path, tmp_path: Path) -> None:
     assert [sheet.cell(findings_head + 1 + i, 2).value for i in range(1, len(findings) + 1)] == [
         Severity(f.severity).zh for f in findings
     ]
-    assert sheet.cell(findings_head + 3, 13).value == "dismissed（原因）"
+    assert sheet.cell(findings_head + 3, 13).value == "已驳回（原因）"
 
 
 def test_tables_follow_each_other_with_one_blank_row(tmp_path: Path) -> None:

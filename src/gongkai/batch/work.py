@@ -23,13 +23,10 @@ from ..store.views import CorrectionRow
 
 Task = list[tuple[str, bytes, str]]  # (name shown to users, content, sha256)
 
-NOT_A_REPORT = (
-    "未识别为政府信息公开工作年度报告，未作为报告入库"
-    "（not recognised as an annual report; force it in with --accept-unrecognised）"
-)
+NOT_A_REPORT = "未识别为政府信息公开工作年度报告，未作为报告入库（确为年度报告的，可用 --accept-unrecognised 强制入库）"
 """The ``error`` of a source that was read but is not an annual report (a notice, a manifest)."""
 
-INTERNAL_ERROR = "内部错误：读取时 gongkai 自身出错，请报告此问题（internal error while reading）"
+INTERNAL_ERROR = "内部错误：读取时 gongkai 自身出错，请报告此问题"
 """The start of a record's ``error`` when the reader itself failed (a bug), not the source."""
 
 log = logging.getLogger(__name__)
@@ -67,9 +64,9 @@ def read_one(
     except GongkaiError as exc:
         record["error"] = str(exc)
         return record
-    except Exception as exc:  # last guard: a reader bug must not stop the corpus; record it as ours
+    except Exception:  # last guard: a reader bug must not stop the corpus; record it as ours
         log.exception("internal error while reading %s", name)
-        record["error"] = f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}"
+        record["error"] = INTERNAL_ERROR  # the user reads Chinese; the exception and its traceback are in the log
         return record
     if report.format is None and not accept_unrecognised:
         record["error"] = NOT_A_REPORT

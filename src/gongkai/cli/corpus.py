@@ -40,16 +40,16 @@ def _progress(label: str) -> Progress:
     )
 
 
-AgencyOption = Annotated[str | None, typer.Option("--agency", help="Part of the agency's name, e.g. 洪泽区.")]
+AgencyOption = Annotated[str | None, typer.Option("--agency", help="机关名称的一部分，例如 洪泽区。")]
 YearOption = Annotated[list[int] | None, typer.Option("--year", help="报告年度（可重复）。Report year (repeatable).")]
 FormatOption = Annotated[
     str | None,
-    typer.Option("--format", help="表格格式 table format：2021 / 2021版, 2019 / 2019版, pre2019 / 2019年以前。"),
+    typer.Option("--format", help="表格格式：2021版（或 2021）、2019版（或 2019）、2019年以前（或 pre2019）。"),
 ]
 LevelOption = Annotated[
     str | None,
     typer.Option(
-        "--level", help="机关类型 entity type：人民政府 government, 部门 department, 乡镇 township, 其他 other。"
+        "--level", help="机关类型：人民政府、部门、乡镇（街道）、其他；也接受 government、department、township、other。"
     ),
 ]
 ErrorsOption = Annotated[
@@ -61,7 +61,7 @@ RegionOption = Annotated[
 ]
 AllVersionsOption = Annotated[
     bool,
-    typer.Option("--all-versions", help="也包括已被新版本取代的报告。Include superseded versions."),
+    typer.Option("--all-versions", help="也包括已被新版本取代的报告。"),
 ]
 
 
@@ -73,10 +73,12 @@ def _repository(db: str | None) -> Iterator[Repository]:
 
     try:
         database = open_database(db)
-    except Exception as exc:
+    except Exception:
         from ..store.db import database_url
 
-        errors.print(f"[red]错误[/red] 无法打开数据库 {shown_url(database_url(db))}：{exc}")
+        errors.print(
+            f"[red]错误[/red] 无法打开数据库 {shown_url(database_url(db))}（文件夹不存在、没有权限，或数据库地址有误）"
+        )
         raise typer.Exit(2) from None
     try:
         yield Repository(database)
@@ -121,6 +123,16 @@ def _words() -> tuple[dict[str, str], dict[str, str]]:
 _FORMAT_WORDS, _LEVEL_WORDS = _words()
 
 
+_LEVEL_ZH = {"government": "人民政府", "department": "部门", "township": "乡镇", "other": "其他"}
+
+
+def _status_zh(status: str) -> str:
+    """A review status as a reviewer reads it (``dismissed`` → ``已驳回``)."""
+    from ..store.views import REVIEW_STATUS_ZH
+
+    return REVIEW_STATUS_ZH.get(status, status)
+
+
 def _choice(option: str, value: str | None, words: dict[str, str]) -> str | None:
     """The code a user's word stands for (``部门`` → ``department``); an unknown word exits 2."""
     if value is None:
@@ -133,7 +145,7 @@ def _choice(option: str, value: str | None, words: dict[str, str]) -> str | None
 
 
 def ingest_command(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹（递归）或 zip 压缩包。")],
+    paths: Annotated[list[Path], typer.Argument(metavar="路径", help="报告文件、文件夹（递归）或 zip 压缩包。")],
     db: DbOption = None,
     workers: Annotated[
         int | None, typer.Option("--workers", help="读取进程数（默认每核一个；0 = 在本进程中）。")
@@ -149,8 +161,8 @@ def ingest_command(
         bool,
         typer.Option(
             "--replace/--keep-both",
-            help="同一机关同一年度的新来源：取代现行版本（默认），或与之并存、都计入统计。"
-            "A new source of a stored agency-year supersedes the current version (default) or stands beside it.",
+            help="同一机关同一年度的新来源：取代现行版本（默认），或与之并存、都计入统计。",
+            show_default=False,
         ),
     ] = True,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="重新读取入库时出错的来源。")] = False,
@@ -158,7 +170,7 @@ def ingest_command(
         bool,
         typer.Option(
             "--accept-unrecognised",
-            help="未识别为年度报告的文件也作为报告入库（默认拒收并记录原因）。Store unrecognised files too.",
+            help="未识别为年度报告的文件也作为报告入库（默认拒收并记录原因）。",
         ),
     ] = False,
     as_json: JsonOption = False,
@@ -168,10 +180,10 @@ def ingest_command(
     同一机关同一年度的另一来源（例如先 PDF 后 HTML）成为该报告的新版本：默认（--replace）取代现行版本，
     旧版本连同问题和审核结论仍可查看，但不计入统计、列表和导出；--keep-both 两者都作为现行版本。
 
-    A file not recognised as an annual report is not stored as a report: it is recorded as failed with
-    the reason (``--accept-unrecognised`` stores it anyway; with ``--retry-failed`` it is read again).
+    未识别为年度报告的文件不作为报告入库，只记下原因（--accept-unrecognised 仍作为报告入库；
+    加 --retry-failed 时重新读取）。
 
-    Example: gongkai ingest ../shared/corpus reports.zip --db corpus.sqlite
+    示例： gongkai ingest ../shared/corpus reports.zip --db corpus.sqlite
     """
     from ..batch import IngestOptions, ingest
     from ..batch.executors import open_executor
@@ -190,7 +202,7 @@ def ingest_command(
         versions="supersede" if supersede else "keep-both",
     )
     with _repository(db) as repository, ingest_lock(repository.database):
-        progress = _progress("读取 ingest")
+        progress = _progress("读取")
         with progress, open_executor(workers, cluster) as executor:
             bar = progress.add_task("ingest", total=None)
 
@@ -200,9 +212,7 @@ def ingest_command(
             try:
                 summary = ingest(paths, repository, executor, options, advance)
             except KeyboardInterrupt:
-                errors.print(
-                    "[yellow]interrupted: every batch written so far is complete; run again to finish[/yellow]"
-                )
+                errors.print("[yellow]已中断：已写入的每一批都完整；再次运行即可继续[/yellow]")
                 raise typer.Exit(130) from None
     if as_json:
         dump(summary.to_json())
@@ -211,24 +221,24 @@ def ingest_command(
 
 
 def _print_ingest(summary: IngestSummary) -> None:
-    table = Table(title="入库结果 ingest summary", show_header=False)
+    table = Table(title="入库结果", show_header=False)
     rate = f"（{summary.read / summary.seconds:.1f} 份/秒）" if summary.seconds and summary.read else ""
-    table.add_row("来源文件 sources found", str(summary.sources))
-    table.add_row("新入库报告 reports stored", f"{summary.read}{rate}")
-    table.add_row("已在库中 already stored", str(summary.already))
-    table.add_row("重复内容 duplicates in this run", str(summary.duplicates))
-    table.add_row("无法读取 failed (recorded)", str(len(summary.failed)))
-    table.add_row("跳过 skipped", str(len(summary.skipped)))
+    table.add_row("来源文件", str(summary.sources))
+    table.add_row("新入库报告", f"{summary.read}{rate}")
+    table.add_row("已在库中", str(summary.already))
+    table.add_row("本次重复内容", str(summary.duplicates))
+    table.add_row("无法读取（已记录）", str(len(summary.failed)))
+    table.add_row("跳过", str(len(summary.skipped)))
     for severity, zh in (("error", "错误"), ("warning", "警告"), ("info", "提示")):
-        table.add_row(f"发现问题·{zh} findings {severity}", str(summary.findings.get(severity, 0)))
-    table.add_row("用时 seconds", f"{summary.seconds:.1f}")
+        table.add_row(f"发现问题·{zh}", str(summary.findings.get(severity, 0)))
+    table.add_row("用时（秒）", f"{summary.seconds:.1f}")
     console.print(table)
     for name, error in summary.failed[:20]:
         console.print(f"[red]无法读取[/red] {name}: {error}", soft_wrap=True)
     for name, reason in summary.skipped[:20]:
         console.print(f"[dim]跳过 {name}: {reason}[/dim]", soft_wrap=True)
     if summary.stored_nothing_new:
-        console.print("[green]没有新内容：所有来源均已入库。 Nothing new: every source is already stored.[/green]")
+        console.print("[green]没有新内容：所有来源均已入库。[/green]")
 
 
 def list_command(
@@ -248,8 +258,8 @@ def list_command(
 ) -> None:
     """列出已入库的报告及其错误、警告、待审数。List stored reports.
 
-    Example: gongkai list --agency 洪泽区 --year 2024 --has-errors
-             gongkai list --rule balance --severity 错误 --review-state 待审
+    示例：gongkai list --agency 洪泽区 --year 2024 --has-errors
+          gongkai list --rule balance --severity 错误 --review-state 待审
     """
     findings = finding_choices(rule, severity, review_state)
     with _repository(db) as repository:
@@ -258,9 +268,9 @@ def list_command(
     if as_json:
         dump([r.to_json() for r in rows])
         return
-    table = Table(title=f"已入库报告 stored reports ({len(rows)})")
-    names = ["id", "机关 agency", "年度", "格式", "类型", "发布日期", "错误", "警告", "待审", "来源 source"]
-    for name in names + (["版本 version"] if all_versions else []):
+    table = Table(title=f"已入库报告（{len(rows)}份）")
+    names = ["编号", "机关", "年度", "格式", "类型", "发布日期", "错误", "警告", "待审", "来源"]
+    for name in names + (["版本"] if all_versions else []):
         table.add_column(name)
     for r in rows:
         version = [_version_text(r.version, r.superseded_by)] if all_versions else []
@@ -269,7 +279,7 @@ def list_command(
             r.agency or "未识别",
             str(r.year or ""),
             r.format or "",
-            r.entity_type,
+            _LEVEL_ZH.get(r.entity_type, r.entity_type),
             r.published.isoformat() if r.published else "",
             str(r.errors),
             str(r.warnings),
@@ -286,13 +296,13 @@ def _version_text(version: int, superseded_by: int | None) -> str:
 
 
 def show_command(
-    report_id: Annotated[int, typer.Argument(help="报告编号（见 gongkai list）。")],
+    report_id: Annotated[int, typer.Argument(metavar="报告编号", help="报告编号（见 gongkai list）。")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """显示一份已入库报告的三张表和发现的问题（含审核状态）。Show a stored report.
 
-    Example: gongkai show 12
+    示例：gongkai show 12
     """
     from ..render.terminal import render_report
     from ..serialize import report_to_json
@@ -302,7 +312,7 @@ def show_command(
         loaded = repository.load_report(report_id)
         versions = repository.versions(report_id) if loaded is not None else []
     if loaded is None:
-        errors.print(f"[red]错误[/red] 没有编号为 {report_id} 的报告 (no stored report with id {report_id})")
+        errors.print(f"[red]错误[/red] 没有编号为 {report_id} 的报告")
         raise typer.Exit(2)
     report, rows = loaded
     findings = [
@@ -318,8 +328,8 @@ def show_command(
         dump(data)
         return
     render_report(report, findings, console)
-    table = Table(title="版本 versions")
-    for name in ("版本", "id", "来源 source", "入库时间", "状态"):
+    table = Table(title="版本")
+    for name in ("版本", "编号", "来源", "入库时间", "状态"):
         table.add_column(name)
     for v in versions:
         table.add_row(
@@ -332,16 +342,16 @@ def show_command(
     console.print(table)
     reviewed = [f for f in rows if f.status != "open"]
     if reviewed or rows:
-        table = Table(title="问题指纹与审核 fingerprints and reviews")
-        for name in ("fingerprint", "rule", "status", "reviewer", "reason"):
+        table = Table(title="问题指纹与审核")
+        for name in ("指纹", "规则", "审核状态", "审核人", "理由"):
             table.add_column(name)
         for f in rows:
-            table.add_row(f.fingerprint, f.rule, f.status, f.reviewer or "", f.reason or "")
+            table.add_row(f.fingerprint, f.rule, _status_zh(f.status), f.reviewer or "", f.reason or "")
         console.print(table)
 
 
 def compare_command(
-    ids: Annotated[list[int] | None, typer.Argument(help="两个报告编号。")] = None,
+    ids: Annotated[list[int] | None, typer.Argument(metavar="报告编号", help="两个报告编号。")] = None,
     agency: AgencyOption = None,
     years: Annotated[list[int] | None, typer.Option("--years", help="该机关报告的两个年度。")] = None,
     db: DbOption = None,
@@ -350,20 +360,20 @@ def compare_command(
 ) -> None:
     """逐格比较两份已入库的报告。Compare two stored reports cell by cell.
 
-    Example: gongkai compare 5 6     gongkai compare --agency 洪泽区人民政府 --years 2023 --years 2024
+    示例：gongkai compare 5 6     gongkai compare --agency 洪泽区人民政府 --years 2023 --years 2024
     """
     with _repository(db) as repository:
         if agency and years and len(years) == 2:
             found = [repository.report_for(agency, y) for y in years]
             if None in found:
                 missing = [str(y) for y, i in zip(years, found, strict=True) if i is None]
-                errors.print(f"[red]错误[/red] no stored report of {agency} for {', '.join(missing)}")
+                errors.print(f"[red]错误[/red] 库中没有{agency}{'、'.join(missing)}年度的报告")
                 raise typer.Exit(2)
             a, b = (int(i) for i in found if i is not None)
         elif ids and len(ids) == 2:
             a, b = ids
         else:
-            errors.print("[red]错误[/red] give two report ids, or --agency NAME --years A --years B")
+            errors.print("[red]错误[/red] 请给出两个报告编号，或 --agency 机关 --years 年度 --years 年度")
             raise typer.Exit(2)
         try:
             ra, rb, diffs = repository.compare(a, b)
@@ -383,7 +393,7 @@ def compare_command(
         return
     title = f"{ra.agency or '?'} {ra.year or ''} (#{a})  ⟷  {rb.agency or '?'} {rb.year or ''} (#{b})"
     table = Table(title=title)
-    for name in ("cell", "项目", f"#{a}", f"#{b}"):
+    for name in ("单元格", "项目", f"#{a}", f"#{b}"):
         table.add_column(name, justify="right" if name.startswith("#") else "left")
     for d in diffs if all_cells else changed:
         style = "bold" if d.differs else "dim"
@@ -395,7 +405,7 @@ def compare_command(
             style=style,
         )
     console.print(table)
-    console.print(f"{len(diffs)}个单元格中{len(changed)}个不同（{len(changed)} of {len(diffs)} cells differ）")
+    console.print(f"{len(diffs)}个单元格中{len(changed)}个不同")
 
 
 def stats_command(
@@ -411,7 +421,7 @@ def stats_command(
 ) -> None:
     """语料统计：办理结果构成、复议诉讼纠错率、各年申请量、各规则问题数、问题最多的机关。Corpus figures.
 
-    Example: gongkai stats --year 2023 --level department
+    示例：gongkai stats --year 2023 --level department
     """
     from .stats_view import render_stats
 
@@ -429,7 +439,9 @@ def export_command(
     form: Annotated[
         str, typer.Option("--form", help="导出形式：long（报告×单元格）、wide（每份报告一行）或 findings（问题清单）。")
     ] = "long",
-    layout: Annotated[bool, typer.Option(help="XLSX：为每份报告加一张官方版式的表（不超过200份）。")] = True,
+    layout: Annotated[
+        bool, typer.Option(help="XLSX：为每份报告加一张官方版式的表（不超过200份；默认加）。", show_default=False)
+    ] = True,
     db: DbOption = None,
     agency: AgencyOption = None,
     year: YearOption = None,
@@ -445,11 +457,13 @@ def export_command(
 ) -> None:
     """导出已入库报告：单元格（长表或宽表）和问题清单；XLSX 含三者及官方版式。Export stored reports.
 
-    Example: gongkai export --format xlsx --agency 洪泽区 -o hongze.xlsx
+    示例：gongkai export --format xlsx --agency 洪泽区 -o hongze.xlsx
              gongkai export --format csv --form wide -o all.csv
              gongkai export --issues 问题清单.xlsx --year 2024
     """
     from ..export import write_export
+    from ..export.frames import EXPORT_FORMS
+    from ..export.writers import FORMATS
 
     if issues is not None:
         _export_issues(db, issues, _filter(agency, year, fmt_filter, level, has_errors, all_versions, region=region))
@@ -458,6 +472,10 @@ def export_command(
         errors.print("[red]错误[/red] 请用 -o 给出要写入的文件（或用 --issues 写出问题清单）")
         raise typer.Exit(2)
 
+    for option, value, known in (("--format", fmt, FORMATS), ("--form", form, EXPORT_FORMS)):
+        if value not in known:
+            errors.print(f"[red]错误[/red] {option} 不接受“{value}”，可选：{'、'.join(known)}")
+            raise typer.Exit(2)
     with _repository(db) as repository:
         try:
             count = write_export(
@@ -468,8 +486,8 @@ def export_command(
                 output,
                 layout=layout,
             )
-        except (ValueError, OSError) as exc:
-            errors.print(f"[red]错误[/red] {output}: {exc}")
+        except OSError:
+            errors.print(f"[red]错误[/red] 无法写入 {output}（文件夹不存在或没有权限）")
             raise typer.Exit(2) from None
     unit = "份报告" if fmt == "xlsx" else "行"
     errors.print(f"已写入 {output}（{count}{unit}）")
@@ -496,7 +514,7 @@ def bench_ingest_command(
 ) -> None:
     """基准测试：生成合成报告并入库，报告每秒份数、数据库大小和统计耗时。Ingest benchmark.
 
-    Example: gongkai bench-ingest --reports 10000 --db bench.sqlite --db postgresql://postgres@127.0.0.1:55432/bench
+    示例：gongkai bench-ingest --reports 10000 --db bench.sqlite --db postgresql://postgres@127.0.0.1:55432/bench
     """
     import tempfile
 
@@ -510,7 +528,7 @@ def bench_ingest_command(
         for url in db or [str(Path(scratch) / "bench.sqlite")]:
             if reset_db:
                 reset(url)
-            progress = _progress("ingest")
+            progress = _progress("入库")
             with progress:
                 bar = progress.add_task("ingest", total=None)
 
@@ -520,13 +538,13 @@ def bench_ingest_command(
                 try:
                     result = run_bench(url, reports, workers, corpus, advance)
                 except ValueError as exc:
-                    errors.print(f"[red]错误[/red] {exc} (use --reset)")
+                    errors.print(f"[red]错误[/red] {exc}（可加 --reset）")
                     raise typer.Exit(2) from None
             results.append(result.to_json())
     if as_json:
         dump(results)
         return
-    table = Table(title="ingest benchmark")
+    table = Table(title="入库基准测试")
     for name in results[0]:
         table.add_column(name)
     for row in results:

@@ -15,12 +15,13 @@ from ..check import RULES, Severity
 from ..errors import GongkaiError, SourceError
 from ..render.terminal import render_findings, render_report
 from ..serialize import report_to_json
+from .chinese import ChineseTyper
 from .options import JsonOption, console, dump, errors
 
 if TYPE_CHECKING:
     from ..measure.evaluate import Summary
 
-app = typer.Typer(
+app = ChineseTyper(
     help="gongkai：读取、核查政府信息公开工作年度报告。"
     "Read and check China's government information disclosure annual reports.",
     no_args_is_help=True,
@@ -45,12 +46,12 @@ def main(
 
 @app.command()
 def read(
-    file: Annotated[Path, typer.Argument(help="一份报告：txt、md、html、docx、doc/wps、pdf 或图片。")],
+    file: Annotated[Path, typer.Argument(metavar="文件", help="一份报告：txt、md、html、docx、doc/wps、pdf 或图片。")],
     as_json: JsonOption = False,
 ) -> None:
     """按官方版式显示一份报告的三张表及发现的问题。Show one report's tables and findings.
 
-    Example: gongkai read report.txt    gongkai read --json report.pdf
+    示例：gongkai read report.txt    gongkai read --json report.pdf
     """
     try:
         report, findings = read_and_check(file)
@@ -65,18 +66,15 @@ def read(
 
 @app.command("check")
 def check_files(
-    paths: Annotated[
-        list[Path], typer.Argument(help="报告文件、文件夹（递归）或 zip 压缩包 Report files, folders, zips.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(metavar="路径", help="报告文件、文件夹（递归）或 zip 压缩包。")],
     as_json: JsonOption = False,
 ) -> None:
-    """列出多份报告发现的问题；有错误级问题时退出码为1（exit 1）。Check many reports.
+    """列出多份报告发现的问题；有错误级问题时退出码为1。Check many reports.
 
-    Files, folders and zip archives are found exactly as ``gongkai ingest`` finds them: a file that is not a
-    report form inside a folder is skipped and said so. A path that does not exist, or a file that cannot be
-    read, is reported and the others go on (exit 2 if no error findings).
+    文件、文件夹和 zip 压缩包的查找方式与 gongkai ingest 相同：文件夹中不是报告格式的文件会跳过并说明。
+    不存在的路径或无法读取的文件会报告出来，其余照常核查（没有错误级问题时退出码为2）。
 
-    Example: gongkai check reports/    gongkai check reports.zip --json
+    示例： gongkai check reports/    gongkai check reports.zip --json
     """
     from ..api import read_and_check_bytes
     from ..batch.sources import Skipped, discover, load
@@ -115,13 +113,13 @@ def check_files(
 
 @app.command("eval")
 def eval_command(
-    corpus_dir: Annotated[Path, typer.Argument(help="原始报告所在文件夹。")],
-    gold_dir: Annotated[Path, typer.Argument(help="人工核对的 gold JSON 文件夹。")],
+    corpus_dir: Annotated[Path, typer.Argument(metavar="报告文件夹", help="原始报告所在文件夹。")],
+    gold_dir: Annotated[Path, typer.Argument(metavar="gold文件夹", help="人工核对的 gold JSON 文件夹。")],
     as_json: JsonOption = False,
 ) -> None:
     """与人工核对的 gold 文件比较：单元格、元数据、问题。Evaluate against gold files.
 
-    Example: gongkai eval ../shared/corpus/seeds ../shared/gold/seeds
+    示例：gongkai eval ../shared/corpus/seeds ../shared/gold/seeds
     """
     from ..measure.evaluate import evaluate
 
@@ -153,22 +151,24 @@ def _summary_json(summary: Summary) -> dict[str, object]:
 
 
 def _print_summary(summary: Summary) -> None:
-    files = Table(title="每个文件 per file")
-    for name in ("source", "cells", "metadata", "gold findings made", "false errors"):
+    files = Table(title="每个文件")
+    for name in ("来源", "单元格", "元数据", "找到的 gold 问题", "误报的错误"):
         files.add_column(name)
     for f in summary.files:
         made = sum(sum(v) for v in f.gold_found.values())
         total = sum(len(v) for v in f.gold_found.values())
         files.add_row(
             f.source,
-            "ERROR: " + f.error if f.error else f"{f.cells_exact}/{f.cells_total}",
-            "ok" if not f.metadata_mismatches else ", ".join(f"{k}: {g!r}≠{p!r}" for k, g, p in f.metadata_mismatches),
+            "无法读取：" + f.error if f.error else f"{f.cells_exact}/{f.cells_total}",
+            "一致"
+            if not f.metadata_mismatches
+            else ", ".join(f"{k}: {g!r}≠{p!r}" for k, g, p in f.metadata_mismatches),
             f"{made}/{total}",
             str(len(f.false_errors)),
         )
     console.print(files)
-    rules = Table(title="按规则 by rule")
-    for name in ("rule", "recall (gold made)", "precision (predicted correct)"):
+    rules = Table(title="按规则")
+    for name in ("规则", "召回（找到的 gold 问题）", "精确（报出的问题中正确的）"):
         rules.add_column(name)
     for rule, (rm, rt, pc, pt) in summary.by_rule().items():
         rules.add_row(rule, f"{rm}/{rt}", f"{pc}/{pt}")
@@ -187,9 +187,9 @@ def rules(
     as_json: JsonOption = False,
     docs: Annotated[Path | None, typer.Option(help="为每条规则在此文件夹写一页 Markdown。")] = None,
 ) -> None:
-    """列出规则目录：编号、严重程度、中英文名称。List the rule catalog.
+    """列出规则目录：编号、严重程度、名称（--json 另有英文名称）。List the rule catalog.
 
-    Example: gongkai rules --json    gongkai rules --docs docs/rules
+    示例：gongkai rules --json    gongkai rules --docs docs/rules
     """
     if docs is not None:
         from ..check.docs import write_rule_docs
@@ -200,23 +200,23 @@ def rules(
     if as_json:
         dump([{"id": r.id, "severity": r.severity.value, "zh": r.zh, "en": r.en, "doc": r.doc} for r in RULES.values()])
         return
-    table = Table(title="规则目录 rule catalog")
-    for name in ("id", "severity", "中文", "English"):
+    table = Table(title="规则目录")
+    for name in ("编号", "严重程度", "名称"):
         table.add_column(name)
     for r in RULES.values():
-        table.add_row(r.id, r.severity.value, r.zh, r.en)
+        table.add_row(r.id, r.severity.zh, r.zh)
     console.print(table)
 
 
 @app.command()
 def bench(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹。")],
+    paths: Annotated[list[Path], typer.Argument(metavar="路径", help="报告文件或文件夹。")],
     seconds: Annotated[float, typer.Option(help="测量大约这么多秒。")] = 5.0,
     as_json: JsonOption = False,
 ) -> None:
     """测量单核读取+核查速度（每秒份数）。Measure read+check throughput.
 
-    Example: gongkai bench ../shared/corpus/seeds
+    示例：gongkai bench ../shared/corpus/seeds
     """
     files = [p for path in paths for p in (sorted(path.iterdir()) if path.is_dir() else [path]) if p.is_file()]
     files = [f for f in files if f.suffix.lower() in (".txt", ".md", ".html", ".htm", ".docx", ".pdf")]
@@ -240,8 +240,8 @@ def bench(
         dump(result)
     else:
         console.print(
-            f"read+check: {result['reports_per_cpu_second']} reports/s per core "
-            f"({result['ms_per_report']} ms each; {count} reports of {len(files)} files in {cpu:.1f} CPU-s)"
+            f"读取+核查：每核每秒 {result['reports_per_cpu_second']} 份"
+            f"（每份 {result['ms_per_report']} 毫秒；{len(files)} 个文件共 {count} 份，CPU 用时 {cpu:.1f} 秒）"
         )
 
 

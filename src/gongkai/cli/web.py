@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from .chinese import ChineseTyper
 from .options import DbOption, console, errors
 
 
@@ -28,9 +29,8 @@ def serve(
 ) -> None:
     """启动网页工作台（报告、审核、比较、统计、上传、导出）及其 JSON 接口。Serve the web workbench.
 
-    Settings not given here come from GONGKAI_* variables (GONGKAI_SECRET signs the login
-    cookie; see gongkai.web.settings). Example: gongkai serve --db corpus.sqlite
-    then open http://127.0.0.1:8000/
+    这里没有给出的设置取自 GONGKAI_* 环境变量（GONGKAI_SECRET 用于签署登录 Cookie，
+    见 gongkai.web.settings）。示例：gongkai serve --db corpus.sqlite，然后打开 http://127.0.0.1:8000/
     """
     import uvicorn
 
@@ -54,22 +54,22 @@ def serve(
         database = open_database(settings.database_url)
         try:
             if count(database) == 0:
-                errors.print(
-                    "[yellow]writes need a login here, but there is no account yet: gongkai user add NAME[/yellow]"
-                )
+                errors.print("[yellow]此处写入需要登录，但还没有账号：gongkai user add 账号名[/yellow]")
         finally:
             database.close()
     shown_host = f"[{host}]" if ":" in host else host
-    console.print(f"gongkai 工作台: http://{shown_host}:{port}/  (writes need login: {settings.login_required})")
+    console.print(
+        f"gongkai 工作台：http://{shown_host}:{port}/（写入{'需要' if settings.login_required else '不需要'}登录）"
+    )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
-user_app = typer.Typer(help="可通过网页工作台写入的账号。", no_args_is_help=True)
+user_app = ChineseTyper(help="可通过网页工作台写入的账号。", no_args_is_help=True)
 
 
 @user_app.command("add")
 def user_add(
-    name: Annotated[str, typer.Argument(help="账号名。")],
+    name: Annotated[str, typer.Argument(metavar="账号名", help="账号名。")],
     db: DbOption = None,
     password: Annotated[
         str | None, typer.Option("--password", hidden=True, help="仅供脚本使用；不给出时会提示输入。")
@@ -77,13 +77,16 @@ def user_add(
 ) -> None:
     """创建账号（或重设密码）；密码输入两次，以 argon2 散列保存。Create an account.
 
-    Example: gongkai user add zhangsan --db corpus.sqlite
+    示例：gongkai user add 张三 --db corpus.sqlite
     """
     from ..store import open_database
     from ..store.accounts import AccountError, set_password
 
     if password is None:
-        password = typer.prompt("密码 password", hide_input=True, confirmation_prompt=True)
+        password = typer.prompt("密码", hide_input=True)
+        if typer.prompt("再次输入密码", hide_input=True) != password:
+            errors.print("[red]错误[/red] 两次输入的密码不一致")
+            raise typer.Exit(2)
     database = open_database(db)
     try:
         account = set_password(database, name, password)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..check import RULES, Severity
+from ..formats import FORMATS
 from ..formats.cells import all_cell_ids, cell_label, newest_first
 from ..model import CellState, EntityType
 from ..store.records import parse_value
@@ -35,7 +36,8 @@ REPORT_COLUMNS = (
     ("entity_type", "机关类型代码", TEXT),
     ("entity_type_zh", "机关类型", TEXT),
     ("year", "年度", INT),
-    ("format", "格式", TEXT),
+    ("format", "格式代码", TEXT),
+    ("format_zh", "格式", TEXT),
     ("published", "发布日期", DATE),
     ("source", "来源文件", TEXT),
 )
@@ -103,9 +105,16 @@ def _report_values(row: ReportRow) -> tuple[object, ...]:
         EntityType(row.entity_type).zh if row.entity_type else None,
         row.year,
         row.format,
+        _format_name(row.format),
         row.published,
         row.source,
     )
+
+
+def _format_name(format_id: str | None) -> str | None:
+    """A format code's Chinese name (``2021`` → ``2021版``)."""
+    fmt = FORMATS.get(format_id) if format_id else None
+    return (fmt.short_name or fmt.id) if fmt else format_id
 
 
 def _value(text: str | None) -> int | Decimal | None:

@@ -31,6 +31,8 @@ class SheetFinding(Protocol):
     @property
     def status(self) -> str: ...  # open | confirmed | dismissed
     @property
+    def status_zh(self) -> str: ...  # 待审 | 已确认 | 已驳回
+    @property
     def reason(self) -> str | None: ...
 
 
@@ -120,4 +122,4 @@ def write_report_sheet(workbook: Any, name: str, report: Report, findings: Seque
         sheet.write(row, 0, f.rule)
         sheet.write(row, 1, _severity(f.severity))
         sheet.merge_range(row, 2, row, 11, f.message, styles.wrap)
-        sheet.write(row, 12, f.status + (f"（{f.reason}）" if f.reason else ""))
+        sheet.write(row, 12, f.status_zh + (f"（{f.reason}）" if f.reason else ""))

@@ -92,6 +92,11 @@ class FindingRow:
     reason: str | None
     reviewed_at: datetime | None
 
+    @property
+    def status_zh(self) -> str:
+        """The review status as a reviewer reads it (待审, 已确认, 已驳回)."""
+        return REVIEW_STATUS_ZH.get(self.status, self.status)
+
     def to_json(self) -> dict[str, object]:
         out = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
         out["cells"] = list(self.cells)
