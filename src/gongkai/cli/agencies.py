@@ -14,10 +14,11 @@ import typer
 from rich.table import Table
 
 from ..errors import ExportError, NotFound, StoreError
+from .chinese import ChineseTyper
 from .corpus import _repository
 from .options import DbOption, JsonOption, console, dump, errors
 
-app = typer.Typer(
+app = ChineseTyper(
     help="机关名录：列出、导入、导出、编辑机关，查看某年度各机关年报的发布情况（按时、逾期、未发布）。",
     no_args_is_help=True,
     add_completion=False,
