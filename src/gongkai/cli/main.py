@@ -246,10 +246,11 @@ def bench(
 
 
 def _register_more() -> None:
-    from . import corpus, web
+    from . import corpus, register, web
 
     corpus.register(app)
     web.register(app)
+    register.register(app)
 
 
 _register_more()

@@ -9,6 +9,7 @@ Each job is its own module and class, usable alone over a ``Database``:
                            versions of an agency-year and version_diff
     stats.Statistics       corpus figures (CorpusStats) and the agencies with most errors
     reviews.Reviews        set_review; decisions re-attach when a report is stored again
+    register.Register      the application register: applications and their append-only events
 
 The store never runs rules of its own: ``write`` takes the cross-year check as
 ``cross_year=`` (the ingest pipeline hands it ``gongkai.check.cross_year_findings``).
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 from .links import CrossYearCheck, regions_agree
 from .queries import Queries
+from .register import Register
 from .reviews import Reviews
 from .stats import Statistics
 from .writes import Writes
 
 
-class Repository(Writes, Queries, Statistics, Reviews):
+class Repository(Writes, Queries, Statistics, Reviews, Register):
     """Queries, writes, statistics and reviews over one corpus database: ``Repository(database)``."""
 
 
