@@ -319,3 +319,8 @@ def test_a_direct_lawsuit_against_a_refusal_warns_review_first() -> None:
         (K.APPEAL_FILED, D(2026, 11, 2), {"route": T4.suits[0].id}),
     )
     assert not state(granted, D(2026, 12, 1), CAL).warnings
+
+
+def test_before_it_arrived_an_application_is_nothing_yet() -> None:
+    st = state(case(D(2026, 9, 15)), D(2026, 9, 14), CAL)
+    assert st.status is Status.NOT_ARRIVED and not st.open and st.receipt is None and st.due is None

@@ -29,6 +29,7 @@ REVIEW_FIRST = date(2024, 1, 1)  # 行政复议法（2023）第二十三条: 不
 
 
 class Status(Enum):
+    NOT_ARRIVED = "not_arrived"  # asked about a day before it arrived
     AWAITING_RECEIPT = "awaiting_receipt"  # the channel needs confirmation: no clock yet
     RUNNING = "running"
     CORRECTING = "correcting"  # waiting for the 补正: the clock stands
@@ -38,6 +39,7 @@ class Status(Enum):
     @property
     def zh(self) -> str:
         return {
+            "not_arrived": "尚未收到",
             "awaiting_receipt": "待确认收到",
             "running": "办理中",
             "correcting": "待补正",
@@ -92,7 +94,7 @@ class State:
 
     @property
     def open(self) -> bool:
-        return self.status is not Status.CLOSED and self.receipt is not None
+        return self.status not in (Status.CLOSED, Status.NOT_ARRIVED) and self.receipt is not None
 
     @property
     def overdue(self) -> bool:
@@ -140,6 +142,8 @@ def state(
     known: date | None = None,
 ) -> State:
     """The application on ``as_of``, from the events entered by ``known`` (default: ``as_of``) and happened by then."""
+    if as_of < app.arrived:
+        return State(app.id, as_of, Status.NOT_ARRIVED, None)
     events = effective(app.events, known=as_of if known is None else known, on=as_of)
     receipt = receipt_date(app, events, policy)
     st = State(app.id, as_of, Status.AWAITING_RECEIPT, receipt)
