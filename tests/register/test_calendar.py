@@ -64,7 +64,14 @@ def test_a_start_on_a_plain_saturday_also_has_two_readings() -> None:
 
 
 def test_make_up_days_of_2026_are_working_days() -> None:
-    for day in (date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20), date(2026, 10, 10)):
+    for day in (
+        date(2026, 1, 4),
+        date(2026, 2, 14),
+        date(2026, 2, 28),
+        date(2026, 5, 9),
+        date(2026, 9, 20),
+        date(2026, 10, 10),
+    ):
         assert day.weekday() >= 5 and CAL.is_workday(day), day
         found = CAL.exception(day)
         assert found is not None and found.kind is DayKind.WORK and found.status is DayStatus.OFFICIAL

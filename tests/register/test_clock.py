@@ -228,9 +228,7 @@ def test_art_35_not_handled() -> None:
 
 
 def test_fee_paid_pauses_the_clock_by_policy() -> None:
-    app = case(
-        D(2026, 9, 15), (K.FEE_NOTICE, D(2026, 9, 22), {"amount": "700"}), (K.FEE_PAID, D(2026, 9, 29))
-    )
+    app = case(D(2026, 9, 15), (K.FEE_NOTICE, D(2026, 9, 22), {"amount": "700"}), (K.FEE_PAID, D(2026, 9, 29)))
     waiting = state(app, D(2026, 9, 24), CAL)
     # pay within 20 working days: 09-23/24, 09-28…30, 10-08/09/10, 10-12…16, 10-19…23, 10-26/27
     assert waiting.status is Status.PAUSED and waiting.pending[0].until == D(2026, 10, 27)

@@ -73,8 +73,16 @@ def test_a_correction_stands_in_its_targets_place_and_chains() -> None:
     app = case(
         D,
         (EventKind.APPEAL_FILED, date(2026, 10, 1), {"route": T4.review.id}),
-        (EventKind.APPEAL_FILED, date(2026, 10, 2), {"route": T4.suits[1].id, "corrects": "1", "recorded": "2026-10-05"}),
-        (EventKind.APPEAL_FILED, date(2026, 10, 3), {"route": T4.suits[0].id, "corrects": "2", "recorded": "2026-10-08"}),
+        (
+            EventKind.APPEAL_FILED,
+            date(2026, 10, 2),
+            {"route": T4.suits[1].id, "corrects": "1", "recorded": "2026-10-05"},
+        ),
+        (
+            EventKind.APPEAL_FILED,
+            date(2026, 10, 3),
+            {"route": T4.suits[0].id, "corrects": "2", "recorded": "2026-10-08"},
+        ),
     )
     assert [e.data["route"] for e in effective(app.events, known=date(2026, 10, 4))] == [T4.review.id]
     assert [(e.id, e.data["route"]) for e in effective(app.events, known=date(2026, 10, 6))] == [(1, T4.suits[1].id)]

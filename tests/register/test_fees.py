@@ -29,7 +29,9 @@ def test_band_edges_per_application(n: int, fee: int) -> None:
     assert fee_for_nth_application(n) == fee
 
 
-@pytest.mark.parametrize(("pages", "fee"), [(0, 0), (30, 0), (31, 10), (100, 700), (101, 720), (200, 2700), (201, 2740)])
+@pytest.mark.parametrize(
+    ("pages", "fee"), [(0, 0), (30, 0), (31, 10), (100, 700), (101, 720), (200, 2700), (201, 2740)]
+)
 def test_band_edges_per_page(pages: int, fee: int) -> None:
     assert fee_by_pages(pages) == fee
 

@@ -63,7 +63,9 @@ def test_the_demo_is_seeded() -> None:
 def test_every_cell_of_tables_three_and_four_is_present_with_the_ids_of_gongkai_read(year: int) -> None:
     result = tables(year)
     assert list(result.cells) == table_cells()
-    assert set(result.cells) == set(FORMAT_2021.table(T3.table).cell_ids()) | set(FORMAT_2021.table(T4.table).cell_ids())
+    assert set(result.cells) == set(FORMAT_2021.table(T3.table).cell_ids()) | set(
+        FORMAT_2021.table(T4.table).cell_ids()
+    )
     data = result.to_json()
     assert data["cells"][T3.cell(T3.new)]["value"] == result.value(T3.cell(T3.new)) > 0  # type: ignore[index]
 
@@ -109,8 +111,12 @@ def test_each_years_carried_equals_the_previous_years_carry_forward() -> None:
     assert tables(2024).value(T3.cell(T3.carried)) == 0  # the register starts on 1 January 2024
     for year in YEARS[1:]:
         for col in T3.columns:
-            assert tables(year).value(T3.cell(T3.carried, col)) == tables(year - 1).value(T3.cell(T3.carry_forward, col))
-            assert tables(year).cells[T3.cell(T3.carried, col)] == tables(year - 1).cells[T3.cell(T3.carry_forward, col)]
+            assert tables(year).value(T3.cell(T3.carried, col)) == tables(year - 1).value(
+                T3.cell(T3.carry_forward, col)
+            )
+            assert (
+                tables(year).cells[T3.cell(T3.carried, col)] == tables(year - 1).cells[T3.cell(T3.carry_forward, col)]
+            )
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -122,9 +128,7 @@ def test_every_closed_application_is_in_exactly_one_outcome_row(year: int) -> No
 
 
 def test_table_four_counts_appeals_by_the_year_filed_with_results_as_of_31_december() -> None:
-    filed_2026 = [
-        (a.id, e) for a in demo() for e in a.events if e.kind is EventKind.APPEAL_FILED and e.on.year == 2026
-    ]
+    filed_2026 = [(a.id, e) for a in demo() for e in a.events if e.kind is EventKind.APPEAL_FILED and e.on.year == 2026]
     result = tables(2026)
     assert sum(result.value(T4.cell(g)) for g in T4.groups) == len(filed_2026) > 0
     assert sum(result.value(T4.cell(g, T4.results[3])) for g in T4.groups) > 0  # some still pending at year end
@@ -135,7 +139,11 @@ def test_a_drilled_cell_names_the_applications_behind_it() -> None:
         case(  # carried into 2026, answered in January
             date(2025, 12, 30), (EventKind.DECIDED, date(2026, 1, 12), {"outcome": T3.granted.id}), number="2025-00001"
         ),
-        case(date(2026, 3, 2), (EventKind.DECIDED, date(2026, 3, 20), {"outcome": CLOSING.partial.id}), number="2026-00001"),
+        case(
+            date(2026, 3, 2),
+            (EventKind.DECIDED, date(2026, 3, 20), {"outcome": CLOSING.partial.id}),
+            number="2026-00001",
+        ),
         case(date(2026, 12, 28), number="2026-00002", column=T3.organisations[0].id),  # carried forward
         case(date(2026, 5, 6), (EventKind.WITHDRAWN, date(2026, 5, 7)), number="2026-00003"),
         case(date(2026, 9, 15), channel=Channel.POST_UNSIGNED, number="2026-00004"),  # never confirmed: no receipt

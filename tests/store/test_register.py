@@ -51,7 +51,9 @@ def test_an_application_and_its_events_round_trip(repository: Repository) -> Non
         recorded=date(2026, 9, 18),
         by="办理人乙",
     )
-    repository.append_event(AGENCY, app.id, EventKind.CORRECTION_RECEIVED, date(2026, 9, 24), recorded=date(2026, 9, 24))
+    repository.append_event(
+        AGENCY, app.id, EventKind.CORRECTION_RECEIVED, date(2026, 9, 24), recorded=date(2026, 9, 24)
+    )
     loaded = repository.application(AGENCY, app.id)
     assert [e.kind for e in loaded.events] == [
         EventKind.CONFIRMED,

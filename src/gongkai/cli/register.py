@@ -37,6 +37,17 @@ CalendarOption = Annotated[
 ]
 AgencyOption = Annotated[str | None, typer.Option("--agency", help="机关名称（登记簿只有一个机关时可省略）。Agency.")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算（默认今天）。YYYY-MM-DD")]
+LaterOption = Annotated[
+    bool,
+    typer.Option(
+        "--later-entries",
+        help="也计入该日之后才登记的事件（默认只用当日已登记的，即当日所显示的）。Use entries made after --as-of.",
+    ),
+]
+
+
+def _known(day: date, later: bool) -> date:
+    return date.max if later else day
 
 
 def _fail(message: str) -> typer.Exit:
@@ -285,6 +296,7 @@ def _outcome_zh(outcome: str | None) -> str:
 def show(
     number: Annotated[str, typer.Argument(help="登记号。")],
     as_of: AsOfOption = None,
+    later_entries: LaterOption = False,
     agency: AgencyOption = None,
     calendar: CalendarOption = None,
     db: DbOption = None,
@@ -298,7 +310,7 @@ def show(
             app = reg.application(name, number)
         except GongkaiError as exc:
             raise _fail(str(exc)) from None
-    st = state(app, day, _calendar(calendar))
+    st = state(app, day, _calendar(calendar), known=_known(day, later_entries))
     if as_json:
         dump(
             {
@@ -346,6 +358,7 @@ def list_applications(
     year: Annotated[int | None, typer.Option("--year", help="到达年度。")] = None,
     status: Annotated[str | None, typer.Option("--status", help="open（未办结）或 closed（已办结）。")] = None,
     as_of: AsOfOption = None,
+    later_entries: LaterOption = False,
     agency: AgencyOption = None,
     calendar: CalendarOption = None,
     db: DbOption = None,
@@ -359,7 +372,7 @@ def list_applications(
     with _register(db) as reg:
         name = _agency(reg, agency)
         apps = reg.applications(name, years=[year] if year else None)
-    states = [(a, state(a, day, cal)) for a in apps]
+    states = [(a, state(a, day, cal, known=_known(day, later_entries))) for a in apps]
     if status == "open":
         states = [(a, s) for a, s in states if s.status is not Status.CLOSED]
     elif status == "closed":
@@ -381,6 +394,7 @@ def list_applications(
 def due(
     within: Annotated[int, typer.Option("--within", min=0, max=60, help="N 个工作日内到期。")] = 5,
     as_of: AsOfOption = None,
+    later_entries: LaterOption = False,
     agency: AgencyOption = None,
     calendar: CalendarOption = None,
     db: DbOption = None,
@@ -392,7 +406,8 @@ def due(
     with _register(db) as reg:
         name = _agency(reg, agency)
         apps = reg.applications(name)
-    open_states = [s for s in (state(a, day, cal) for a in apps) if s.open and s.due is not None]
+    known = _known(day, later_entries)
+    open_states = [s for s in (state(a, day, cal, known=known) for a in apps) if s.open and s.due is not None]
     overdue = sorted((s for s in open_states if s.overdue), key=lambda s: (s.due, s.application))
     soon = sorted(
         (s for s in open_states if not s.overdue and s.days_left is not None and s.days_left <= within),
