@@ -15,7 +15,9 @@ def test_the_2021_format_names_the_rows_a_step_of_the_law_closes_into() -> None:
     assert "逾期不补正" in closing.no_correction.label and "缴纳费用" in closing.no_fee.label
     assert closing.other.label == "其他"
     rows = set(t3.outcomes)
-    assert {closing.partial, closing.unclear, closing.mass, closing.no_correction, closing.no_fee, closing.other} <= rows
+    named = (closing.partial, closing.unclear, closing.mass, closing.no_correction, closing.no_fee, closing.other)
+    assert set(named) <= rows
+
     assert len(closing.withheld) == 8 and all(r in rows for r in closing.withheld)
     assert closing.withheld[0].label == "属于国家秘密"
 
