@@ -179,3 +179,16 @@ def test_appeals_counted_by_the_active_policy() -> None:
 def test_the_policies_are_stated_in_the_notes() -> None:
     notes = tables(2025).notes
     assert any("起算日" in n for n in notes) and any("收费" in n for n in notes) and any("复议" in n for n in notes)
+
+
+def test_a_register_across_2026_and_2027_balances_and_never_fails() -> None:
+    apps = demo_register(DemoSpec(applications=1500, years=(2026, 2027), seed=27))
+    t26, t27 = year_tables(apps, 2026, AGENCY), year_tables(apps, 2027, AGENCY)
+    assert t27.value(T3.cell(T3.carried)) == t26.value(T3.cell(T3.carry_forward)) > 0
+    faults = [f for f in check(t27.report(), t26.report()) if f.rule in TABLE_RULES]
+    assert not faults, [f.message for f in faults]
+    # the clock of every application computes on any day of the two years; those touching 2027 are provisional
+    for day in (date(2026, 12, 31), date(2027, 6, 30), date(2027, 12, 31)):
+        states = [state(a, day, CAL) for a in apps]
+        running = [s for s in states if s.open and s.due is not None]
+        assert running and all(s.provisional == (s.due.year >= 2027 or s.start.year >= 2027) for s in running)  # type: ignore[union-attr]

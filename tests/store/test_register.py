@@ -4,6 +4,7 @@ database itself refuses UPDATE and DELETE), personal data stay apart and ID numb
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -140,3 +141,24 @@ def test_a_demo_register_stored_and_loaded_gives_the_same_tables(repository: Rep
     for year in (2025, 2026):
         assert year_tables(loaded, year, "x").cells == year_tables(apps, year, "x").cells
     assert len(repository.applications(apps[0].agency, years=[2026])) == sum(1 for a in apps if a.arrived.year == 2026)
+
+
+def test_migration_0007_goes_down_and_up_again(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from gongkai.store import open_database
+    from gongkai.store.db import alembic_config
+
+    database = open_database(f"sqlite:///{tmp_path / 'm.sqlite'}")
+    try:
+        tables = {"register_applications", "register_events", "register_settings"}
+        assert tables <= set(inspect(database.engine).get_table_names())
+        with database.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0005")
+        assert not tables & set(inspect(database.engine).get_table_names())
+        with database.engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+        assert tables <= set(inspect(database.engine).get_table_names())
+    finally:
+        database.close()
