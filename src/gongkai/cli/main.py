@@ -246,12 +246,13 @@ def bench(
 
 
 def _register_more() -> None:
-    from . import agencies, corpus, corrections, web
+    from . import agencies, corpus, corrections, register, web
 
     corpus.register(app)
     corrections.register(app)
     web.register(app)
     agencies.register(app)
+    register.register(app)
 
 
 _register_more()

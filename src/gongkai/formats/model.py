@@ -153,6 +153,19 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosingRows:
+    """The outcome rows of table 三 that a step of the law itself decides (the register closes into them)."""
+
+    partial: Row  # （二）部分公开: a partly withheld answer counts once, here
+    unclear: Row  # （四）3 补正后申请内容仍不明确 (条例 第三十条)
+    mass: Row  # （五）4 无正当理由大量反复申请 (第三十五条)
+    no_correction: Row  # （六）1 逾期不补正 (第三十条)
+    no_fee: Row  # （六）2 逾期未缴费 (第四十二条)
+    other: Row  # （六）3 其他: a withdrawal
+    withheld: tuple[Row, ...] = ()  # （三）不予公开's rows: a decision that must go to review before a suit (2024-)
+
+
+@dataclass(frozen=True, slots=True)
 class ApplicationsView:
     """Table 三 by role: the rows and columns that the identities, statistics, register and writer name."""
 
@@ -164,6 +177,7 @@ class ApplicationsView:
     carry_forward: Row  # 四、结转下年度继续办理
     applicants: tuple[Column, ...]  # 自然人 and the five 法人或其他组织 columns
     total_column: Column  # 总计
+    closing: ClosingRows | None = None  # only where （六） has its three sub-rows (2021)
 
     @property
     def columns(self) -> tuple[Column, ...]:

@@ -11,6 +11,7 @@ from .model import (
     ApplicationsView,
     Block,
     BlockLayout,
+    ClosingRows,
     Column,
     Format,
     Identity,
@@ -293,6 +294,17 @@ def _applications_view(rows: tuple[Row, ...]) -> ApplicationsView:
         carry_forward=by_id["carry_forward"],
         applicants=APPLICANT_COLUMNS[:-1],
         total_column=APPLICANT_COLUMNS[-1],
+        closing=ClosingRows(
+            by_id["partial"],
+            by_id["unable_unclear"],
+            by_id["reject_mass"],
+            by_id["other_no_correction"],
+            by_id["other_no_fee"],
+            by_id["other_misc"],
+            tuple(r for r in rows if r.id.startswith("deny_")),
+        )
+        if "other_misc" in by_id
+        else None,
     )
 
 

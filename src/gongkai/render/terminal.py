@@ -205,3 +205,14 @@ def render_findings(findings: list[Finding], console: Console, source: str | Non
     console.print(f"\n[bold]{head}发现{len(findings)}个问题[/bold]")
     for f in findings:
         console.print(Text.assemble((f"[{f.severity.zh}] ", _STYLE[f.severity]), (f"{f.rule}  ", "bold"), f.message))
+
+
+def render_tables(report: Report, console: Console, sections: Sequence[int] | None = None) -> None:
+    """The report's tables in the official layout, only those in ``sections`` (section numbers) when given."""
+    if report.format is None:
+        return
+    wanted = {s.numbered for s in report.format.sections if sections is None or s.number in sections}
+    for heading, layout in table_parts(report.format, lambda cid: cell_text(report.cells.get(cid))):
+        if heading in wanted:
+            console.print(f"\n[bold]{heading}[/bold]")
+            console.print(Group(*(_rich(flat, report, {}) for flat in flatten(layout))))

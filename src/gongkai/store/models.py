@@ -280,3 +280,64 @@ class CorpusGeneration(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RegisterApplication(Base):
+    """A disclosure application in the register (migration 0007); its history is in ``register_events``.
+
+    Personal data stand in their own columns so a view can leave them out; the ID number is kept
+    only as a salted hash (``applicant_id_hash``).
+    """
+
+    __tablename__ = "register_applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(Text)
+    number: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16))
+    arrived: Mapped[date] = mapped_column(Date)
+    applicant_column: Mapped[str] = mapped_column(String(16))
+    request: Mapped[str] = mapped_column(Text)
+    form: Mapped[str] = mapped_column(String(40))
+    applicant_name: Mapped[str | None] = mapped_column(Text)
+    applicant_id_hash: Mapped[str | None] = mapped_column(String(64))
+    applicant_contact: Mapped[str | None] = mapped_column(Text)
+    agent_name: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("agency", "number", name="uq_register_applications_agency_number"),
+        Index("ix_register_applications_agency_year", "agency", "year"),
+        Index("ix_register_applications_applicant_id_hash", "applicant_id_hash"),
+    )
+
+
+class RegisterEvent(Base):
+    """One step of an application's handling; append-only (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "register_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("register_applications.id"))
+    seq: Mapped[int] = mapped_column(Integer)  # the event's number within its application
+    kind: Mapped[str] = mapped_column(String(24))
+    on: Mapped[date] = mapped_column(Date)
+    recorded: Mapped[date] = mapped_column(Date)
+    data: Mapped[dict[str, str]] = mapped_column(JSON)
+    corrects: Mapped[int | None] = mapped_column(Integer)  # seq of the event it corrects
+    refers: Mapped[int | None] = mapped_column(Integer)  # seq of the event it answers
+    by: Mapped[str | None] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("application_id", "seq", name="uq_register_events_application_id_seq"),)
+
+
+class RegisterSetting(Base):
+    """A setting of the register (the salt of the ID hashes)."""
+
+    __tablename__ = "register_settings"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

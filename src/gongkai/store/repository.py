@@ -12,6 +12,7 @@ Each job is its own module and class, usable alone over a ``Database``:
     corrections.Corrections  correct_cell, withdraw_correction (each re-checks with the check it is handed),
                            corrections (a report's history), corrections_in_force (by sha256, for re-reads)
     agencies.Agencies      the agency registry (list, edit, import) and a year's publication status
+    register.Register      the application register: applications and their append-only events
 
 The store never runs rules of its own: ``write`` takes the cross-year check as
 ``cross_year=`` (the ingest pipeline hands it ``gongkai.check.cross_year_findings``).
@@ -23,13 +24,14 @@ from .agencies import Agencies
 from .corrections import Corrections
 from .links import CrossYearCheck, regions_agree
 from .queries import Queries
+from .register import Register
 from .reviews import Reviews
 from .stats import Statistics
 from .writes import Writes
 
 
-class Repository(Writes, Queries, Statistics, Reviews, Corrections, Agencies):
-    """Queries, writes, statistics, reviews, corrections and the agency registry: ``Repository(database)``."""
+class Repository(Writes, Queries, Statistics, Reviews, Corrections, Agencies, Register):
+    """Queries, writes, statistics, reviews, corrections, agencies and the register: ``Repository(database)``."""
 
 
 __all__ = ["CrossYearCheck", "Repository", "regions_agree"]
