@@ -8,8 +8,6 @@ bash scripts/setup-system.sh
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/pip install -q -e ".[test]"
-# pandas reads the Parquet exports in tests/export/test_readers.py as a researcher would (skipped without it)
-.venv/bin/pip install -q "pandas==3.1.1"
 
 # a throw-away PostgreSQL server on loopback for the store tests, when the script exists
 if [ -z "${GONGKAI_TEST_PG:-}" ] && [ -f scripts/pg-test-server.sh ]; then
