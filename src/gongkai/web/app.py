@@ -78,7 +78,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         version=__version__,
         description="政府信息公开工作年度报告：报告、问题审核、对比、统计、上传与导出。Errors: "
         '`{"error": {"status", "code", "message"}}`. Writes need the CSRF token from `GET /api/csrf` '
-        "in `X-CSRF-Token`, and a login (`POST /api/login`) when the server is not on loopback.",
+        "in `X-CSRF-Token` (bound to the session: `POST /api/login` answers with the new one), and a login "
+        "(`POST /api/login`) when the server is not on loopback. Five wrong passwords lock a name for a while (429).",
         lifespan=lifespan,
         docs_url=None,  # install_docs: the same page under its own Content-Security-Policy
         redoc_url=None,

@@ -55,7 +55,8 @@ class SessionStampMiddleware:
         if scope["type"] == "http" and not str(scope.get("path", "")).startswith("/static/"):
             session = scope.get("session")
             if session and USER_KEY in session and not await _still_valid(scope, session):
-                session.clear()
+                session.pop(USER_KEY, None)  # the login ends; the browser session (its CSRF secret) stays
+                session.pop(STAMP_KEY, None)
         await self.app(scope, receive, send)
 
 
