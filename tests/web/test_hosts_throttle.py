@@ -65,6 +65,7 @@ def test_allowed_hosts_and_secure_cookies_from_the_environment() -> None:
     assert settings.allowed_hosts == ("a.example", ".b.example", "c.example") and settings.secure_cookies
     assert WebSettings.from_env(env, allowed_hosts=("d.example",)).allowed_hosts == ("d.example",)
     assert WebSettings.from_env({}).allowed_hosts == () and WebSettings.from_env({}).bind_host is None
+    assert WebSettings(allowed_hosts="a.example b.example").allowed_hosts == ("a.example", "b.example")  # type: ignore[arg-type]
     assert WebSettings.from_env({"GONGKAI_HOST": "0.0.0.0"}).bind_host == "0.0.0.0"
     with pytest.raises(SettingsError, match="登录失败次数上限"):
         WebSettings(login_max_failures=0)

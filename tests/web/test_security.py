@@ -366,3 +366,11 @@ def test_the_api_docs_get_their_own_policy_with_a_nonce(client: TestClient) -> N
     assert f'<script nonce="{nonce}">' in docs.text and "<script>" not in docs.text
     assert "frame-ancestors 'none'" in policy and docs.headers["x-frame-options"] == "DENY"
     assert nonce not in client.get("/api/docs").headers["content-security-policy"]  # a new one each time
+
+
+def test_framework_errors_are_shown_in_chinese(client: TestClient) -> None:
+    broken = client.post(
+        "/api/uploads", content=b"--x\r\nbroken", headers={**csrf(client), "content-type": "multipart/form-data"}
+    )
+    assert broken.status_code == 400
+    assert broken.json()["error"]["message"] == "请求有误，无法处理"

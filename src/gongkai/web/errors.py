@@ -82,7 +82,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = _MESSAGES.get(exc.status_code) or str(exc.detail)
+        # the framework's own details are English and may name internals: show a Chinese sentence instead
+        message = _MESSAGES.get(exc.status_code) or ("请求有误，无法处理" if exc.status_code < 500 else _MESSAGES[500])
         return _respond(request, exc.status_code, message)
 
     @app.exception_handler(RequestValidationError)

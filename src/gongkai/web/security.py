@@ -13,6 +13,8 @@
   very site (scheme, host and port as in ``Host``) is refused before anything else,
   so a page on another port of the same machine cannot post even with a planted
   cookie. Requests with neither header (scripts, curl) rely on the token alone.
+  Behind a reverse proxy, the proxy must pass the browser's Host on (nginx:
+  ``proxy_set_header Host $host;``), or every write from a browser is refused.
   ``Host`` itself is checked for every request by ``hosts.HostCheckMiddleware``.
 * Login: when the server listens beyond loopback (``WebSettings.login_required``)
   every write needs a signed-in account (``gongkai user add``); sessions are

@@ -83,7 +83,8 @@ class WebSettings:
                     "否则一个进程签发的登录状态会被其他进程拒绝"
                 )
             object.__setattr__(self, "secret_key", secrets.token_urlsafe(32))
-        hosts = tuple(h.strip().lower().rstrip(".") for h in self.allowed_hosts if h.strip())
+        given = split_hosts(self.allowed_hosts) if isinstance(self.allowed_hosts, str) else self.allowed_hosts
+        hosts = tuple(h.strip().lower().rstrip(".") for h in given if h.strip())
         object.__setattr__(self, "allowed_hosts", hosts)
         if self.login_max_failures < 1 or self.login_max_failures_per_address < 1:
             raise SettingsError("登录失败次数上限至少为1")
