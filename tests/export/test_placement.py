@@ -77,7 +77,11 @@ def test_the_report_page_marks_an_inferred_cell(tmp_path: Path) -> None:
     finally:
         database.close()
     settings = WebSettings(
-        database_url=db, originals_root=tmp_path / "originals", page_cache_dir=tmp_path / "pages", ingest_processes=0
+        database_url=db,
+        originals_root=tmp_path / "originals",
+        page_cache_dir=tmp_path / "pages",
+        ingest_processes=0,
+        allowed_hosts=("testserver",),  # the Host of Starlette's TestClient
     )
     with TestClient(create_app(settings)) as client:
         page = client.get(f"/reports/{row.id}").text

@@ -143,7 +143,11 @@ def test_cli_and_api_print_the_same_shape(stored: Repository, tmp_path: Path) ->
 
     url = stored.database.url
     settings = WebSettings(
-        database_url=url, originals_root=tmp_path / "originals", page_cache_dir=tmp_path / "pages", ingest_processes=0
+        database_url=url,
+        originals_root=tmp_path / "originals",
+        page_cache_dir=tmp_path / "pages",
+        ingest_processes=0,
+        allowed_hosts=("testserver",),  # the Host of Starlette's TestClient
     )
     with TestClient(create_app(settings)) as client:
         for query, args in (({}, []), ({"year": "2021"}, ["--year", "2021"])):

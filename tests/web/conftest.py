@@ -38,6 +38,7 @@ def settings_for(tmp: Path, **kwargs: object) -> WebSettings:
         "originals_root": tmp / "originals",
         "page_cache_dir": tmp / "pages",
         "ingest_processes": 0,
+        "allowed_hosts": ("testserver",),  # the Host of Starlette's TestClient; 127.0.0.1 is always allowed
     }
     return WebSettings(**{**defaults, **kwargs})  # type: ignore[arg-type]
 
@@ -110,6 +111,14 @@ def browser_page(tmp_path: Path) -> Iterator[object]:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="zh-CN")
         page = context.new_page()
+        violations: list[str] = []
+        # every Content-Security-Policy refusal in any page this test opens, reported back to Python
+        page.expose_function("__gongkaiCspViolation", lambda text: violations.append(str(text)))
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => window.__gongkaiCspViolation("
+            "e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sourceFile || '') + ':' + e.lineNumber))"
+        )
+        page.csp_violations = violations  # type: ignore[attr-defined]
         try:
             yield page
         finally:

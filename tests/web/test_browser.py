@@ -64,9 +64,15 @@ def test_review_workflow(browser_page, live_server: str, seed: Path) -> None:
     page.goto(f"{live_server}/reports")
     assert page.locator("table.list tbody tr").count() == 1
     screenshot(page, "reports")
+    page.fill("input[name=agency]", "没有这个机关")  # htmx swaps the filtered list in, under the CSP
+    page.press("input[name=agency]", "Enter")
+    page.locator("p.summary", has_text="共 0 份报告").wait_for()
+    page.fill("input[name=agency]", "阳泉")
+    page.press("input[name=agency]", "Enter")
+    page.locator("table.list tbody tr").first.wait_for()
 
     page.goto(f"{live_server}/dashboard")
-    page.wait_for_function("document.querySelectorAll('.chart canvas').length >= 6")
+    page.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 6")
     screenshot(page, "dashboard")
 
     page.goto(f"{live_server}/export")
@@ -77,6 +83,7 @@ def test_review_workflow(browser_page, live_server: str, seed: Path) -> None:
     target = Path(download.path())
     assert target.read_bytes()[:2] == b"PK"
     screenshot(page, "export")
+    assert page.csp_violations == []  # htmx, ECharts and every page work under the Content-Security-Policy
 
 
 def test_pdf_cell_shows_its_page(browser_page, live_server: str) -> None:
@@ -90,9 +97,10 @@ def test_pdf_cell_shows_its_page(browser_page, live_server: str) -> None:
     box = page.locator("#source .page-view .bbox")
     box.wait_for()
     image = page.locator("#source .page-view img")
-    page.wait_for_function("document.querySelector('#source .page-view img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('#source .page-view img').naturalWidth > 0")
     assert image.evaluate("img => img.naturalWidth") > 500
     screenshot(page, "report-pdf-source", full_page=False)
+    assert page.csp_violations == []  # the page image and its box (a style attribute) are allowed
 
 
 def test_review_to_the_opinion(browser_page, live_server: str, seed: Path) -> None:

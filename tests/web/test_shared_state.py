@@ -166,6 +166,7 @@ def _env_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, secret: str | None
     monkeypatch.setenv("GONGKAI_SOURCES", str(tmp_path / "originals"))
     monkeypatch.setenv("GONGKAI_READ_WORKERS", "0")
     monkeypatch.setenv("GONGKAI_LOGIN", "1")
+    monkeypatch.setenv("GONGKAI_ALLOWED_HOSTS", "testserver")  # the TestClient's Host
     if secret is None:
         monkeypatch.delenv("GONGKAI_SECRET", raising=False)
     else:

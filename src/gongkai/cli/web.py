@@ -26,6 +26,21 @@ def serve(
         typer.Option("--max-upload-mb", help="单次上传的最大大小（MB）。[默认 $GONGKAI_MAX_UPLOAD_MB，否则 200]"),
     ] = None,
     login: Annotated[bool, typer.Option("--login", help="即使在本机也要求登录后才能写入。")] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="本服务响应的主机名（可重复；“.example.org”含其子域名，“*”为任意）；本机名称和IP地址总是允许。"
+            "[默认 $GONGKAI_ALLOWED_HOSTS]",
+        ),
+    ] = None,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies",
+            help="Cookie 只经 HTTPS 发送（在 HTTPS 反向代理之后使用）。[或 $GONGKAI_SECURE_COOKIES=1]",
+        ),
+    ] = False,
 ) -> None:
     """启动网页工作台（报告、审核、比较、统计、上传、导出）及其 JSON 接口。Serve the web workbench.
 
@@ -46,6 +61,8 @@ def serve(
             max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb is not None else None,
             ingest_processes=read_workers,
             login_required=True if login else None,
+            allowed_hosts=tuple(allowed_host) if allowed_host else None,
+            secure_cookies=True if secure_cookies else None,
         )
     except SettingsError as exc:
         errors.print(f"[red]错误[/red] {exc}")
@@ -61,6 +78,8 @@ def serve(
     console.print(
         f"gongkai 工作台：http://{shown_host}:{port}/（写入{'需要' if settings.login_required else '不需要'}登录）"
     )
+    if settings.allowed_hosts:
+        console.print(f"允许的主机名：{'、'.join(settings.allowed_hosts)}（以及本机名称和IP地址）")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
@@ -75,7 +94,7 @@ def user_add(
         str | None, typer.Option("--password", hidden=True, help="仅供脚本使用；不给出时会提示输入。")
     ] = None,
 ) -> None:
-    """创建账号（或重设密码）；密码输入两次，以 argon2 散列保存。Create an account.
+    """创建账号（或重设密码，其所有登录会话随即失效）；密码输入两次，以 argon2 散列保存。Create an account.
 
     示例：gongkai user add 张三 --db corpus.sqlite
     """
@@ -96,6 +115,31 @@ def user_add(
     finally:
         database.close()
     console.print(f"账户 {account.name} 已保存")
+
+
+@user_app.command("remove")
+def user_remove(
+    name: Annotated[str, typer.Argument(help="账号名。")],
+    db: DbOption = None,
+) -> None:
+    """删除账号；它在所有浏览器中的登录会话随即失效。Remove an account and end its sessions.
+
+    Example: gongkai user remove zhangsan --db corpus.sqlite
+    """
+    from rich.markup import escape
+
+    from ..store import open_database
+    from ..store.accounts import remove
+
+    database = open_database(db)
+    try:
+        removed = remove(database, name)
+    finally:
+        database.close()
+    if not removed:
+        errors.print(f"[red]错误[/red] 没有名为 {escape(name)} 的账户")
+        raise typer.Exit(2)
+    console.print(f"账户 {escape(name)} 已删除，其所有登录会话已失效")
 
 
 def register(app: typer.Typer) -> None:

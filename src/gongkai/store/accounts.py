@@ -2,17 +2,23 @@
 
 Passwords are stored as argon2id hashes (argon2-cffi), never in clear. The
 ``web_users`` table is part of the schema (migration 0002).
+
+Each account has a random *session stamp* (migration 0006) that the web app copies
+into a login session and compares on every request. ``end_sessions`` (logout),
+``set_password`` on an existing account and ``remove`` replace or delete it, which
+ends every session of that account at once, in every server process.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from .db import Database
 from .models import WebUser
@@ -29,32 +35,41 @@ class AccountError(ValueError):
 class Account:
     id: int
     name: str
+    session_stamp: str = ""  # what a session of this account must carry to be valid
+
+
+def new_stamp() -> str:
+    """A fresh session stamp (random, URL-safe)."""
+    return secrets.token_urlsafe(24)
 
 
 def set_password(database: Database, name: str, password: str) -> Account:
-    """Create the account ``name``, or change its password when it exists."""
+    """Create the account ``name``, or change its password when it exists (which ends its sessions)."""
     if not _NAME.match(name):
         raise AccountError("账户名只能包含字母、数字、汉字和 . - _ @，最长80个字符")
     if len(password) < 8:
         raise AccountError("密码至少8个字符")
     hashed = _HASHER.hash(password)
+    stamp = new_stamp()
     with database.engine.begin() as conn:
         found = conn.execute(select(WebUser.id).where(WebUser.name == name)).scalar()
         if found is None:
             found = conn.execute(
                 insert(WebUser)
-                .values(name=name, password_hash=hashed, created_at=datetime.now(UTC))
+                .values(name=name, password_hash=hashed, created_at=datetime.now(UTC), session_stamp=stamp)
                 .returning(WebUser.id)
             ).scalar_one()
         else:
-            conn.execute(update(WebUser).where(WebUser.id == found).values(password_hash=hashed))
-    return Account(found, name)
+            conn.execute(update(WebUser).where(WebUser.id == found).values(password_hash=hashed, session_stamp=stamp))
+    return Account(found, name, stamp)
 
 
 def verify(database: Database, name: str, password: str) -> Account | None:
     """The account when ``password`` is right for ``name``; ``None`` otherwise."""
     with database.engine.connect() as conn:
-        row = conn.execute(select(WebUser.id, WebUser.password_hash).where(WebUser.name == name)).first()
+        row = conn.execute(
+            select(WebUser.id, WebUser.password_hash, WebUser.session_stamp).where(WebUser.name == name)
+        ).first()
     if row is None:
         _HASHER.hash(password)  # spend the same time as a real check, so names cannot be probed by timing
         return None
@@ -62,9 +77,38 @@ def verify(database: Database, name: str, password: str) -> Account | None:
         _HASHER.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
-    return Account(row.id, name)
+    stamp = row.session_stamp
+    if not stamp:  # never left empty by this module; a row written by hand gets one before it is trusted
+        stamp = _replace_stamp(database, name) or ""
+    return Account(row.id, name, stamp)
+
+
+def session_stamp(database: Database, name: str) -> str | None:
+    """The stamp a session of ``name`` must carry; ``None`` when there is no such account."""
+    with database.engine.connect() as conn:
+        stamp = conn.execute(select(WebUser.session_stamp).where(WebUser.name == name)).scalar()
+    return stamp or None
+
+
+def end_sessions(database: Database, name: str) -> bool:
+    """Replace the stamp of ``name``: every session of it ends. False when there is no such account."""
+    return _replace_stamp(database, name) is not None
+
+
+def remove(database: Database, name: str) -> bool:
+    """Delete the account ``name`` (its sessions end with it). False when there is no such account."""
+    with database.engine.begin() as conn:
+        return conn.execute(delete(WebUser).where(WebUser.name == name)).rowcount > 0
 
 
 def count(database: Database) -> int:
+    """How many accounts there are."""
     with database.engine.connect() as conn:
-        return len(conn.execute(select(WebUser.id)).all())
+        return int(conn.execute(select(func.count()).select_from(WebUser)).scalar_one())
+
+
+def _replace_stamp(database: Database, name: str) -> str | None:
+    stamp = new_stamp()
+    with database.engine.begin() as conn:
+        changed = conn.execute(update(WebUser).where(WebUser.name == name).values(session_stamp=stamp)).rowcount
+    return stamp if changed else None

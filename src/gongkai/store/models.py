@@ -231,7 +231,10 @@ class Agency(Base):
 
 
 class WebUser(Base):
-    """An account that may write through the web workbench; the password is an argon2id hash."""
+    """An account that may write through the web workbench; the password is an argon2id hash.
+
+    ``session_stamp`` (migration 0006) is copied into every login session; replacing it ends all of them.
+    """
 
     __tablename__ = "web_users"
 
@@ -239,6 +242,8 @@ class WebUser(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # random, replaced at logout, password change: a web session is good only while it carries this value
+    session_stamp: Mapped[str] = mapped_column(String(64), server_default="")
 
 
 class StoredJob(Base):

@@ -29,6 +29,9 @@ from ..store.originals import Originals, default_root
 from ..store.repository import Repository
 from . import errors
 from .cache import RequestScope, TtlCache
+from .docs import install_docs
+from .headers import SecurityHeadersMiddleware
+from .hosts import HostCheckMiddleware
 from .jobs import Jobs
 from .routes import (
     agencies,
@@ -44,9 +47,11 @@ from .routes import (
     upload,
     versions,
 )
-from .security import BodyLimitMiddleware, CsrfCookieMiddleware
+from .security import BodyLimitMiddleware
+from .sessions import SESSION_MAX_AGE, SessionStampMiddleware, session_cookie_name
 from .settings import WebSettings
 from .sources import PageRenderer
+from .throttle import LoginThrottle
 
 STATIC = Path(__file__).parent / "static"
 
@@ -86,26 +91,33 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         version=__version__,
         description="政府信息公开工作年度报告：报告、问题审核、对比、统计、上传与导出。Errors: "
         '`{"error": {"status", "code", "message"}}`. Writes need the CSRF token from `GET /api/csrf` '
-        "in `X-CSRF-Token`, and a login (`POST /api/login`) when the server is not on loopback.",
+        "in `X-CSRF-Token` (bound to the session: `POST /api/login` answers with the new one), and a login "
+        "(`POST /api/login`) when the server is not on loopback. Five wrong passwords lock a name for a while (429).",
         lifespan=lifespan,
-        docs_url=None,  # routes/docs.py serves it from local files
+        docs_url=None,  # web/docs.py: local Swagger UI under its own Content-Security-Policy
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle.from_settings(settings)
     errors.install(app)
-    # outermost first: the body limit sees the raw stream, the CSRF cookie is set on every answer
+    # each add_middleware wraps the ones before it: the last added runs first. From the outside in:
+    # security headers on every answer, the Host check, the body limit on the raw stream, the
+    # signed session cookie, then the check that the session's login has not been ended.
+    app.add_middleware(SessionStampMiddleware)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
         same_site="lax",
         https_only=settings.secure_cookies,
-        session_cookie="gongkai_session",
-        max_age=14 * 24 * 3600,
+        session_cookie=session_cookie_name(settings),
+        max_age=SESSION_MAX_AGE,
     )
-    app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes)
     app.add_middleware(RequestScope)
+    app.add_middleware(HostCheckMiddleware, settings=settings)
+    app.add_middleware(SecurityHeadersMiddleware)
+    install_docs(app, "/api/docs")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (
         versions,

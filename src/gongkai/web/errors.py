@@ -23,6 +23,7 @@ _CODES = {
     409: "conflict",
     413: "too_large",
     422: "invalid",
+    429: "too_many_attempts",
     500: "internal",
 }
 _MESSAGES = {
@@ -32,6 +33,7 @@ _MESSAGES = {
     405: "不支持的请求方法",
     413: "上传内容超过大小限制",
     422: "请求参数有误",
+    429: "请求过于频繁，请稍后再试",
     500: "服务器内部错误",
 }
 
@@ -80,7 +82,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = _MESSAGES.get(exc.status_code) or str(exc.detail)
+        # the framework's own details are English and may name internals: show a Chinese sentence instead
+        message = _MESSAGES.get(exc.status_code) or ("请求有误，无法处理" if exc.status_code < 500 else _MESSAGES[500])
         return _respond(request, exc.status_code, message)
 
     @app.exception_handler(RequestValidationError)

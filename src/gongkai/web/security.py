@@ -1,76 +1,94 @@
 """Who may write, and proof that a write came from our own pages.
 
-* CSRF, double submit: every response carries a random token in the
-  ``gongkai_csrf`` cookie; pages print the same token into forms and into
-  ``hx-headers`` so htmx sends it as ``X-CSRF-Token``. A request that changes
-  anything (POST, PUT, PATCH, DELETE) must present the cookie and the same value
-  in the header or the ``csrf_token`` form field. A foreign site can make the
-  browser send the cookie but cannot read it to copy it. JSON clients fetch a
-  token from ``GET /api/csrf`` first.
+* CSRF, a token bound to the session and signed by the server: each session holds a
+  random CSRF secret (in Starlette's signed session cookie); pages print
+  ``itsdangerous``'s signature of it into forms and into ``hx-headers`` so htmx sends
+  it as ``X-CSRF-Token``. A request that changes anything (POST, PUT, PATCH, DELETE)
+  must present that token, signed with this server's key, for the secret of the
+  session it comes with. A cookie or token made up elsewhere fails the signature; one
+  fetched by another client belongs to another session. Logging in starts a new
+  session, so a token from before the login no longer writes. JSON clients fetch a
+  token from ``GET /api/csrf`` (and get a new one from ``POST /api/login``).
+* Origin: an unsafe request whose ``Origin`` (or, without one, ``Referer``) is not this
+  very site (scheme, host and port as in ``Host``) is refused before anything else,
+  so a page on another port of the same machine cannot post even with a planted
+  cookie. Requests with neither header (scripts, curl) rely on the token alone.
+  Behind a reverse proxy, the proxy must pass the browser's Host on (nginx:
+  ``proxy_set_header Host $host;``), or every write from a browser is refused.
+  ``Host`` itself is checked for every request by ``hosts.HostCheckMiddleware``.
 * Login: when the server listens beyond loopback (``WebSettings.login_required``)
   every write needs a signed-in account (``gongkai user add``); sessions are
-  Starlette's signed cookie (itsdangerous), signed with ``WebSettings.secret_key``.
-  A cookie signed by one server process is good in every process with the same
-  key (``GONGKAI_SECRET``); the settings refuse several workers without one.
+  Starlette's signed cookie, signed with ``WebSettings.secret_key``, and end when the
+  account's session stamp changes (``sessions``). A cookie signed by one server
+  process is good in every process with the same key (``GONGKAI_SECRET``); the
+  settings refuse several workers without one.
 * Body size: requests over ``max_upload_bytes`` are refused while they stream.
 """
 
 from __future__ import annotations
 
 import secrets
-from http.cookies import SimpleCookie
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from fastapi import Request
+from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import WebError, error_body
+from .sessions import SESSION_MAX_AGE
 
-CSRF_COOKIE = "gongkai_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
+CSRF_SESSION_KEY = "csrf"
 UNSAFE = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 LOCAL_REVIEWER = "本机用户"
+_BAD_TOKEN = "请求缺少有效的CSRF令牌，请刷新页面后重试"
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            jar: SimpleCookie = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:
-                return None
-            if name in jar:
-                return jar[name].value
-    return None
+@lru_cache(maxsize=8)
+def _signer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="gongkai.csrf")
 
 
-class CsrfCookieMiddleware:
-    """Gives every visitor a CSRF token cookie and exposes it as ``request.state.csrf``."""
+def csrf_token(request: Request) -> str:
+    """The CSRF token for this request's session (the session gets its secret on first use)."""
+    if "session" not in request.scope:
+        return ""
+    secret = request.session.get(CSRF_SESSION_KEY)
+    if not isinstance(secret, str) or len(secret) < 20:
+        secret = secrets.token_urlsafe(24)
+        request.session[CSRF_SESSION_KEY] = secret
+    token = _signer(request.app.state.settings.secret_key).dumps(secret)
+    return token if isinstance(token, str) else token.decode()
 
-    def __init__(self, app: ASGIApp, secure: bool = False) -> None:
-        self.app = app
-        self.secure = secure
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        token = _cookie(scope, CSRF_COOKIE)
-        fresh = token is None or len(token) < 20
-        if fresh:
-            token = secrets.token_urlsafe(24)
-        scope.setdefault("state", {})["csrf"] = token
+def _token_matches(request: Request, sent: str | None) -> bool:
+    expected = request.session.get(CSRF_SESSION_KEY)
+    if not sent or not isinstance(expected, str) or not expected:
+        return False
+    try:
+        secret = _signer(request.app.state.settings.secret_key).loads(sent, max_age=SESSION_MAX_AGE)
+    except BadData:
+        return False
+    return isinstance(secret, str) and secrets.compare_digest(secret, expected)
 
-        async def send_with_cookie(message: Message) -> None:
-            if fresh and message["type"] == "http.response.start":
-                flags = "Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if self.secure else "")
-                headers = list(message.get("headers", []))
-                headers.append((b"set-cookie", f"{CSRF_COOKIE}={token}; {flags}".encode("latin-1")))
-                message["headers"] = headers
-            await send(message)
 
-        await self.app(scope, receive, send_with_cookie)
+def check_origin(request: Request) -> None:
+    """Refuse (403) an unsafe request that a browser says comes from another site."""
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if source is None:
+        return
+    try:
+        parts = urlsplit(source) if source != "null" else None
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        parts = None
+    host = request.headers.get("host", "").lower()
+    scheme_ok = parts is not None and (
+        parts.scheme == "https" if request.app.state.settings.secure_cookies else parts.scheme in ("http", "https")
+    )
+    if parts is None or not scheme_ok or parts.netloc.lower() != host:
+        raise WebError(403, "请求来自其他网站（来源与本站地址不符），已拒绝。请在本站页面中操作", code="cross_origin")
 
 
 class BodyLimitMiddleware:
@@ -120,10 +138,10 @@ async def _too_large(send: Send, limit: int) -> None:
 
 
 async def verify_csrf(request: Request) -> None:
-    """Dependency: a write must echo the CSRF cookie in a header or form field."""
+    """Dependency: a write must come from this site and carry this session's signed CSRF token."""
     if request.method not in UNSAFE:
         return
-    cookie = request.cookies.get(CSRF_COOKIE)
+    check_origin(request)
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -131,8 +149,8 @@ async def verify_csrf(request: Request) -> None:
         form = await request.form()  # Starlette caches it; the route's own form parameters reuse it
         field = form.get(CSRF_FIELD)
         sent = field if isinstance(field, str) else None
-    if not cookie or not sent or not secrets.compare_digest(cookie, sent):
-        raise WebError(403, "请求缺少有效的CSRF令牌，请刷新页面后重试", code="csrf")
+    if not _token_matches(request, sent):
+        raise WebError(403, _BAD_TOKEN, code="csrf")
 
 
 def current_user(request: Request) -> str | None:

@@ -12,7 +12,9 @@ cookie: one process may make up a random one, several workers must share one
     GONGKAI_WORKERS         server processes (1)
     GONGKAI_HOST            the address served; off loopback, writes need a login
     GONGKAI_LOGIN           1: writes need a login even on loopback
-    GONGKAI_SECURE_COOKIES  1: cookies only over HTTPS
+    GONGKAI_SECURE_COOKIES  1: cookies only over HTTPS (the session cookie is then named __Host-gongkai_session)
+    GONGKAI_ALLOWED_HOSTS   host names the server answers to, comma separated (".example.org": it and its
+                            subdomains; "*": any); loopback names and IP addresses are always allowed
     GONGKAI_MAX_UPLOAD_MB   largest upload request (200)
     GONGKAI_READ_WORKERS    processes that read uploads; 0 reads in the server (1)
     GONGKAI_PAGE_CACHE      rendered PDF pages (default: beside the originals)
@@ -44,6 +46,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def split_hosts(value: str) -> tuple[str, ...]:
+    """``"a.example, b.example"`` → ``("a.example", "b.example")`` (commas or spaces between names)."""
+    return tuple(part for part in value.replace(",", " ").split() if part)
+
+
 @dataclass(frozen=True, slots=True)
 class WebSettings:
     database_url: str | None = None  # None: $GONGKAI_DB, else gongkai.sqlite here
@@ -58,6 +65,12 @@ class WebSettings:
     stats_cache_seconds: float = 120.0  # dashboard figures are recomputed at most this often (any write clears)
     secure_cookies: bool = False  # set the Secure flag (behind HTTPS)
     threads: int = 40  # worker threads for route bodies (database work); more only contend for the GIL
+    allowed_hosts: tuple[str, ...] = ()  # Host header names answered besides loopback names (see web.hosts)
+    bind_host: str | None = None  # the address served (set by for_host); None: loopback, as gongkai serve
+    login_max_failures: int = 5  # wrong passwords for one account name within the window, then a lockout
+    login_max_failures_per_address: int = 20  # the same, counted per client address over every name
+    login_window_seconds: float = 900.0
+    login_lockout_seconds: float = 900.0
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -70,12 +83,18 @@ class WebSettings:
                     "否则一个进程签发的登录状态会被其他进程拒绝"
                 )
             object.__setattr__(self, "secret_key", secrets.token_urlsafe(32))
+        given = split_hosts(self.allowed_hosts) if isinstance(self.allowed_hosts, str) else self.allowed_hosts
+        hosts = tuple(h.strip().lower().rstrip(".") for h in given if h.strip())
+        object.__setattr__(self, "allowed_hosts", hosts)
+        if self.login_max_failures < 1 or self.login_max_failures_per_address < 1:
+            raise SettingsError("登录失败次数上限至少为1")
 
     @classmethod
     def for_host(cls, host: str, **kwargs: object) -> WebSettings:
         """Settings for a server bound to ``host``: off loopback, writes always need a login."""
         if not is_loopback(host):
             kwargs["login_required"] = True
+        kwargs["bind_host"] = host
         return cls(**kwargs)  # type: ignore[arg-type]
 
     @classmethod
@@ -129,6 +148,8 @@ class WebSettings:
             values["login_required"] = True
         if flag("SECURE_COOKIES"):
             values["secure_cookies"] = True
+        if (hosts := text("ALLOWED_HOSTS")) is not None:
+            values["allowed_hosts"] = split_hosts(hosts)
         values.update({k: v for k, v in overrides.items() if v is not None})
         host = host or text("HOST")
         if host is not None:

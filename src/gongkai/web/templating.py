@@ -16,6 +16,7 @@ from ..model import EntityType
 from ..store.views import REVIEW_STATUS_ZH
 from ..store.workflow import ACTION_ZH, TRANSITIONS
 from .layout import table_html
+from .security import csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -61,7 +62,7 @@ def is_htmx(request: Request) -> bool:
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     base = {
         "request": request,
-        "csrf_token": getattr(request.state, "csrf", ""),
+        "csrf_token": csrf_token(request),
         "user": request.session.get("user") if "session" in request.scope else None,
         "login_required": request.app.state.settings.login_required,
     }
