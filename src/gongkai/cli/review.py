@@ -143,7 +143,7 @@ def review_command(
         from ..store.workflow import REVIEW_STATUS_ZH
 
         console.print(
-            f"#{report_id} {row.rule} {row.fingerprint}: {row.status} {REVIEW_STATUS_ZH[row.status]}"
+            f"#{report_id} {row.rule} {row.fingerprint}：{REVIEW_STATUS_ZH[row.status]}（{row.status}）"
             + (f"（{row.reason}）" if row.reason else "")
         )
 
