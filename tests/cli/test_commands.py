@@ -429,9 +429,9 @@ def test_review_then_show_reflects_the_decision(tmp_path: Path) -> None:
     assert listed["errors"] == 1  # a dismissed error no longer counts
     table = _invoke("show", str(row["id"]), "--db", db).stdout
     assert f"发现{len(shown['findings']) - 1}个问题" in table  # the dismissed one is not shown as a problem
-    assert "误报" in table and "表内口径不同" in table
+    assert "不是问题（误报）" in table and "表内口径不同" in table
     text = _invoke("review", str(row["id"]), balance[1]["fingerprint"], "--status", "confirmed", "--db", db)
-    assert text.exit_code == 0 and f"balance {balance[1]['fingerprint']}：已确认" in text.stdout
+    assert text.exit_code == 0 and f"balance {balance[1]['fingerprint']}：确认问题（confirmed）" in text.stdout
 
 
 def test_review_refuses_an_unknown_status_or_fingerprint(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from gongkai.check import RULES
 from gongkai.cli import app
 from gongkai.cli.chinese import ChineseCommand, ChineseGroup
+from gongkai.register.events import Channel, EventKind
 
 from ..conftest import CORPUS, shared_or_skip
 from ..english import english_words
@@ -28,6 +29,8 @@ SHUYANG_HTML = DEV / "015_shuyang-xian-fgj-2023.html"
 # the words a user types: the commands, and the codes the options accept beside their Chinese words
 CODES = {"long", "wide", "findings", "xlsx", "csv", "parquet", "json", "open", "confirmed", "dismissed"}
 CODES |= {"government", "department", "township", "other", "pre2019"}
+# the register's codes (channels, event kinds), shown as 中文（code）: a Chinese word ending in ）is not a gloss
+CODES |= {word for code in (*Channel, *EventKind) for word in code.value.split("_")}
 
 
 def _commands(group: typer.core.TyperGroup, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -81,8 +84,8 @@ def test_help_is_chinese(path: tuple[str, ...]) -> None:
         (["list", "--limt", "3"], "是否想用 --limit"),
         (["list", "--limit"], "选项 --limit 需要一个值"),
         (["lisst"], "没有这个命令：lisst"),
-        (["export"], "缺少选项 '-o' / '--output'"),
-        (["review", "1", "abc"], "缺少选项 '--status'"),
+        (["export"], "请用 -o 给出要写入的文件"),  # -o is optional: ``export --issues FILE`` needs none
+        (["review", "1", "abc"], "请用 --status 给出审核状态"),
         (["list", "--level", "ministry"], "--level 不接受“ministry”"),
         (["list", "--format", "2030"], "--format 不接受“2030”"),
         (["ingest", "no/such/folder"], "没有这个文件或文件夹"),

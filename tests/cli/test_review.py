@@ -49,7 +49,7 @@ def test_review_steps_in_chinese_words(tmp_path: Path) -> None:
     rid = ids[ANYANG.name]
     fp = _findings(db, rid)[0]["fingerprint"]
     done = _invoke("review", str(rid), fp[:8], "--status", "确认问题", "--reviewer", "王", "--db", db)
-    assert done.exit_code == 0 and f"{fp}: confirmed 确认问题" in done.stdout
+    assert done.exit_code == 0 and f"{fp}：确认问题（confirmed）" in done.stdout
     refused = _invoke("review", str(rid), fp, "--status", "已关闭", "--db", db)
     assert refused.exit_code == 2 and "问题当前为“确认问题”，不能改为“已关闭”" in refused.stderr
     for word in ("已发送机关", "已整改", "关闭", "重新打开"):
@@ -78,7 +78,7 @@ def test_sent_at_once_for_a_report_and_for_an_agency(tmp_path: Path) -> None:
     statuses = {f["fingerprint"]: f["status"] for f in _findings(db, second)}
     assert statuses[chosen[second]] == "sent"
     whole = _invoke("review", str(first), "--status", "confirmed", "--db", db)
-    assert whole.exit_code == 2 and "只能 --status sent" in whole.stderr
+    assert whole.exit_code == 2 and "只能 --status 已发送" in whole.stderr
     none = _invoke("review", "--agency", "无此机关", "--status", "sent", "--db", db)
     assert none.exit_code == 2 and "没有机关" in none.stderr
 

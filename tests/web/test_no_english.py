@@ -18,6 +18,7 @@ from gongkai.web import create_app
 from ..conftest import CORPUS, shared_or_skip
 from ..english import english_words, page_text
 from .conftest import csrf, settings_for, upload
+from .forms import rendered_forms
 
 DEV = CORPUS / "dev"
 HONGZE_2023 = DEV / "001_huaian-hongze-qu-2023.pdf"
@@ -41,6 +42,12 @@ def corpus_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Te
         pdf, other = by_source[HONGZE_2023.name], by_source[HONGZE_2024.name]
         cell = client.get(f"/api/reports/{by_source[PINGTAN_TXT.name]}").json()["cells"]
         cell_id = cell[0]["id"] if isinstance(cell, list) else next(iter(cell))
+        # a second version of the text report (its tables as HTML), so the versions' differences are shown
+        name, html = next(iter(rendered_forms(PINGTAN_TXT).items()))
+        version = upload(client, (name, html))
+        assert version["state"] == "done", version
+        newer = next(r["id"] for r in client.get("/api/reports").json()["reports"] if Path(r["source"]).name == name)
+        agency_key = next(r["agency_key"] for r in reports if r["id"] == pdf)
         values = {
             "report_id": str(pdf),
             "cell_id": cell_id,
@@ -48,6 +55,8 @@ def corpus_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Te
             "page": "1",
             "other": str(other),
             "text_report": str(by_source[PINGTAN_TXT.name]),
+            "newer_version": str(newer),
+            "agency_key": agency_key,
         }
         yield client, values
 
@@ -85,6 +94,8 @@ def _fill(path: str, values: dict[str, str]) -> str:
     assert not missing, f"{path}: give the test a value for {missing} so the page is scanned"
     if path.startswith("/reports/{report_id}/cells/"):
         values = {**values, "report_id": values["text_report"]}  # a text source: its lines are shown
+    if path == "/reports/{report_id}/versions/diff":  # the newer version against the text report
+        return f"/reports/{values['newer_version']}/versions/diff?against={values['text_report']}"
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m[1]], path)
 
 

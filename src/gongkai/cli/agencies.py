@@ -78,7 +78,7 @@ def list_command(
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="XLSX 或 CSV 文件；第1行为列名，至少有“机关名称”列。")],
+    file: Annotated[Path, typer.Argument(metavar="文件", help="XLSX 或 CSV 文件；第1行为列名，至少有“机关名称”列。")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -107,7 +107,7 @@ def import_command(
 
 @app.command("export")
 def export_command(
-    file: Annotated[Path, typer.Argument(help="要写入的文件：.xlsx 或 .csv。")],
+    file: Annotated[Path, typer.Argument(metavar="文件", help="要写入的文件：.xlsx 或 .csv。")],
     db: DbOption = None,
     parent: ParentOption = None,
     region: RegionOption = None,
@@ -130,7 +130,7 @@ def export_command(
 
 @app.command("set")
 def set_command(
-    name_or_key: Annotated[str, typer.Argument(help="机关名称或标识；名录中没有时新建。")],
+    name_or_key: Annotated[str, typer.Argument(metavar="机关", help="机关名称或标识；名录中没有时新建。")],
     name: Annotated[str | None, typer.Option("--name", help="新的机关名称。")] = None,
     kind: KindOption = None,
     parent: Annotated[str | None, typer.Option("--parent", help="上级机关（名称或标识）；空字符串清除。")] = None,
@@ -160,7 +160,7 @@ def set_command(
 
 @app.command("delete")
 def delete_command(
-    name_or_key: Annotated[str, typer.Argument(help="机关名称或标识。")],
+    name_or_key: Annotated[str, typer.Argument(metavar="机关", help="机关名称或标识。")],
     db: DbOption = None,
 ) -> None:
     """从名录中删除一个机关（其下级不再有上级；报告不受影响）。"""

@@ -172,6 +172,20 @@ class _NamedArgument(TyperArgument):
         return None
 
 
+class _RangedOption(TyperOption):
+    """A number option whose allowed range is written in Chinese (``1 至 200``), not ``1<=x<=200``."""
+
+    def _get_number_range_help_str(self) -> str | None:
+        low, high = getattr(self, "min", None), getattr(self, "max", None)
+        if low is not None and high is not None:
+            return f"{low} 至 {high}"
+        if low is not None:
+            return f"不小于 {low}"
+        if high is not None:
+            return f"不大于 {high}"
+        return None
+
+
 def _chinese_metavars(params: Sequence[Any]) -> None:
     """Options show what they take in Chinese (整数, 路径 …); flags show nothing; arguments show their name.
 
@@ -181,6 +195,8 @@ def _chinese_metavars(params: Sequence[Any]) -> None:
     for param in params:
         if type(param) is TyperArgument and param.metavar is not None:
             param.__class__ = _NamedArgument
+        if type(param) is TyperOption and (getattr(param, "min", None), getattr(param, "max", None)) != (None, None):
+            param.__class__ = _RangedOption
         if isinstance(param, TyperOption) and param.metavar is None:
             if param.is_flag:
                 param.metavar = ""

@@ -127,7 +127,7 @@ _LEVEL_ZH = {"government": "人民政府", "department": "部门", "township": "
 
 
 def _status_zh(status: str) -> str:
-    """A review status as a reviewer reads it (``dismissed`` → ``已驳回``)."""
+    """A review status as a reviewer reads it (``dismissed`` → ``不是问题（误报）``)."""
     from ..store.views import REVIEW_STATUS_ZH
 
     return REVIEW_STATUS_ZH.get(status, status)

@@ -22,12 +22,15 @@ NOT_PRINTED_HELP = "缺"
 
 
 def correct_command(
-    report_id: Annotated[int, typer.Argument(help="报告编号（见 gongkai list）。")],
+    report_id: Annotated[int, typer.Argument(metavar="报告编号", help="报告编号（见 gongkai list）。")],
     cell_id: Annotated[
-        str, typer.Argument(help="单元格编号，如 applications.carried.person（见 gongkai show --json 的 cells）。")
+        str,
+        typer.Argument(
+            metavar="单元格", help="单元格编号，如 applications.carried.person（见 gongkai show --json 的单元格列表）。"
+        ),
     ],
     value: Annotated[
-        str | None, typer.Argument(help=f"更正后的数值；原文未印出的填“{NOT_PRINTED_HELP}”。撤回时不填。")
+        str | None, typer.Argument(metavar="值", help=f"更正后的数值；原文未印出的填“{NOT_PRINTED_HELP}”。撤回时不填。")
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由（必填），如“扫描件上此格为1”。")] = None,
     author: Annotated[str | None, typer.Option("--by", help="更正人。")] = None,
@@ -37,7 +40,7 @@ def correct_command(
 ) -> None:
     """更正一个读错或无法读取的单元格（读取值保留），并重新检查报告。Correct a misread cell.
 
-    Example: gongkai correct 6 applications.carried.person 1 --reason "扫描件上此格为1" --by 王
+    示例：gongkai correct 6 applications.carried.person 1 --reason "扫描件上此格为1" --by 王
     撤回：gongkai correct 6 applications.carried.person --withdraw
     """
     from ..batch.corrections import correct
@@ -104,13 +107,13 @@ def _severity(f: FindingRow) -> str:
 
 
 def corrections_command(
-    report_id: Annotated[int, typer.Argument(help="报告编号。")],
+    report_id: Annotated[int, typer.Argument(metavar="报告编号", help="报告编号。")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """列出一份报告的全部单元格更正（含已撤回的）。List a report's corrections.
 
-    Example: gongkai corrections 6
+    示例：gongkai corrections 6
     """
     with _repository(db) as repository:
         try:

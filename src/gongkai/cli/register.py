@@ -21,27 +21,30 @@ from ..formats import cell_id
 from ..register.calendar import WorkCalendar, read_overrides, standard_calendar
 from ..register.clock import ANSWER_DAYS, State, Status, state
 from ..register.events import T3, T4, Applicant, Application, Channel, EventKind
+from .chinese import ChineseTyper
 from .options import DbOption, JsonOption, console, dump, errors
 
 if TYPE_CHECKING:
     from ..store.register import Register
 
-register_app = typer.Typer(
-    help="申请登记簿：登记政府信息公开申请、计算法定期限、生成表三和表四。The application register.",
+register_app = ChineseTyper(
+    help="申请登记簿：登记政府信息公开申请、计算法定期限、生成表三和表四。",
     no_args_is_help=True,
 )
 
 CalendarOption = Annotated[
     Path | None,
-    typer.Option("--calendar", help="本地调整的日历文件（CSV/JSON：date, kind, source）。Calendar overrides."),
+    typer.Option(
+        "--calendar", help="本地调整的日历文件（CSV 或 JSON，列为日期（date）、类别（kind）、依据（source））。"
+    ),
 ]
-AgencyOption = Annotated[str | None, typer.Option("--agency", help="机关名称（登记簿只有一个机关时可省略）。Agency.")]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算（默认今天）。YYYY-MM-DD")]
+AgencyOption = Annotated[str | None, typer.Option("--agency", help="机关名称（登记簿只有一个机关时可省略）。")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算，写成年-月-日（默认今天）。")]
 LaterOption = Annotated[
     bool,
     typer.Option(
         "--later-entries",
-        help="也计入该日之后才登记的事件（默认只用当日已登记的，即当日所显示的）。Use entries made after --as-of.",
+        help="也计入 --as-of 那天之后才登记的事件（默认只用当日已登记的，即当日所显示的）。",
     ),
 ]
 
@@ -98,14 +101,14 @@ def _agency(reg: Register, agency: str | None) -> str:
 
 @register_app.command()
 def deadline(
-    day: Annotated[str, typer.Argument(metavar="DATE", help="收到申请之日 YYYY-MM-DD。")],
+    day: Annotated[str, typer.Argument(metavar="收到之日", help="收到申请之日，写成年-月-日，如 2026-09-25。")],
     days: Annotated[int, typer.Option("--days", min=1, max=200, help="工作日数（默认 20）。")] = ANSWER_DAYS,
     calendar: CalendarOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """收到申请之日起 N 个工作日的期限（两种读法不同时都列出）。When is it due?
+    """收到申请之日起若干个工作日的期限（两种读法不同时都列出）。
 
-    Example: gongkai register deadline 2026-09-25 --json
+    示例： gongkai register deadline 2026-09-25 --json
     """
     result = _calendar(calendar).deadline(_date(day), days)
     if as_json:
@@ -142,7 +145,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="随机种子。")] = 2026,
     db: DbOption = None,
 ) -> None:
-    """在登记簿中生成一个演示机关的申请（各种办理路径都有）。Fill the register with a demo agency."""
+    """在登记簿中生成一个演示机关的申请（各种办理路径都有）。"""
     from ..register.demo import DemoSpec, demo_register
 
     spec = DemoSpec(applications, _years(years), seed)
@@ -162,9 +165,9 @@ def tables(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """由登记簿生成某年度的表三、表四（官方版式）。Tables 三 and 四 of a year.
+    """由登记簿生成某年度的表三、表四（官方版式）。
 
-    Example: gongkai register tables --year 2025 --json
+    示例： gongkai register tables --year 2025 --json
     """
     from ..register.tables import year_tables
     from ..render.terminal import render_tables
@@ -195,10 +198,16 @@ T3_SECTION, T4_SECTION = _sections()
 
 @register_app.command()
 def add(
-    arrived: Annotated[str, typer.Option("--arrived", help="申请到达之日 YYYY-MM-DD。")],
-    channel: Annotated[str, typer.Option("--channel", help="渠道：" + "、".join(c.value for c in Channel))],
+    arrived: Annotated[str, typer.Option("--arrived", help="申请到达之日，写成年-月-日。")],
+    channel: Annotated[
+        str, typer.Option("--channel", help="渠道：" + "、".join(f"{c.zh}（{c.value}）" for c in Channel))
+    ],
     applicant_type: Annotated[
-        str, typer.Option("--applicant-type", help="申请人类型（表三的列）：" + "、".join(c.id for c in T3.applicants))
+        str,
+        typer.Option(
+            "--applicant-type",
+            help="申请人类型（表三的列）：" + "、".join(f"{c.label}（{c.id}）" for c in T3.applicants),
+        ),
     ],
     agency: Annotated[str, typer.Option("--agency", help="机关名称。")],
     request: Annotated[str, typer.Option("--request", help="所需信息的内容描述。")] = "",
@@ -209,7 +218,7 @@ def add(
     agent: Annotated[str | None, typer.Option("--agent", help="代理人（不决定申请人类型）。")] = None,
     db: DbOption = None,
 ) -> None:
-    """登记一件新申请，给出登记号。Register an application."""
+    """登记一件新申请，给出登记号。"""
     day = _date(arrived)
     try:
         chosen = Channel(channel)
@@ -231,16 +240,19 @@ def add(
 
 @register_app.command()
 def event(
-    number: Annotated[str, typer.Argument(help="登记号。")],
-    kind: Annotated[str, typer.Argument(help="事件类型：" + "、".join(k.value for k in EventKind))],
-    on: Annotated[str, typer.Option("--on", help="发生之日 YYYY-MM-DD。")],
-    data: Annotated[list[str] | None, typer.Option("--set", help="事件内容 KEY=VALUE（可重复）。")] = None,
+    number: Annotated[str, typer.Argument(metavar="登记号", help="登记号。")],
+    kind: Annotated[
+        str,
+        typer.Argument(metavar="事件类型", help="事件类型：" + "、".join(f"{k.zh}（{k.value}）" for k in EventKind)),
+    ],
+    on: Annotated[str, typer.Option("--on", help="发生之日，写成年-月-日。")],
+    data: Annotated[list[str] | None, typer.Option("--set", help="事件内容，写成“名称=值”（可重复）。")] = None,
     corrects: Annotated[int | None, typer.Option("--corrects", help="更正的事件编号。")] = None,
     refers: Annotated[int | None, typer.Option("--refers", help="对应的事件编号（意见、复议）。")] = None,
     agency: AgencyOption = None,
     db: DbOption = None,
 ) -> None:
-    """为一件申请追加一个事件（事件只能追加；更正是指向原事件的新事件）。Append an event."""
+    """为一件申请追加一个事件（事件只能追加；更正是指向原事件的新事件）。"""
     try:
         chosen = EventKind(kind)
     except ValueError:
@@ -294,7 +306,7 @@ def _outcome_zh(outcome: str | None) -> str:
 
 @register_app.command()
 def show(
-    number: Annotated[str, typer.Argument(help="登记号。")],
+    number: Annotated[str, typer.Argument(metavar="登记号", help="登记号。")],
     as_of: AsOfOption = None,
     later_entries: LaterOption = False,
     agency: AgencyOption = None,
@@ -302,7 +314,7 @@ def show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """一件申请的事件和期限（按任一天重算）。One application: its events and clock."""
+    """一件申请的事件和期限（按任一天重算）。"""
     day = _date(as_of) if as_of else date.today()
     with _register(db) as reg:
         name = _agency(reg, agency)
@@ -356,7 +368,7 @@ def show(
 @register_app.command("list")
 def list_applications(
     year: Annotated[int | None, typer.Option("--year", help="到达年度。")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="open（未办结）或 closed（已办结）。")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="未办结（open）或已办结（closed）。")] = None,
     as_of: AsOfOption = None,
     later_entries: LaterOption = False,
     agency: AgencyOption = None,
@@ -364,7 +376,7 @@ def list_applications(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """列出登记簿中的申请及其状态。List applications."""
+    """列出登记簿中的申请及其状态。"""
     if status not in (None, "open", "closed"):
         raise _fail(f"--status 应为 open 或 closed：{status!r}")
     day = _date(as_of) if as_of else date.today()
@@ -392,7 +404,7 @@ def list_applications(
 
 @register_app.command()
 def due(
-    within: Annotated[int, typer.Option("--within", min=0, max=60, help="N 个工作日内到期。")] = 5,
+    within: Annotated[int, typer.Option("--within", min=0, max=60, help="列出几个工作日内到期的申请。")] = 5,
     as_of: AsOfOption = None,
     later_entries: LaterOption = False,
     agency: AgencyOption = None,
@@ -400,7 +412,7 @@ def due(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """即将到期（N 个工作日内）和已逾期的申请。Due soon and overdue."""
+    """即将到期（几个工作日内）和已逾期的申请。"""
     day = _date(as_of) if as_of else date.today()
     cal = _calendar(calendar)
     with _register(db) as reg:

@@ -17,14 +17,15 @@ RuleOption = Annotated[
     str | None, typer.Option("--rule", help="只列有此规则问题的报告：规则代码或中文名称（见 gongkai rules）。")
 ]
 SeverityOption = Annotated[
-    str | None, typer.Option("--severity", help="只列有此严重程度问题的报告：错误 error、警告 warning、提示 info。")
+    str | None,
+    typer.Option("--severity", help="只列有此严重程度问题的报告：错误（error）、警告（warning）、提示（info）。"),
 ]
 ReviewStateOption = Annotated[
     str | None,
     typer.Option(
         "--review-state",
-        help="只列有此审核状态问题的报告：待审 open、确认问题 confirmed、误报 dismissed、已发送机关 sent、"
-        "已整改 rectified、已关闭 closed。",
+        help="只列有此审核状态问题的报告：待审（open）、确认问题（confirmed）、误报（dismissed）、"
+        "已发送机关（sent）、已整改（rectified）、已关闭（closed）。",
     ),
 ]
 
@@ -69,34 +70,37 @@ def finding_choices(rule: str | None, severity: str | None, review_state: str | 
 
 
 def review_command(
-    report_id: Annotated[int | None, typer.Argument(help="报告编号。")] = None,
+    report_id: Annotated[int | None, typer.Argument(metavar="报告编号", help="报告编号。")] = None,
     fingerprint: Annotated[
-        str | None, typer.Argument(help="问题的指纹（或其开头几位）；省略时（配合 --status sent）为整份报告。")
+        str | None,
+        typer.Argument(metavar="指纹", help="问题的指纹（或其开头几位）；省略时（配合 --status 已发送）为整份报告。"),
     ] = None,
     status: Annotated[
         str,
         typer.Option(
             "--status",
-            help="改为的审核状态：open 待审（重新打开）、confirmed 确认问题、dismissed 不是问题（误报）、"
-            "sent 已发送机关、rectified 已整改、closed 已关闭（中文亦可）。",
+            help="改为的审核状态：待审（open，即重新打开）、确认问题（confirmed）、不是问题（dismissed，即误报）、"
+            "已发送机关（sent）、已整改（rectified）、已关闭（closed）；中文或代码均可。",
         ),
     ] = "",
     agency: Annotated[
         str | None,
-        typer.Option("--agency", help="与 --status sent 一起：该机关（机关键）全部现行报告的确认问题记为已发送机关。"),
+        typer.Option(
+            "--agency", help="与 --status 已发送 一起：该机关（机关键）全部现行报告的确认问题记为已发送机关。"
+        ),
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="理由（显示在问题旁，记入审核记录）。")] = None,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="审核人。")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """记录一个问题的审核步骤；每一步（谁、何时、为何）记入审核记录，重新读取报告后仍然保留。Record a review step.
+    """记录一个问题的审核步骤；每一步（谁、何时、为何）记入审核记录，重新读取报告后仍然保留。
 
     步骤：待审 → 确认问题 / 不是问题（误报）→ 已发送机关 → 已整改 → 已关闭，任何状态都可重新打开。
-    发出审核意见书时，省略指纹并用 --status sent，把整份报告（或 --agency 一个机关）的确认问题全部记为已发送机关。
+    发出审核意见书时，省略指纹并用 --status 已发送，把整份报告（或 --agency 一个机关）的确认问题全部记为已发送机关。
 
-    Example: gongkai review 6 3fa2c1 --status 误报 --reason "表内为全区口径" --reviewer 王
-             gongkai review 6 --status sent --reason "审核意见书 2025-3号"
+    示例：gongkai review 6 3fa2c1 --status 误报 --reason "表内为全区口径" --reviewer 王
+          gongkai review 6 --status 已发送 --reason "审核意见书 2025-3号"
     """
     from .corpus import _repository
 
@@ -105,15 +109,16 @@ def review_command(
         raise typer.Exit(2)
     code = _status_words().get(status.strip())
     if code is None:
-        from ..store.workflow import REVIEW_STATUSES
+        from ..store.workflow import REVIEW_STATUS_ZH, REVIEW_STATUSES
 
-        errors.print(f"[red]错误[/red] 审核状态须为 {'、'.join(REVIEW_STATUSES)} 之一（或其中文），而不是“{status}”")
+        shown = "、".join(f"{REVIEW_STATUS_ZH[s]}（{s}）" for s in REVIEW_STATUSES)
+        errors.print(f"[red]错误[/red] 审核状态须为 {shown} 之一，而不是“{status}”")
         raise typer.Exit(2)
     with _repository(db) as repository:
         try:
             if fingerprint is None:
                 if code != "sent" or (report_id is None and agency is None):
-                    errors.print("[red]错误[/red] 请给出报告编号和问题指纹；整份报告或整个机关只能 --status sent")
+                    errors.print("[red]错误[/red] 请给出报告编号和问题指纹；整份报告或整个机关只能 --status 已发送")
                     raise typer.Exit(2)
                 from ..law.agencies import normalise_agency_key
 
@@ -138,7 +143,7 @@ def review_command(
         from ..store.workflow import REVIEW_STATUS_ZH
 
         console.print(
-            f"#{report_id} {row.rule} {row.fingerprint}: {row.status} {REVIEW_STATUS_ZH[row.status]}"
+            f"#{report_id} {row.rule} {row.fingerprint}：{REVIEW_STATUS_ZH[row.status]}（{row.status}）"
             + (f"（{row.reason}）" if row.reason else "")
         )
 
@@ -150,9 +155,9 @@ def queue_command(
     limit: Annotated[int, typer.Option(help="最多列出的报告数。")] = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """审核队列：有待审问题的报告，有错误的在前，再按机关。Review queue.
+    """审核队列：有待审问题的报告，有错误的在前，再按机关。
 
-    Example: gongkai queue --severity 错误
+    示例： gongkai queue --severity 错误
     """
     from ..store.views import ReportFilter
     from .corpus import _repository
@@ -174,20 +179,22 @@ def queue_command(
 
 
 def opinion_command(
-    report_id: Annotated[int | None, typer.Argument(help="报告编号（或用 --agency 给出机关）。")] = None,
+    report_id: Annotated[
+        int | None, typer.Argument(metavar="报告编号", help="报告编号（或用 --agency 给出机关）。")
+    ] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="机关键：该机关全部现行报告合为一份意见书。")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="要写入的 Word 文件（.docx）。")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="要写入的 DOCX 文件（.docx）。")] = None,
     office: Annotated[str | None, typer.Option("--office", help="审核单位（意见书落款）。")] = None,
     issued: Annotated[str | None, typer.Option("--date", help="意见书日期 YYYY-MM-DD（默认今天）。")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """生成审核意见书（Word）：致机关，列出确认问题（含单元格和数字）。Write a 审核意见书 as DOCX.
+    """生成审核意见书（DOCX）：致机关，列出确认问题（含单元格和数字）。
 
     只列“确认问题”和“已发送机关”的问题；误报、待审和已整改的不列。
 
-    Example: gongkai opinion 6 -o 意见书.docx --office 某市政务公开办
-             gongkai opinion --agency 洪泽区人民政府 -o 洪泽区.docx
+    示例：gongkai opinion 6 -o 意见书.docx --office 某市政务公开办
+          gongkai opinion --agency 洪泽区人民政府 -o 洪泽区.docx
     """
     from ..export.opinion import agency_opinion, report_opinion
     from ..render.opinion import opinion_blocks, opinion_docx
