@@ -30,7 +30,7 @@ def serve(
         list[str] | None,
         typer.Option(
             "--allowed-host",
-            help="本服务响应的主机名（可重复；“.example.org”含其子域名，“*”为任意）；本机名称和IP地址总是允许。"
+            help="本服务响应的主机名（可重复；“.example.org”含其子域名，“*”为任意）；本机名称和本机地址总是允许。"
             "[默认 $GONGKAI_ALLOWED_HOSTS]",
         ),
     ] = None,
@@ -38,7 +38,7 @@ def serve(
         bool,
         typer.Option(
             "--secure-cookies",
-            help="Cookie 只经 HTTPS 发送（在 HTTPS 反向代理之后使用）。[或 $GONGKAI_SECURE_COOKIES=1]",
+            help="Cookie 只经加密连接（HTTPS）发送（在反向代理之后使用）。[或 $GONGKAI_SECURE_COOKIES=1]",
         ),
     ] = False,
 ) -> None:
@@ -119,12 +119,12 @@ def user_add(
 
 @user_app.command("remove")
 def user_remove(
-    name: Annotated[str, typer.Argument(help="账号名。")],
+    name: Annotated[str, typer.Argument(metavar="账号名", help="账号名。")],
     db: DbOption = None,
 ) -> None:
-    """删除账号；它在所有浏览器中的登录会话随即失效。Remove an account and end its sessions.
+    """删除账号；它在所有浏览器中的登录会话随即失效。
 
-    Example: gongkai user remove zhangsan --db corpus.sqlite
+    示例：gongkai user remove 张三 --db corpus.sqlite
     """
     from rich.markup import escape
 
