@@ -76,8 +76,8 @@ def test_an_import_reports_bad_rows_by_file_and_row(filled: TestClient) -> None:
     yangquan = filled.get("/api/agencies", params={"parent": "山西省人民政府"}).json()["agencies"]
     assert [(a["name"], a["region"]) for a in yangquan] == [
         ("山西省人民政府", "山西省"),
+        ("阳泉市教育局", "山西省阳泉市"),  # in pinyin order: yangquanshi jiaoyuju before renmin zhengfu
         ("阳泉市人民政府", "山西省阳泉市"),
-        ("阳泉市教育局", "山西省阳泉市"),
     ]
     assert [a["name"] for a in filled.get("/api/agencies", params={"kind": "部门"}).json()["agencies"]] == [
         "阳泉市教育局"
@@ -172,8 +172,8 @@ def test_the_registry_downloads_as_xlsx_and_csv(filled: TestClient) -> None:
     assert sheet is not None
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         "山西省人民政府",
-        "阳泉市人民政府",
         "阳泉市教育局",
+        "阳泉市人民政府",
     ]
     text = filled.get("/api/agencies/export", params={"fmt": "csv"}).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -207,7 +207,7 @@ def test_the_registry_page_filters_and_refuses_unknown_kinds(filled: TestClient)
     _import(filled, SHANXI)
     page = filled.get("/agencies", params={"region": "山西省阳泉市"})
     names = re.findall(r'<a href="/reports\?agency=[^"]*">([^<]+)</a>', page.text)
-    assert names == ["阳泉市人民政府", "阳泉市教育局"]  # by name, within the region
+    assert names == ["阳泉市教育局", "阳泉市人民政府"]  # in pinyin order, within the region
     assert 'name="region" value="山西省阳泉市"' in page.text
     assert "/agencies/status?region=" in page.text  # the status button keeps the scope
     departments = filled.get("/agencies", params={"kind": "department"})

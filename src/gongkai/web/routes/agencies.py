@@ -23,6 +23,7 @@ from ...store.repository import Repository
 from ...store.views import AgencyRow
 from ..deps import Repo
 from ..errors import WebError
+from ..order import pinyin_key
 from ..security import writer
 from ..templating import render
 
@@ -57,10 +58,12 @@ def _kind(word: str | None) -> str | None:
 
 
 def _agencies(repo: Repository, parent: str | None, region: str | None, kind: str | None) -> list[AgencyRow]:
+    """The agencies in scope, in pinyin order of their names."""
     try:
-        return repo.list_agencies(under=_clean(parent), region=_clean(region), kind=_kind(kind))
+        rows = repo.list_agencies(under=_clean(parent), region=_clean(region), kind=_kind(kind))
     except NotFound as exc:
         raise WebError(404, str(exc)) from None
+    return sorted(rows, key=lambda row: pinyin_key(row.name))
 
 
 def _scope(parent: str | None, region: str | None, kind: str | None = None) -> dict[str, str]:
