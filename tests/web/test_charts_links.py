@@ -63,3 +63,27 @@ def test_an_empty_corpus_builds_charts_without_links() -> None:
     object.__setattr__(stats, "applications_by_year", {})
     chart = charts.reports_by_year(stats, lambda **kw: "/never")
     assert chart["series"][0]["data"] == [] and chart["graphic"][0]["style"]["text"] == "暂无数据"
+
+
+def test_a_rule_bar_opens_the_reports_with_findings_of_that_rule_and_status() -> None:
+    from gongkai.store.views import CorpusStats
+    from gongkai.web import charts
+
+    stats = CorpusStats(
+        reports=1,
+        failed_sources=0,
+        reports_by_year={},
+        applications_by_year={},
+        outcomes={},
+        review_correction=None,
+        suit_correction=None,
+        findings_by_rule={"balance": {"severity": "error", "open": 2, "confirmed": 1, "dismissed": 0, "sent": 1}},
+        agencies_with_most_errors=(),
+    )
+    options = charts.defects_by_rule(
+        stats, lambda **params: "/reports?" + "&".join(f"{k}={v}" for k, v in params.items())
+    )
+    by_name = {s["name"]: s["data"][0] for s in options["series"]}
+    assert by_name["待审"] == {"value": 2, "url": "/reports?rule=balance&review_status=open"}
+    assert by_name["已发送机关"]["url"].endswith("review_status=sent")
+    assert "已整改" not in by_name  # a status nobody has reached draws no empty series

@@ -15,7 +15,7 @@ from ..formats import WORDS
 from ..formats.cells import outcome_rows
 from ..formats.national import APPEALS_VIEW
 from ..model import Report
-from ..store.views import AgencyErrors, CorpusStats
+from ..store.views import REVIEW_STATUS_ZH, AgencyErrors, CorpusStats
 
 Options = dict[str, Any]
 Link = Callable[..., str]  # filter values (year=, agency=, errors=) → the URL of the reports behind them
@@ -141,11 +141,13 @@ def correction_rates(stats: CorpusStats) -> Options:
     )
 
 
-def defects_by_rule(stats: CorpusStats) -> Options:
-    def still_open(counts: dict[str, object]) -> int:
-        return int(str(counts.get("open", 0))) + int(str(counts.get("confirmed", 0)))
+def defects_by_rule(stats: CorpusStats, link: Link | None = None) -> Options:
+    """Findings per rule, stacked by review status; a bar opens the reports with such findings."""
 
-    rules = sorted(stats.findings_by_rule.items(), key=lambda kv: -still_open(kv[1]))
+    def not_settled(counts: dict[str, object]) -> int:
+        return sum(int(str(counts.get(status, 0))) for status in ("open", "confirmed", "sent"))
+
+    rules = sorted(stats.findings_by_rule.items(), key=lambda kv: -not_settled(kv[1]))
     names = [RULES[r].zh if r in RULES else r for r, _ in rules]
     options = _base("问题（按规则）")
     options["legend"] = {"top": 24, "right": 0}
@@ -158,9 +160,13 @@ def defects_by_rule(stats: CorpusStats) -> Options:
             "stack": "s",
             "name": name,
             "barMaxWidth": 56,
-            "data": [counts.get(status, 0) for _, counts in rules],
+            "data": _linked(
+                [counts.get(status, 0) for _, counts in rules],
+                [link(rule=rule, review_status=status) if link else None for rule, _ in rules],
+            ),
         }
-        for status, name in (("open", "待审"), ("confirmed", "已确认"), ("dismissed", "已驳回"))
+        for status, name in REVIEW_STATUS_ZH.items()
+        if any(counts.get(status, 0) for _, counts in rules) or status in ("open", "confirmed", "dismissed")
     ]
     return with_empty_note(options)
 

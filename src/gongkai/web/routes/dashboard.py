@@ -30,7 +30,7 @@ def _body(request: Request, repo: Repo, selected: Selection) -> Markup:
             "reports": charts.reports_by_year(stats, link),
             "outcomes": charts.outcome_mix(stats),
             "correction": charts.correction_rates(stats),
-            "rules": charts.defects_by_rule(stats),
+            "rules": charts.defects_by_rule(stats, link),
             "agencies": charts.agencies_with_errors(ranking, link),
         }
         html = templates.env.get_template("dashboard/_body.html").render(
