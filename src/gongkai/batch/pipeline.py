@@ -25,7 +25,7 @@ from ..check import cross_year_findings
 from ..store.records import Record
 from ..store.repository import Repository
 from .sources import Limits, Loaded, Skipped, discover, load
-from .work import Task, read_batch
+from .work import Task, submit_batch
 
 Progress = Callable[[int, int], None]  # (sources done since the last call, sources in all)
 
@@ -134,7 +134,7 @@ def ingest(
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             pending.difference_update(done)
             collect(done)
-        pending.add(executor.submit(read_batch, todo, options.limits, options.accept_unrecognised))
+        pending.add(submit_batch(executor, todo, options.limits, options.accept_unrecognised))
 
     task: Task = []
     try:
