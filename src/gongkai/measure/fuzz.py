@@ -90,7 +90,9 @@ def _docx_of(text: bytes, name: str) -> bytes | None:
     if report.format is None:
         return None
     values = {cid: cell.value for cid, cell in report.cells.items()}
-    return render_tables_docx(report.format.id, values)
+    package = render_tables_docx(report.format.id, values)
+    with zipfile.ZipFile(io.BytesIO(package)) as unpacked:
+        return package if b"<w:tbl>" in unpacked.read("word/document.xml") else None  # tables to mutate
 
 
 def _pdf_page(data: bytes, number: int) -> bytes:
