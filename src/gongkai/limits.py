@@ -21,7 +21,9 @@ class Limits:
     """How much one source may hold. The defaults are far above any real annual report.
 
     The glued-digit budgets do not refuse a source: a run over them is left unread, as
-    an ambiguous one is. Every other budget refuses the source with ``LimitExceeded``.
+    an ambiguous one is. The time and memory budgets are kept by the batch (``gongkai.batch.budget``:
+    each source is read in a process that can be killed); reading one file directly does not keep
+    them. Every other budget refuses the source with ``LimitExceeded``.
     """
 
     max_file: int = 200 * MIB
@@ -53,6 +55,12 @@ class Limits:
     run's length; counting results alone does not bound it). Past it the run stays unread."""
     max_ocr_pages: int = 200
     """Pages of one source read by OCR (scanned PDF pages, image frames): about 2 s of work each."""
+    max_seconds: int = 600
+    """Seconds (wall clock) a batch worker may spend reading and checking one source; past it the
+    process reading the source is killed and the source is recorded as failed (``batch.budget``)."""
+    max_memory: int = 4096 * MIB
+    """Bytes of memory reading one source may take in a batch worker, on top of what the worker already
+    holds (its address space, ``RLIMIT_AS``); past it the source is recorded as failed (``batch.budget``)."""
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -89,6 +97,8 @@ _WORDS = {
     "max_glued_digits": ("粘连的数字串有 {found}，超过上限 {allowed}", "位"),
     "max_glued_work": ("拆分粘连数字需 {found}，超过上限 {allowed}", "步"),
     "max_ocr_pages": ("需要文字识别的页面有 {found}，超过上限 {allowed}", "页"),
+    "max_seconds": ("读取用时 {found}，超过上限 {allowed}", "秒"),
+    "max_memory": ("读取所需内存 {found}，超过上限 {allowed}", "字节"),
 }
 
 

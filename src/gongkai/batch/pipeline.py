@@ -28,7 +28,7 @@ from ..check import cross_year_findings
 from ..store.records import Record
 from ..store.repository import Repository
 from .sources import Limits, Loaded, Skipped, discover, load
-from .work import Task, read_batch
+from .work import Task, submit_batch
 
 Progress = Callable[[int, int], None]  # (sources done since the last call, sources in all)
 
@@ -139,7 +139,7 @@ def ingest(
             collect(done)
         in_force = repository.corrections_in_force(sha for _, _, sha in todo)
         fixes = {sha: tuple(rows.values()) for sha, rows in in_force.items()}
-        pending.add(executor.submit(read_batch, todo, options.limits, options.accept_unrecognised, fixes))
+        pending.add(submit_batch(executor, todo, options.limits, options.accept_unrecognised, fixes))
 
     task: Task = []
     try:

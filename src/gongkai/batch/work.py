@@ -5,21 +5,30 @@ it takes bytes, not paths, and returns only JSON-able dicts (see ``store.records
 The bytes go straight to the library's front door (``read_and_check_bytes``);
 nothing is written to disk. A source that cannot be read becomes a record with its
 ``error`` (the Chinese problem of the ``SourceError``); the batch goes on.
+
+Each source is read under the time and memory budgets of ``Limits`` (``max_seconds``,
+``max_memory``) in a child process the worker kills when it overruns (``budget.run_budgeted``);
+a source over budget is a record whose ``error`` names the limit. A task whose worker died
+anyway (``kill -9``) comes back from ``submit_batch`` as failed records, never as an exception.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor, Future, InvalidStateError
+from contextlib import suppress
+from functools import cache
 
 from ..api import read_and_check_bytes
 from ..check import check
 from ..errors import GongkaiError, SourceError
 from ..ingest import source_kind
-from ..limits import Limits
+from ..limits import DEFAULT_LIMITS, Limits
 from ..store.corrections import apply_corrections
 from ..store.records import Record, finding_record, report_record
 from ..store.views import CorrectionRow
+from .budget import can_isolate, run_budgeted
 
 Task = list[tuple[str, bytes, str]]  # (name shown to users, content, sha256)
 
@@ -28,6 +37,9 @@ NOT_A_REPORT = "未识别为政府信息公开工作年度报告，未作为报�
 
 INTERNAL_ERROR = "内部错误：读取时 gongkai 自身出错，请报告此问题"
 """The start of a record's ``error`` when the reader itself failed (a bug), not the source."""
+
+LOST = "读取进程意外终止（worker process died），该来源未读取；可用 --retry-failed 重新读取"
+"""The ``error`` of each source of a task whose worker process died twice (the pool was replaced)."""
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +58,7 @@ def read_one(
     (``NOT_A_REPORT``), so no statistic counts it, unless ``accept_unrecognised``. Reviewers'
     ``corrections`` in force for this content are put in before the report is checked.
     """
-    record: Record = {
-        "name": name,
-        "sha256": sha256,
-        "size": len(data),
-        "kind": None,
-        "error": None,
-        "report": None,
-        "findings": [],
-    }
+    record = _blank(name, data, sha256)
     try:
         record["kind"] = source_kind(data, name)
         report, findings = read_and_check_bytes(data, name, limits)
@@ -63,6 +67,9 @@ def read_one(
         return record
     except GongkaiError as exc:
         record["error"] = str(exc)
+        return record
+    except MemoryError:
+        record["error"] = _over_memory(limits or DEFAULT_LIMITS)
         return record
     except Exception:  # last guard: a reader bug must not stop the corpus; record it as ours
         log.exception("internal error while reading %s", name)
@@ -79,6 +86,48 @@ def read_one(
     return record
 
 
+def _blank(name: str, data: bytes, sha256: str) -> Record:
+    return {
+        "name": name,
+        "sha256": sha256,
+        "size": len(data),
+        "kind": None,
+        "error": None,
+        "report": None,
+        "findings": [],
+    }
+
+
+def _over_memory(limits: Limits) -> str:
+    return f"读取所需内存超过{limits.allowed('max_memory')}，已终止"
+
+
+def read_budgeted(
+    name: str,
+    data: bytes,
+    sha256: str,
+    limits: Limits | None = None,
+    accept_unrecognised: bool = False,
+    corrections: Sequence[CorrectionRow] = (),
+) -> Record:
+    """``read_one`` in a child process under the time and memory budgets; over budget, a record with its ``error``."""
+    limits = limits or DEFAULT_LIMITS
+    outcome = run_budgeted(read_one, (name, data, sha256, limits, accept_unrecognised, corrections), limits)
+    if outcome.ok:
+        record: Record = outcome.value
+        return record
+    record = _blank(name, data, sha256)
+    if outcome.failure is not None:
+        log.warning("%s: %s (%.1f s, peak %d MiB)", name, outcome.failure, outcome.seconds, outcome.peak_memory >> 20)
+        record["error"] = outcome.failure
+    else:
+        log.error("internal error while reading %s:\n%s", name, outcome.trace)
+        record["error"] = f"{INTERNAL_ERROR}: {type(outcome.error).__name__}: {outcome.error}"
+    with suppress(Exception):
+        record["kind"] = source_kind(data, name)
+    return record
+
+
 def read_batch(
     task: Task,
     limits: Limits | None = None,
@@ -88,6 +137,66 @@ def read_batch(
     """Read and check every source of one task (the unit of work sent to a worker).
 
     ``corrections``: sha256 → the reviewers' corrections in force for that content.
+
+    Each source is read in a child process under the time and memory budgets where this process
+    may fork (a pool worker); elsewhere (a threaded server, a Dask worker) it is read in place.
     """
     fixes = corrections or {}
-    return [read_one(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
+    if not can_isolate():
+        return [read_one(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
+    _warm()
+    return [read_budgeted(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
+
+
+def lost_batch(task: Task) -> list[Record]:
+    """A failed record (``LOST``) for every source of a task whose worker died."""
+    records = []
+    for name, data, sha in task:
+        record = _blank(name, data, sha)
+        record["error"] = LOST
+        records.append(record)
+    return records
+
+
+def submit_batch(
+    executor: Executor,
+    task: Task,
+    limits: Limits | None = None,
+    accept_unrecognised: bool = False,
+    corrections: Mapping[str, Sequence[CorrectionRow]] | None = None,
+) -> Future[list[Record]]:
+    """``executor.submit(read_batch, …)`` whose future always holds records: a lost task's sources fail with ``LOST``.
+
+    Only a dead worker is turned into records (``BrokenExecutor`` and the errors of a process that
+    vanished); any other exception is a bug of the pipeline and is passed on.
+    """
+    from concurrent.futures import BrokenExecutor
+
+    outer: Future[list[Record]] = Future()
+    inner = executor.submit(read_batch, task, limits, accept_unrecognised, corrections)
+
+    def settle(done: Future[list[Record]]) -> None:
+        with suppress(InvalidStateError):  # the caller cancelled the outer future meanwhile
+            if done.cancelled():
+                outer.cancel()
+                return
+            error = done.exception()
+            if error is None:
+                outer.set_result(done.result())
+            elif isinstance(error, BrokenExecutor):
+                log.error("a worker died with %d sources: %s", len(task), error)
+                outer.set_result(lost_batch(task))
+            else:
+                outer.set_exception(error)
+
+    inner.add_done_callback(settle)
+    return outer
+
+
+@cache
+def _warm() -> None:
+    """Load the readers once in this worker (imports, caches), so each forked child starts with them."""
+    with suppress(Exception):
+        read_and_check_bytes("2023年政府信息公开工作年度报告".encode(), "warm.txt")
+    with suppress(Exception):
+        from ..ingest import docx, html, pdf  # noqa: F401

@@ -15,15 +15,16 @@ from ..check import RULES, Severity
 from ..errors import GongkaiError, SourceError
 from ..render.terminal import render_findings, render_report
 from ..serialize import report_to_json
-from .chinese import ChineseTyper
+from .exits import EXIT_CODES, GongkaiApp
 from .options import JsonOption, console, dump, errors
 
 if TYPE_CHECKING:
     from ..measure.evaluate import Summary
 
-app = ChineseTyper(
+app = GongkaiApp(
     help="gongkai：读取、核查政府信息公开工作年度报告。"
     "Read and check China's government information disclosure annual reports.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
 )

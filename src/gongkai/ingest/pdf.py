@@ -157,30 +157,42 @@ def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
 def pdf_document(
     data: bytes, path: Path, settings: LayoutSettings = DEFAULT_SETTINGS, limits: Limits = DEFAULT_LIMITS
 ) -> Document:
-    """Read a PDF: text pages from their text layer, scanned pages by OCR."""
+    """Read a PDF: text pages from their text layer, scanned pages by OCR.
+
+    Every page's text layer is read first, so the pages that need OCR are counted (against
+    ``Limits.max_ocr_pages``) before any is drawn: a 2,000-page blank scan is refused at once.
+    """
     pdf = open_pdf(data, path, limits)
     pages: list[PageLayout] = []
-    ocr_pages = 0
+    scanned: list[int] = []
+    number = 0
     try:
         for index in range(len(pdf)):
+            number = index + 1
             page = pdf[index]
-            layout = text_page_layout(page, index + 1, settings)
+            layout = text_page_layout(page, number, settings)
+            page.close()
             if len(layout.words) < MIN_TEXT_CHARS:
-                from .ocr import scanned_page_layout
-
-                ocr_pages += 1
-                if ocr_pages > limits.max_ocr_pages:
-                    raise LimitExceeded(path, limits.over("max_ocr_pages", ocr_pages), limit="max_ocr_pages")
-                layout = scanned_page_layout(page, index + 1, path=path, limits=limits)
+                scanned.append(index)
             pages.append(layout)
+        if len(scanned) > limits.max_ocr_pages:
+            raise LimitExceeded(path, limits.over("max_ocr_pages", len(scanned)), limit="max_ocr_pages")
+        if scanned:
+            from .ocr import scanned_page_layout
+
+        for index in scanned:
+            number = index + 1
+            page = pdf[index]
+            pages[index] = scanned_page_layout(page, number, path=path, limits=limits)
             page.close()
         metadata = _metadata(pdf)
     except pdfium.PdfiumError as exc:
         raise UnsupportedSource(
-            path, f"PDF 已损坏：第 {len(pages) + 1} 页无法读取（damaged PDF: a page cannot be read）", detail=str(exc)
+            path, f"PDF 已损坏：第 {number} 页无法读取（damaged PDF: a page cannot be read）", detail=str(exc)
         ) from None
     finally:
         pdf.close()
+    ocr_pages = len(scanned)
     if ocr_pages:
         metadata["ocr"] = "yes"
     return Document(path.name, "pdf", document_blocks(pages, settings), metadata)

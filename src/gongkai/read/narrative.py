@@ -97,6 +97,23 @@ def _prose(lt: LinearText, tables: list[tuple[int, int]]) -> tuple[str, list[int
     return "".join(parts), index
 
 
+LONGEST_SENTENCE = 2000
+"""Characters of one sentence the figure search looks at together; a longer run (pages with no full
+stop, a table repeated thousands of times) is cut at a comma, else at this length: each figure looks
+at its clause, so the search would be quadratic in the sentence's length."""
+
+
+def _sentences(norm: str) -> Iterator[str]:
+    """The sentences of ``norm`` (ending at 。!?), none longer than ``LONGEST_SENTENCE``; they join back to ``norm``."""
+    for sentence in re.split(r"(?<=[。!?])", norm):
+        while len(sentence) > LONGEST_SENTENCE:
+            cut = max(sentence.rfind(",", 0, LONGEST_SENTENCE), sentence.rfind(";", 0, LONGEST_SENTENCE)) + 1
+            cut = cut if cut > LONGEST_SENTENCE // 2 else LONGEST_SENTENCE
+            yield sentence[:cut]
+            sentence = sentence[cut:]
+        yield sentence
+
+
 def _share(sentence: str, end: int) -> float | None:
     m = _SHARE.match(sentence, end)
     return float(m.group(1)) if m else None
@@ -114,7 +131,7 @@ def read_statements(
     norm, index = _prose(lt, tables)
     out: list[Statement] = []
     start = 0
-    for sentence_no, sentence in enumerate(re.split(r"(?<=[。!?])", norm)):
+    for sentence_no, sentence in enumerate(_sentences(norm)):
         for a, b, value, measure, label, readings in _figures(sentence, compiled, year):
             lin_a, lin_b = index[start + a], index[start + b - 1] + 1
             section = None

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..batch import IngestOptions, ingest
-from ..batch.executors import InlineExecutor
+from ..batch.executors import HealingPool, InlineExecutor
 from ..batch.sources import Skipped, discover, load
 from ..store.db import Database
 from ..store.jobs import (
@@ -111,7 +111,7 @@ class Jobs:
         with self._executor_lock:
             if self._executor is None:
                 # spawn, not fork: forking a threaded server can copy a held lock into the child
-                self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+                self._executor = HealingPool(self.processes, mp_context=multiprocessing.get_context("spawn"))
             return self._executor
 
     def _run(self, job_id: str, folder: Path, options: IngestOptions, skipped: list[tuple[str, str]]) -> None:

@@ -1,0 +1,186 @@
+"""The per-file budget: each source read in a child process under a time and a memory limit, killed past them."""
+
+from __future__ import annotations
+
+import ctypes
+import faulthandler
+import hashlib
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from gongkai.batch import budget, work
+from gongkai.batch.budget import can_isolate, run_budgeted
+from gongkai.batch.work import INTERNAL_ERROR, read_batch, read_budgeted
+from gongkai.limits import MIB, Limits
+
+from ..conftest import CORPUS, shared_or_skip
+
+TXT = CORPUS / "dev" / "011_pingtan-zhqsyq-2022.txt"
+QUICK = Limits(max_seconds=2, max_memory=256 * MIB)
+
+pytestmark = pytest.mark.skipif(not can_isolate(), reason="needs fork and a single-threaded test process")
+
+
+def _double(x: int) -> int:
+    return 2 * x
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+def _sleep_in_c() -> None:
+    time.sleep(3600)  # a wait no signal handler in the child interrupts: only a kill ends it
+
+
+def _eat_memory() -> int:
+    return len(bytearray(1024 * MIB))
+
+
+def _raise() -> None:
+    raise ValueError("坏了")
+
+
+def _kill_self() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _segfault() -> None:
+    faulthandler.disable()  # pytest's dump of the stack would only be noise here
+    ctypes.string_at(0)
+
+
+def _exit_oddly() -> None:
+    os._exit(5)
+
+
+def test_a_call_within_budget_returns_its_value_and_its_peak_memory() -> None:
+    outcome = run_budgeted(_double, (21,), QUICK)
+    assert outcome.ok and outcome.value == 42
+    assert outcome.failure is None and outcome.limit is None
+    assert 0 < outcome.peak_memory < 4096 * MIB and outcome.seconds < 2
+
+
+@pytest.mark.parametrize("hang", [_spin, _sleep_in_c], ids=["python-loop", "blocking-call"])
+def test_a_call_over_time_is_killed_at_the_budget(hang: object) -> None:
+    started = time.perf_counter()
+    outcome = run_budgeted(hang, (), Limits(max_seconds=1))  # type: ignore[arg-type]
+    assert 1 <= time.perf_counter() - started < 5
+    assert outcome.limit == "max_seconds" and not outcome.ok
+    assert outcome.failure == "读取超时：上限 1 秒（Limits.max_seconds），已终止"
+
+
+def test_a_call_over_memory_fails_with_the_limit_named() -> None:
+    outcome = run_budgeted(_eat_memory, (), Limits(max_memory=200 * MIB))
+    assert outcome.limit == "max_memory"
+    assert outcome.failure == "读取所需内存超过上限 200.0 MiB（Limits.max_memory），已终止"
+    assert outcome.peak_memory < 1024 * MIB  # refused, never held
+
+
+def test_an_exception_comes_back_with_the_childs_traceback() -> None:
+    outcome = run_budgeted(_raise, (), QUICK)
+    assert isinstance(outcome.error, ValueError) and str(outcome.error) == "坏了"
+    assert outcome.trace is not None and "_raise" in outcome.trace and outcome.failure is None
+
+
+def test_a_child_killed_from_outside_reads_as_a_memory_failure() -> None:
+    outcome = run_budgeted(_kill_self, (), QUICK)  # what the OOM killer does
+    assert outcome.limit == "max_memory"
+    assert outcome.failure is not None and outcome.failure.startswith("读取进程被强行终止（SIGKILL）")
+
+
+@pytest.mark.parametrize(("fn", "how"), [(_segfault, "信号 11"), (_exit_oddly, "退出码 5")])
+def test_a_child_that_crashes_is_a_failure_not_a_crash_of_the_caller(fn: object, how: str) -> None:
+    outcome = run_budgeted(fn, (), QUICK)  # type: ignore[arg-type]
+    assert outcome.failure == f"读取进程异常终止（{how}），未读出结果" and outcome.limit is None
+
+
+def test_the_memory_budget_is_on_top_of_what_the_caller_holds() -> None:
+    held = budget.address_space()
+    assert held > 10 * MIB  # an interpreter with gongkai loaded
+    assert run_budgeted(_double, (1,), Limits(max_memory=64 * MIB)).value == 2  # 64 MiB more is plenty
+
+
+def test_cannot_isolate_while_another_thread_runs() -> None:
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not can_isolate()
+    finally:
+        stop.set()
+        thread.join()
+    assert can_isolate()
+
+
+def _task(*named: tuple[str, bytes]) -> list[tuple[str, bytes, str]]:
+    return [(name, data, hashlib.sha256(data).hexdigest()) for name, data in named]
+
+
+def test_a_source_read_under_budget_is_the_same_record_as_read_in_place() -> None:
+    data = shared_or_skip(TXT).read_bytes()
+    [(name, _, sha)] = _task(("平潭.txt", data))
+    inside = work.read_one(name, data, sha)
+    budgeted = read_budgeted(name, data, sha)
+    assert budgeted == inside and budgeted["error"] is None and len(budgeted["report"]["cells"]) == 200
+
+
+def test_a_source_over_time_is_recorded_failed_and_the_batch_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = shared_or_skip(TXT).read_bytes()
+    real = work.read_and_check_bytes
+
+    def slow_for_one(data: bytes, name: str, limits: Limits | None = None) -> object:
+        if name == "slow.txt":
+            _spin()
+        return real(data, name, limits)
+
+    monkeypatch.setattr(work, "read_and_check_bytes", slow_for_one)  # the forked child sees it too
+    started = time.perf_counter()
+    slow, fine = read_batch(_task(("slow.txt", data + b"\n"), ("fine.txt", data)), Limits(max_seconds=1))
+    assert time.perf_counter() - started < 10
+    assert slow["error"] == "读取超时：上限 1 秒（Limits.max_seconds），已终止"
+    assert slow["report"] is None and slow["kind"] == "txt"
+    assert fine["error"] is None and fine["report"] is not None
+
+
+def test_a_source_over_memory_is_recorded_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def greedy(data: bytes, name: str, limits: Limits | None = None) -> object:
+        return _eat_memory()
+
+    monkeypatch.setattr(work, "read_and_check_bytes", greedy)
+    [record] = read_batch(_task(("greedy.txt", "一、总体情况".encode())), Limits(max_memory=300 * MIB))
+    assert record["error"] == "读取所需内存超过上限 300.0 MiB（Limits.max_memory），已终止"
+
+
+def test_a_reader_that_kills_its_process_fails_only_its_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fatal(data: bytes, name: str, limits: Limits | None = None) -> object:
+        _segfault()
+        return None
+
+    monkeypatch.setattr(work, "read_and_check_bytes", fatal)
+    [record] = read_batch(_task(("fatal.txt", "一、总体情况".encode())))
+    assert record["error"] == "读取进程异常终止（信号 11），未读出结果"
+    assert os.getpid() > 0  # and this process lives on
+
+
+def test_a_memory_error_read_in_place_names_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    def oom(data: bytes, name: str, limits: Limits | None = None) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(work, "read_and_check_bytes", oom)
+    record = work.read_one("a.txt", b"x", "0" * 64, Limits(max_memory=MIB))
+    assert record["error"] == "读取所需内存超过上限 1.0 MiB（Limits.max_memory），已终止"
+    assert not record["error"].startswith(INTERNAL_ERROR)
+
+
+def test_the_reproducible_source_of_a_failure_is_the_file(tmp_path: Path) -> None:
+    # the record names the file (the batch shows "name: error"), the error names the limit
+    [record] = read_batch(_task(("报告.txt", b"")), QUICK)
+    assert record["name"] == "报告.txt" and record["error"] == "文件是空的（the file is empty）"
