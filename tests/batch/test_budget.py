@@ -63,7 +63,7 @@ def test_a_call_within_budget_returns_its_value_and_its_peak_memory() -> None:
     outcome = run_budgeted(_double, (21,), QUICK)
     assert outcome.ok and outcome.value == 42
     assert outcome.failure is None and outcome.limit is None
-    assert 0 < outcome.peak_memory < 4096 * MIB and outcome.seconds < 2
+    assert 0 < outcome.peak_memory < 4096 * MIB
 
 
 @pytest.mark.parametrize("hang", [_spin, _sleep_in_c], ids=["python-loop", "blocking-call"])

@@ -82,7 +82,7 @@ def test_error_findings_exit_1_and_a_clean_run_0() -> None:
 def test_the_codes_are_in_the_help() -> None:
     result = subprocess.run([sys.executable, "-m", "gongkai.cli", "--help"], capture_output=True, text=True, env=ENV)
     assert result.returncode == 0
-    assert "退出码 exit codes" in result.stdout and "3 内部错误" in result.stdout
+    assert "退出码：" in result.stdout and "3 内部错误" in result.stdout
     assert "退出码" in EXIT_CODES and DEBUG_VARIABLE in EXIT_CODES
 
 
