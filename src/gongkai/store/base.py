@@ -50,8 +50,10 @@ def filtered(query: Q, flt: ReportFilter) -> Q:
     Superseded versions are left out unless ``flt.include_superseded``, or ``flt.ids`` names them.
     """
     if flt.agency:
-        pattern = f"%{flt.agency}%"
-        query = query.where(or_(StoredReport.agency.like(pattern), StoredReport.agency_key.like(pattern)))
+        pattern = "%" + like_prefix(flt.agency)  # % and _ typed by a user match themselves
+        query = query.where(
+            or_(StoredReport.agency.like(pattern, escape="\\"), StoredReport.agency_key.like(pattern, escape="\\"))
+        )
     if flt.years:
         query = query.where(StoredReport.year.in_(flt.years))
     if flt.format:

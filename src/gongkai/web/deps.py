@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from ..check import RULES, Severity
 from ..formats import FORMATS
@@ -92,6 +92,10 @@ class Selection:
 
 _FORMAT_IDS = f"^({'|'.join(FORMATS)})?$"
 _LEVELS = f"^({'|'.join(e.value for e in EntityType)})?$"
+MAX_ID = 2_147_483_647  # the database's integer ids; a larger one names no report (422, not an overflow)
+ReportPath = Annotated[int, Path(ge=1, le=MAX_ID, description="报告编号")]
+"""A report id in a URL path."""
+
 _RULE_IDS = f"^({'|'.join(map(re.escape, RULES))})?$"
 _SEVERITIES = f"^({'|'.join(s.value for s in Severity)})?$"
 _REVIEW_STATUSES = f"^({'|'.join(REVIEW_STATUSES)})?$"
@@ -99,7 +103,7 @@ _REVIEW_STATUSES = f"^({'|'.join(REVIEW_STATUSES)})?$"
 
 async def selection(
     agency: Annotated[str | None, Query(max_length=100, description="机关名称的一部分")] = None,
-    year: Annotated[str | None, Query(description="年度")] = None,
+    year: Annotated[str | None, Query(pattern="^([0-9]{4})?$", description="年度（四位数字）")] = None,
     format: Annotated[str | None, Query(pattern=f"^({'|'.join(FORMATS)})?$", description="格式")] = None,
     level: Annotated[
         str | None, Query(pattern=f"^({'|'.join(e.value for e in EntityType)})?$", description="层级")
@@ -112,7 +116,7 @@ async def selection(
     ] = None,
     region: Annotated[str | None, Query(max_length=80, description="地区（含下级），如 江苏省淮安市")] = None,
 ) -> Selection:
-    year_number = int(year) if year and year.isdigit() else None  # an empty select sends year=
+    year_number = int(year) if year else None  # an empty select sends year=
     return Selection(
         agency=(agency or "").strip() or None,
         year=year_number,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ...model import Report
 from ...store.repository import Repository
 from ...store.views import FindingRow, ReportRow
+from ..deps import ReportPath
 from ..errors import WebError
 from ..layout import SEVERITY_RANK
 
@@ -20,7 +21,7 @@ class Loaded:
     findings: list[FindingRow]
 
 
-def load(repo: Repository, report_id: int) -> Loaded:
+def load(repo: Repository, report_id: ReportPath) -> Loaded:
     found = repo.load_report(report_id)
     row = repo.report_row(report_id)
     if found is None or row is None:

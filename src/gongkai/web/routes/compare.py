@@ -20,7 +20,7 @@ from ...store.repository import Repository
 from ...store.views import ReportFilter
 from .. import charts
 from ..changes import Change, change
-from ..deps import Repo
+from ..deps import MAX_ID, Repo
 from ..errors import WebError
 from ..layout import compare_tables, shown_value
 from ..order import pinyin_key
@@ -29,7 +29,7 @@ from ..templating import render
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(tags=["compare"])
 
-ReportId = Annotated[int | None, Query(ge=1, description="报告编号")]
+ReportId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="报告编号")]
 AgencyPart = Annotated[str | None, Query(max_length=100, description="机关：规范化名称，或名称的一部分")]
 ChangesOnly = Annotated[str | None, Query(pattern="^[01]?$", description="1：只看有变化的单元格")]
 TrendCells = Annotated[list[str] | None, Query(max_length=20, description="趋势图中的单元格编号")]
@@ -193,7 +193,9 @@ def compare_page(
 
 
 @api.get("/compare", summary="对比两份报告的全部单元格")
-def compare_api(repo: Repo, a: Annotated[int, Query(ge=1)], b: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+def compare_api(
+    repo: Repo, a: Annotated[int, Query(ge=1, le=MAX_ID)], b: Annotated[int, Query(ge=1, le=MAX_ID)]
+) -> dict[str, Any]:
     pair = _pair(repo, a, b)
     return {
         "a": pair["a"].to_json(),

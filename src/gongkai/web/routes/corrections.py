@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from ...batch.corrections import correct, withdraw
 from ...errors import NotFound, StoreError
 from ...store.views import CorrectionResult
-from ..deps import Repo
+from ..deps import Repo, ReportPath
 from ..errors import WebError
 from ..security import writer
 from ..templating import is_htmx, render
@@ -33,7 +33,9 @@ class CorrectionIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, description="更正理由（必填）")
 
 
-def _write(request: Request, repo: Repo, report_id: int, cell_id: str, entry: CorrectionIn | None, who: str) -> Any:
+def _write(
+    request: Request, repo: Repo, report_id: ReportPath, cell_id: str, entry: CorrectionIn | None, who: str
+) -> Any:
     """Enter (``entry``) or withdraw (None) a correction; ``WebError`` 404/400 in Chinese."""
     load(repo, report_id)  # 404 for no such report
     try:
@@ -50,7 +52,7 @@ def _write(request: Request, repo: Repo, report_id: int, cell_id: str, entry: Co
 
 
 def _page_answer(
-    request: Request, repo: Repo, report_id: int, cell_id: str, entry: CorrectionIn | None, who: str
+    request: Request, repo: Repo, report_id: ReportPath, cell_id: str, entry: CorrectionIn | None, who: str
 ) -> Response:
     """The re-rendered workspace (htmx), or back to the report page; a refused value is shown in the cell panel."""
     try:
@@ -71,7 +73,7 @@ def _page_answer(
 def correct_page(
     request: Request,
     repo: Repo,
-    report_id: int,
+    report_id: ReportPath,
     cell_id: str,
     who: Annotated[str, Depends(writer)],
     value: Annotated[str, Form(max_length=40)],
@@ -84,13 +86,13 @@ def correct_page(
 
 @pages.post("/reports/{report_id}/cells/{cell_id}/correction/withdraw", response_class=HTMLResponse)
 def withdraw_page(
-    request: Request, repo: Repo, report_id: int, cell_id: str, who: Annotated[str, Depends(writer)]
+    request: Request, repo: Repo, report_id: ReportPath, cell_id: str, who: Annotated[str, Depends(writer)]
 ) -> Response:
     return _page_answer(request, repo, report_id, cell_id, None, who)
 
 
 @pages.get("/reports/{report_id}/cells/{cell_id}/corrections", response_class=HTMLResponse)
-def history_fragment(request: Request, repo: Repo, report_id: int, cell_id: str) -> Response:
+def history_fragment(request: Request, repo: Repo, report_id: ReportPath, cell_id: str) -> Response:
     rows = [r for r in repo.corrections(load(repo, report_id).row.id) if r.cell_id == cell_id]
     return render(request, "reports/_correction_history.html", {"corrections": rows})
 
@@ -106,7 +108,7 @@ def _answer(result: CorrectionResult) -> dict[str, Any]:
 def correct_api(
     request: Request,
     repo: Repo,
-    report_id: int,
+    report_id: ReportPath,
     cell_id: str,
     entry: CorrectionIn,
     who: Annotated[str, Depends(writer)],
@@ -118,12 +120,12 @@ def correct_api(
     "/reports/{report_id}/cells/{cell_id}/correction", summary="撤回一个单元格的更正，恢复读取值，并重新检查报告"
 )
 def withdraw_api(
-    request: Request, repo: Repo, report_id: int, cell_id: str, who: Annotated[str, Depends(writer)]
+    request: Request, repo: Repo, report_id: ReportPath, cell_id: str, who: Annotated[str, Depends(writer)]
 ) -> dict[str, Any]:
     return _answer(_write(request, repo, report_id, cell_id, None, who))
 
 
 @api.get("/reports/{report_id}/corrections", summary="一份报告的全部单元格更正（含已撤回的），新的在前")
-def corrections_api(repo: Repo, report_id: int) -> dict[str, Any]:
+def corrections_api(repo: Repo, report_id: ReportPath) -> dict[str, Any]:
     load(repo, report_id)
     return {"corrections": [r.to_json() for r in repo.corrections(report_id)]}

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from ...errors import NotFound, StoreError
-from ..deps import Repo
+from ..deps import Repo, ReportPath
 from ..errors import WebError
 from ..security import writer
 from ..templating import render
@@ -31,7 +31,7 @@ class Decision(BaseModel):
     reason: str | None = Field(default=None, max_length=2000, description="理由")
 
 
-def _decide(request: Request, repo: Repo, report_id: int, fingerprint: str, decision: Decision, who: str) -> Any:
+def _decide(request: Request, repo: Repo, report_id: ReportPath, fingerprint: str, decision: Decision, who: str) -> Any:
     if len(fingerprint) < 8:
         raise WebError(400, "指纹太短")
     try:
@@ -48,7 +48,7 @@ def _decide(request: Request, repo: Repo, report_id: int, fingerprint: str, deci
 def decide_page(
     request: Request,
     repo: Repo,
-    report_id: int,
+    report_id: ReportPath,
     fingerprint: str,
     who: Annotated[str, Depends(writer)],
     status: Annotated[Status, Form()],
@@ -58,13 +58,13 @@ def decide_page(
     return render(request, "reports/_workspace.html", workspace_context(repo, report_id))
 
 
-def workspace_context(repo: Repo, report_id: int) -> dict[str, Any]:
+def workspace_context(repo: Repo, report_id: ReportPath) -> dict[str, Any]:
     """The report workspace's context with each finding's review history."""
     return {**_detail(load(repo, report_id)), "history": repo.finding_history(report_id)}
 
 
 @api.get("/reports/{report_id}/findings", summary="一份报告的问题、审核状态及每个问题的审核记录")
-def findings_api(repo: Repo, report_id: int) -> dict[str, Any]:
+def findings_api(repo: Repo, report_id: ReportPath) -> dict[str, Any]:
     findings = load(repo, report_id).findings
     history = repo.finding_history(report_id)
     return {
@@ -75,7 +75,7 @@ def findings_api(repo: Repo, report_id: int) -> dict[str, Any]:
 
 
 @api.get("/reports/{report_id}/history", summary="一份报告每个问题的审核记录（谁、何时、从何状态到何状态、理由）")
-def history_api(repo: Repo, report_id: int) -> dict[str, Any]:
+def history_api(repo: Repo, report_id: ReportPath) -> dict[str, Any]:
     load(repo, report_id)
     history = repo.finding_history(report_id)
     return {"history": {fp: [e.to_json() for e in events] for fp, events in history.items()}}
@@ -88,7 +88,7 @@ def history_api(repo: Repo, report_id: int) -> dict[str, Any]:
 def decide_api(
     request: Request,
     repo: Repo,
-    report_id: int,
+    report_id: ReportPath,
     fingerprint: str,
     decision: Decision,
     who: Annotated[str, Depends(writer)],

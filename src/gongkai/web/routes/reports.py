@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ...store.views import SORTS
-from ..deps import Repo, Selected
+from ..deps import Repo, ReportPath, Selected
 from ..errors import WebError
 from ..layout import report_tables, shown_value
 from ..order import pinyin_key
@@ -68,7 +68,7 @@ def reports_api(repo: Repo, selected: Selected, sort: Sort = "agency", page: Pag
 
 
 @pages.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(request: Request, repo: Repo, report_id: int) -> Response:
+def report_page(request: Request, repo: Repo, report_id: ReportPath) -> Response:
     loaded = load(repo, report_id)
     review = {"history": repo.finding_history(report_id), "next_report": repo.next_in_queue(report_id)}
     return render(request, "reports/detail.html", {**_detail(loaded), **version_context(repo, loaded.row), **review})
@@ -89,7 +89,7 @@ def _detail(loaded: Any) -> dict[str, Any]:
 
 
 @api.get("/reports/{report_id}", summary="一份报告：元数据、全部单元格及其来源位置、问题与审核状态")
-def report_api(repo: Repo, report_id: int) -> dict[str, Any]:
+def report_api(repo: Repo, report_id: ReportPath) -> dict[str, Any]:
     loaded = load(repo, report_id)
     report = loaded.report
     order = report.format.cell_ids() if report.format else list(report.cells)
@@ -100,7 +100,7 @@ def report_api(repo: Repo, report_id: int) -> dict[str, Any]:
     }
 
 
-def _source(request: Request, repo: Repo, report_id: int, cell_id: str) -> dict[str, Any]:
+def _source(request: Request, repo: Repo, report_id: ReportPath, cell_id: str) -> dict[str, Any]:
     loaded = load(repo, report_id)
     report = loaded.report
     if report.format is None or cell_id not in report.format.cell_ids():
@@ -133,7 +133,7 @@ def _source(request: Request, repo: Repo, report_id: int, cell_id: str) -> dict[
 
 
 @pages.get("/reports/{report_id}/cells/{cell_id}", response_class=HTMLResponse)
-def cell_source_page(request: Request, repo: Repo, report_id: int, cell_id: str) -> Response:
+def cell_source_page(request: Request, repo: Repo, report_id: ReportPath, cell_id: str) -> Response:
     context = _source(request, repo, report_id, cell_id)
     if is_htmx(request):
         return render(request, "reports/_source.html", context)
@@ -141,7 +141,7 @@ def cell_source_page(request: Request, repo: Repo, report_id: int, cell_id: str)
 
 
 @api.get("/reports/{report_id}/cells/{cell_id}/source", summary="单元格的来源：原文行（文本）或页码与坐标（PDF）")
-def cell_source_api(request: Request, repo: Repo, report_id: int, cell_id: str) -> dict[str, Any]:
+def cell_source_api(request: Request, repo: Repo, report_id: ReportPath, cell_id: str) -> dict[str, Any]:
     c = _source(request, repo, report_id, cell_id)
     excerpt = c["excerpt"]
     return {
@@ -160,7 +160,7 @@ def cell_source_api(request: Request, repo: Repo, report_id: int, cell_id: str) 
 
 
 @pages.get("/reports/{report_id}/pages/{page}.png")
-def page_image(request: Request, repo: Repo, report_id: int, page: int) -> Response:
+def page_image(request: Request, repo: Repo, report_id: ReportPath, page: int) -> Response:
     loaded = load(repo, report_id)
     data = request.app.state.originals.get(loaded.row.sha256, loaded.row.source)
     if data is None or source_kind(data, loaded.row.source) != "pdf":
@@ -172,7 +172,7 @@ def page_image(request: Request, repo: Repo, report_id: int, page: int) -> Respo
 
 
 @pages.post("/reports/{report_id}/delete")
-def delete_page(request: Request, repo: Repo, report_id: int, who: Annotated[str, Depends(writer)]) -> Response:
+def delete_page(request: Request, repo: Repo, report_id: ReportPath, who: Annotated[str, Depends(writer)]) -> Response:
     if not repo.delete_report(report_id):
         raise WebError(404, f"没有编号为 {report_id} 的报告")
     request.app.state.cache.clear()
@@ -182,7 +182,9 @@ def delete_page(request: Request, repo: Repo, report_id: int, who: Annotated[str
 
 
 @api.delete("/reports/{report_id}", summary="删除一份报告（审核决定保留）")
-def delete_api(request: Request, repo: Repo, report_id: int, who: Annotated[str, Depends(writer)]) -> dict[str, Any]:
+def delete_api(
+    request: Request, repo: Repo, report_id: ReportPath, who: Annotated[str, Depends(writer)]
+) -> dict[str, Any]:
     if not repo.delete_report(report_id):
         raise WebError(404, f"没有编号为 {report_id} 的报告")
     request.app.state.cache.clear()

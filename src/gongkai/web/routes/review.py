@@ -20,7 +20,7 @@ from ...export.issues import write_issues
 from ...export.opinion import agency_opinion, report_opinion
 from ...law.agencies import normalise_agency_key
 from ...render.opinion import Opinion, chinese_date, opinion_blocks, opinion_docx
-from ..deps import Repo, Selected
+from ..deps import MAX_ID, Repo, ReportPath, Selected
 from ..errors import WebError
 from ..security import writer
 from ..templating import is_htmx, render
@@ -36,7 +36,7 @@ Office = Annotated[str | None, Query(max_length=100, description="审核单位�
 Issued = Annotated[date | None, Query(description="意见书日期，默认今天")]
 
 
-def _report_opinion(repo: Repo, report_id: int, office: str | None, issued: date | None) -> Opinion:
+def _report_opinion(repo: Repo, report_id: ReportPath, office: str | None, issued: date | None) -> Opinion:
     try:
         return report_opinion(repo, report_id, issued, office)
     except NotFound as exc:
@@ -90,13 +90,13 @@ def _opinion_json(opinion: Opinion) -> dict[str, Any]:
 
 @pages.get("/reports/{report_id}/opinion", response_class=HTMLResponse)
 def report_opinion_page(
-    request: Request, repo: Repo, report_id: int, office: Office = None, date: Issued = None
+    request: Request, repo: Repo, report_id: ReportPath, office: Office = None, date: Issued = None
 ) -> Response:
     return _print_view(request, _report_opinion(repo, report_id, office, date))
 
 
 @pages.get("/reports/{report_id}/opinion.docx")
-def report_opinion_docx(repo: Repo, report_id: int, office: Office = None, date: Issued = None) -> Response:
+def report_opinion_docx(repo: Repo, report_id: ReportPath, office: Office = None, date: Issued = None) -> Response:
     return _word(_report_opinion(repo, report_id, office, date))
 
 
@@ -115,7 +115,7 @@ def agency_opinion_docx(repo: Repo, agency_key: str, office: Office = None, date
 @api.get(
     "/reports/{report_id}/opinion", summary="一份报告的审核意见书（确认问题，JSON；Word 见 /reports/{id}/opinion.docx）"
 )
-def report_opinion_api(repo: Repo, report_id: int, office: Office = None, date: Issued = None) -> dict[str, Any]:
+def report_opinion_api(repo: Repo, report_id: ReportPath, office: Office = None, date: Issued = None) -> dict[str, Any]:
     return _opinion_json(_report_opinion(repo, report_id, office, date))
 
 
@@ -134,7 +134,7 @@ def _send(
     who: str,
     reason: str | None,
     *,
-    report_id: int | None = None,
+    report_id: ReportPath | None = None,
     agency_key: str | None = None,
 ) -> list[Any]:
     try:
@@ -154,7 +154,7 @@ def _send(
 def report_sent_page(
     request: Request,
     repo: Repo,
-    report_id: int,
+    report_id: ReportPath,
     who: Annotated[str, Depends(writer)],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
@@ -166,7 +166,7 @@ def report_sent_page(
 
 @api.post("/reports/{report_id}/sent", summary="把一份报告的全部确认问题记为已发送机关（发出审核意见书时）")
 def report_sent_api(
-    request: Request, repo: Repo, report_id: int, body: Sent, who: Annotated[str, Depends(writer)]
+    request: Request, repo: Repo, report_id: ReportPath, body: Sent, who: Annotated[str, Depends(writer)]
 ) -> dict[str, Any]:
     moved = _send(request, repo, who, body.reason, report_id=report_id)
     return {"sent": len(moved), "findings": [f.to_json() for f in moved]}
@@ -195,7 +195,9 @@ def queue_api(repo: Repo, selected: Selected) -> dict[str, Any]:
 
 
 @api.get("/review/next", summary="下一份待审报告（after：当前报告编号）")
-def next_api(repo: Repo, selected: Selected, after: Annotated[int | None, Query()] = None) -> dict[str, Any]:
+def next_api(
+    repo: Repo, selected: Selected, after: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+) -> dict[str, Any]:
     flt = selected.to_filter()
     if after is None:
         first = repo.review_queue(flt, limit=1)

@@ -19,7 +19,7 @@ from ...errors import NotFound
 from ...store.repository import Repository
 from ...store.views import CellDiff, ReportRow, VersionDiff, VersionRow
 from ..changes import Change, change
-from ..deps import Repo
+from ..deps import MAX_ID, Repo, ReportPath
 from ..errors import WebError
 from ..templating import render
 
@@ -52,14 +52,14 @@ class ChangedCell:
     change: Change
 
 
-def _versions(repo: Repository, report_id: int) -> list[VersionRow]:
+def _versions(repo: Repository, report_id: ReportPath) -> list[VersionRow]:
     try:
         return repo.versions(report_id)
     except NotFound:
         raise WebError(404, f"没有编号为 {report_id} 的报告") from None
 
 
-def _counterpart(versions: list[VersionRow], report_id: int) -> int | None:
+def _counterpart(versions: list[VersionRow], report_id: ReportPath) -> int | None:
     """The version this one is compared with by default: the one before it, else the one after."""
     ids = [v.id for v in versions]
     if report_id not in ids or len(ids) < 2:
@@ -98,7 +98,10 @@ def _pair(repo: Repository, versions: list[VersionRow], a: int, b: int) -> dict[
 
 @pages.get("/reports/{report_id}/versions/diff", response_class=HTMLResponse)
 def diff_fragment(
-    request: Request, repo: Repo, report_id: int, against: Annotated[int, Query(ge=1, description="另一版本的报告编号")]
+    request: Request,
+    repo: Repo,
+    report_id: ReportPath,
+    against: Annotated[int, Query(ge=1, le=MAX_ID, description="另一版本的报告编号")],
 ) -> Response:
     versions = _versions(repo, report_id)
     if against not in {v.id for v in versions} or against == report_id:
@@ -107,12 +110,12 @@ def diff_fragment(
 
 
 @api.get("/reports/{report_id}/versions", summary="一份报告所属机关年度的全部版本（当前与已被取代）")
-def versions_api(repo: Repo, report_id: int) -> dict[str, Any]:
+def versions_api(repo: Repo, report_id: ReportPath) -> dict[str, Any]:
     return {"versions": [v.to_json() for v in _versions(repo, report_id)]}
 
 
 @api.get("/reports/{report_id}/versions/diff", summary="两个版本的差异：单元格与问题")
-def diff_api(repo: Repo, report_id: int, against: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+def diff_api(repo: Repo, report_id: ReportPath, against: Annotated[int, Query(ge=1, le=MAX_ID)]) -> dict[str, Any]:
     versions = _versions(repo, report_id)
     if against not in {v.id for v in versions}:
         raise WebError(404, f"报告 {against} 不是这份报告的另一版本")
@@ -132,7 +135,7 @@ def content_type(name: str) -> str:
 
 
 @pages.get("/reports/{report_id}/original")
-def original(request: Request, repo: Repo, report_id: int) -> Response:
+def original(request: Request, repo: Repo, report_id: ReportPath) -> Response:
     """The report's source file as it was uploaded (zip members as the member itself)."""
     row = repo.report_row(report_id)
     if row is None:
