@@ -95,3 +95,30 @@ def test_the_console_script_exits_3_on_an_internal_failure(tmp_path: Path) -> No
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=ENV)
     assert result.returncode == 3
     assert result.stderr.startswith("内部错误") and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("library_words", "sentence"),
+    [
+        ("attempt to write a readonly database", "数据库是只读的"),
+        ("database or disk is full", "磁盘已满"),
+        ("database is locked", "正被其他程序占用"),
+        ("something else", "数据库出错"),
+    ],
+)
+def test_a_database_that_refuses_a_write_is_a_sentence_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library_words: str, sentence: str
+) -> None:
+    from sqlalchemy.exc import OperationalError
+    from typer.testing import CliRunner
+
+    from gongkai.store.writes import Writes
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise OperationalError("INSERT INTO sources …", {}, Exception(library_words))
+
+    monkeypatch.setattr(Writes, "write", refuse)
+    seed = shared_or_skip(CORPUS / "seeds" / "000_6e817ece59bf6a07.txt")
+    result = CliRunner().invoke(app, ["ingest", str(seed), "--db", str(tmp_path / "c.sqlite"), "--workers", "0"])
+    assert result.exit_code == UNREADABLE, result.output
+    assert sentence in result.output and "INSERT" not in result.output
