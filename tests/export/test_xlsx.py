@@ -14,7 +14,7 @@ from gongkai.check import Severity
 from gongkai.model import ABSENT_MARK, CellState, Report
 from gongkai.render.layout import placed, table_parts
 from gongkai.render.xlsx import write_report_sheet
-from gongkai.store.views import FindingRow
+from gongkai.store.views import REVIEW_STATUS_ZH, FindingRow
 
 from ..render.gold_reports import TABLED_GOLD, gold_id, gold_report
 
@@ -100,7 +100,7 @@ def test_sheet_walks_the_layout(gold_path: Path, tmp_path: Path) -> None:
     assert [sheet.cell(findings_head + 1 + i, 2).value for i in range(1, len(findings) + 1)] == [
         Severity(f.severity).zh for f in findings
     ]
-    assert sheet.cell(findings_head + 3, 13).value == "已驳回（原因）"
+    assert sheet.cell(findings_head + 3, 13).value == f"{REVIEW_STATUS_ZH['dismissed']}（原因）"
 
 
 def test_tables_follow_each_other_with_one_blank_row(tmp_path: Path) -> None:
