@@ -157,7 +157,9 @@ def test_opinion_print_view_word_and_json(client: TestClient) -> None:
     view = client.get(f"/reports/{rid}/opinion", params={"office": "某市政务公开办", "date": "2026-03-05"})
     assert view.status_code == 200
     html = view.text
-    assert "@page { size: A4" in html and "@media print" in html
+    assert '<link rel="stylesheet" href="/static/css/opinion.css">' in html  # no inline style under the CSP
+    sheet = client.get("/static/css/opinion.css").text
+    assert "@page { size: A4" in sheet and "@media print" in sheet
     assert "<nav" not in html and "<button" not in html and "topbar" not in html and "<form" not in html
     assert "安阳县人民政府：" in html and "某市政务公开办" in html and "2026年3月5日" in html
     assert all(m in html for m in messages[:2]) and not any(m in html for m in messages[2:])
