@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 LOW_CONFIDENCE = 0.9
 """Below this OCR confidence (0-1) a cell's reading deserves a human look: the one threshold for all."""
 
+REPLACEMENT = "\ufffd"
+"""What decoding puts where bytes could not be decoded; the reader reports each one (rule ``text-damaged``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class SourcePlace:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from ..document import REPLACEMENT
 from ..errors import DecodeError
 
 TEXT_KINDS = frozenset(("txt", "md", "html"))
@@ -68,7 +69,6 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
 # a text is "mostly valid" in an encoding when at most this share of its characters must be replaced
 MOSTLY_VALID_SHARE = 0.01
-REPLACEMENT = "\ufffd"
 
 
 def _mostly_valid(data: bytes) -> tuple[str, str] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..document import Document
+from ..document import REPLACEMENT, Document
 from ..formats import Format
 from ..formats.detect import detect_format as detect_by_declaration
 from ..limits import DEFAULT_LIMITS, Limits
@@ -13,8 +13,6 @@ from .narrative import read_statements
 from .sections import SectionHit, find_sections, generic_sections
 from .settings import DEFAULT_SETTINGS, ReaderSettings
 from .tables import read_tables
-
-REPLACEMENT = "\ufffd"  # what the decoding put where a character could not be decoded
 
 __all__ = ["ReaderSettings", "detect_format", "read_document"]
 
