@@ -301,3 +301,11 @@ def test_an_error_counts_until_it_is_dismissed_whatever_its_other_steps(
     repository.set_review(rid, error.fingerprint, "open")
     repository.set_review(rid, error.fingerprint, "dismissed")
     assert repository.report_row(rid).errors == errors - 1  # type: ignore[union-attr]
+
+
+def test_an_unknown_status_is_refused_with_every_choice_in_chinese() -> None:
+    with pytest.raises(StoreError) as refused:
+        check_transition("open", "done")
+    message = str(refused.value)
+    assert "“done”" in message
+    assert all(f"{REVIEW_STATUS_ZH[s]}（{s}）" in message for s in REVIEW_STATUSES)

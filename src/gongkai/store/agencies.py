@@ -44,7 +44,8 @@ class ImportProblem:
 
 def _check_kind(kind: str | None) -> None:
     if kind is not None and kind not in KINDS:
-        raise StoreError(f"机关类型须为 {'、'.join(KINDS)} 之一，而不是“{kind}”")
+        choices = "、".join(f"{e.zh}（{e.value}）" for e in EntityType)
+        raise StoreError(f"机关类型须为 {choices} 之一，而不是“{kind}”")
 
 
 def _rows(session: Session, where: Iterable[Any] = ()) -> list[AgencyRow]:

@@ -33,7 +33,7 @@ from .base import (
 from .models import FindingEvent, Review, Source, StoredFinding, StoredReport
 from .records import Record
 from .views import REVIEW_STATUSES, FindingRow, ReportFilter, ReportRow
-from .workflow import FindingEventRow, check_transition
+from .workflow import FindingEventRow, check_transition, status_choices
 
 Decisions = dict[tuple[Any, ...], Review]
 
@@ -91,7 +91,7 @@ class Reviews(Part):
         report has no such finding.
         """
         if status not in REVIEW_STATUSES:
-            raise StoreError(f"审核状态须为 {'、'.join(REVIEW_STATUSES)} 之一，而不是 {status!r}")
+            raise StoreError(f"审核状态须为 {status_choices()} 之一，而不是“{status}”")
         with self.database.sessions.begin() as session:
             finding = session.scalar(
                 select(StoredFinding).where(

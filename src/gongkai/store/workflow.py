@@ -62,10 +62,15 @@ def status_code(word: str) -> str | None:
     return STATUS_WORDS.get(word.strip())
 
 
+def status_choices() -> str:
+    """Every review status as 中文（code）, for error messages."""
+    return "、".join(f"{REVIEW_STATUS_ZH[s]}（{s}）" for s in REVIEW_STATUSES)
+
+
 def check_transition(current: str, wanted: str) -> None:
     """Raise ``StoreError`` (in Chinese) unless a finding in ``current`` may move to ``wanted``."""
     if wanted not in REVIEW_STATUSES:
-        raise StoreError(f"审核状态须为 {'、'.join(REVIEW_STATUSES)} 之一，而不是 {wanted!r}")
+        raise StoreError(f"审核状态须为 {status_choices()} 之一，而不是“{wanted}”")
     if wanted not in TRANSITIONS.get(current, ()):
         allowed = "、".join(f"{REVIEW_STATUS_ZH[s]}（{s}）" for s in TRANSITIONS.get(current, ()))
         raise StoreError(
