@@ -131,6 +131,12 @@ def test_filters_pending_column_and_queue(client: TestClient) -> None:
     assert client.get("/api/review/next", params={"after": anyang}).json() == {"next": chengan}
     assert client.get("/api/review/next", params={"after": clean}).json() == {"next": anyang}
     assert f'href="/reports/{chengan}" rel="next"' in client.get(f"/reports/{anyang}").text
+    # a queue narrowed to errors keeps its filter: from its only report there is no next one
+    narrowed = client.get("/review", params={"severity": "error"}).text
+    assert f'href="/reports/{anyang}?severity=error"' in narrowed
+    assert 'rel="next"' not in client.get(f"/reports/{anyang}", params={"severity": "error"}).text
+    warned = client.get(f"/reports/{anyang}", params={"severity": "warning"}).text
+    assert f'href="/reports/{chengan}?severity=warning" rel="next"' in warned
     queue_page = client.get("/review").text
     assert "审核队列" in queue_page and queue_page.index("安阳县人民政府") < queue_page.index("成安县人民政府")
     assert "共 <strong>7</strong> 个问题待审" in queue_page

@@ -68,9 +68,14 @@ def reports_api(repo: Repo, selected: Selected, sort: Sort = "agency", page: Pag
 
 
 @pages.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(request: Request, repo: Repo, report_id: ReportPath) -> Response:
+def report_page(request: Request, repo: Repo, selected: Selected, report_id: ReportPath) -> Response:
+    """One report; a queue's filter in the query string decides which report is 下一份待审."""
     loaded = load(repo, report_id)
-    review = {"history": repo.finding_history(report_id), "next_report": repo.next_in_queue(report_id)}
+    review = {
+        "history": repo.finding_history(report_id),
+        "next_report": repo.next_in_queue(report_id, selected.to_filter()),
+        "queue_query": selected.query(),
+    }
     return render(request, "reports/detail.html", {**_detail(loaded), **version_context(repo, loaded.row), **review})
 
 
