@@ -25,12 +25,16 @@ from .corrections import Corrections
 from .links import CrossYearCheck, regions_agree
 from .queries import Queries
 from .register import Register
+from .register_calendar import RegisterCalendar
+from .register_snapshots import RegisterSnapshots
 from .reviews import Reviews
 from .stats import Statistics
 from .writes import Writes
 
 
-class Repository(Writes, Queries, Statistics, Reviews, Corrections, Agencies, Register):
+class Repository(
+    Writes, Queries, Statistics, Reviews, Corrections, Agencies, Register, RegisterSnapshots, RegisterCalendar
+):
     """Queries, writes, statistics, reviews, corrections, agencies and the register: ``Repository(database)``."""
 
 
