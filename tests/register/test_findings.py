@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from gongkai.check.finding import Finding, Severity
+from gongkai.register.clock import state
+from gongkai.register.events import CLOSING, T3, T4, EventKind
 from gongkai.register.findings import (
     DUE_SOON,
     OVERDUE,
@@ -18,8 +20,6 @@ from gongkai.register.findings import (
     register_findings,
     state_findings,
 )
-from gongkai.register.clock import state
-from gongkai.register.events import CLOSING, T3, T4, EventKind
 
 from .walk import CAL, case
 

@@ -60,7 +60,13 @@ def test_the_made_up_2027_notice() -> None:
     notice = parse_notice(NOTICE_2027, region=None)
     assert notice.year == 2027
     assert date(2027, 2, 5) in notice.holidays and date(2027, 2, 13) in notice.holidays
-    assert notice.workdays == [date(2027, 2, 14), date(2027, 4, 25), date(2027, 5, 8), date(2027, 9, 26), date(2027, 10, 9)]
+    assert notice.workdays == [
+        date(2027, 2, 14),
+        date(2027, 4, 25),
+        date(2027, 5, 8),
+        date(2027, 9, 26),
+        date(2027, 10, 9),
+    ]
     assert [d.day for d in notice.days if d.name == "端午节"] == [date(2027, 6, 9)]
 
 
