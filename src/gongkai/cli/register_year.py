@@ -120,43 +120,20 @@ def compare(
     有现行快照时与快照比较，否则与当前计算结果比较（会注明）。
     退出码：0 一致；1 有不一致或报告未印出的单元格；2 语料库中没有该年度报告。
     """
-    from ..register.compare import compare_published
-    from ..register.tables import year_tables
+    from ..store.register_compare import compare_with_published
 
     with _repository(db) as repo:
         name = _agency(repo, agency)
-        report_id = _published_report(repo, name, year)
-        if report_id is None:
-            errors.print(f"语料库中没有 {name} {year} 年度的政府信息公开工作年度报告，无法比较")
-            raise typer.Exit(UNREADABLE)
-        loaded = repo.load_report(report_id)
-        if loaded is None:
-            raise _fail(f"报告 {report_id} 无法读出")
-        taken = repo.current_snapshot(name, year)
-        if taken is not None:
-            result = compare_published(loaded[0], taken.tables, basis="snapshot", snapshot_id=taken.id)
-        else:
-            result = compare_published(loaded[0], year_tables(repo.applications(name), year, name), basis="live")
+        found = compare_with_published(repo, name, year)
+    if found is None:
+        errors.print(f"语料库中没有 {name} {year} 年度的政府信息公开工作年度报告，无法比较")
+        raise typer.Exit(UNREADABLE)
     if as_json:
-        dump({**result.to_json(), "report": {**_report_json(result), "id": report_id}})
+        dump(found.to_json())
     else:
-        _print_comparison(result, report_id)
-    if not result.same:
+        _print_comparison(found.comparison, found.report_id)
+    if not found.comparison.same:
         raise typer.Exit(ERROR_FINDINGS)
-
-
-def _report_json(result: Comparison) -> dict[str, object]:
-    return {"source": result.report_source, "agency": result.report_agency}
-
-
-def _published_report(repo: Repository, agency: str, year: int) -> int | None:
-    """The corpus report of ``agency`` and ``year``: through the agencies registry's key, else by name."""
-    row = repo.agency(agency)
-    if row is not None:
-        found = repo.report_for(row.key, year)
-        if found is not None:
-            return found
-    return repo.report_for(agency, year)
 
 
 def _print_comparison(result: Comparison, report_id: int) -> None:
