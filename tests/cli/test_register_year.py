@@ -197,3 +197,14 @@ def test_tables_self_check_shows_the_year_end_findings(tmp_path: Path) -> None:
     assert run("register", "tables", "--year", "2026", "--fail-on-overdue", "--db", db).exit_code == 1
     clean = json.loads(run("register", "tables", "--year", "2025", "--json", "--db", db).stdout)
     assert clean["findings"] == []
+
+
+def test_deadline_with_a_database_uses_its_stored_calendar(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.sqlite")
+    before = json.loads(run("register", "deadline", "2027-01-25", "--json", "--db", db).stdout)
+    assert before["due"] == "2027-02-26" and before["provisional"] is True
+    assert run("register", "calendar", "import", "-", "--db", db, stdin=NOTICE_2027).exit_code == 0
+    assert run("register", "calendar", "confirm", "--year", "2027", "--by", "管理员", "--db", db).exit_code == 0
+    after = json.loads(run("register", "deadline", "2027-01-25", "--json", "--db", db).stdout)
+    assert after["due"] == "2027-03-01" and after["provisional"] is False
+    assert json.loads(run("register", "deadline", "2027-01-25", "--json").stdout)["due"] == "2027-02-26"

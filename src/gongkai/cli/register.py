@@ -113,12 +113,20 @@ def deadline(
     days: Annotated[int, typer.Option("--days", min=1, max=200, help="工作日数（默认 20）。")] = ANSWER_DAYS,
     calendar: CalendarOption = None,
     as_json: JsonOption = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="按该数据库中登记的工作日日历计算（默认用日历包的数据）。")
+    ] = None,
 ) -> None:
     """收到申请之日起若干个工作日的期限（两种读法不同时都列出）。
 
     示例： gongkai register deadline 2026-09-25 --json
     """
-    result = _calendar(calendar).deadline(_date(day), days)
+    if db is None:
+        cal = _calendar(calendar)
+    else:
+        with _register(db) as reg:
+            cal = _calendar(calendar, reg)
+    result = cal.deadline(_date(day), days)
     if as_json:
         dump(result.to_json())
         return
