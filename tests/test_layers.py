@@ -32,7 +32,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "read": {"document", "errors", "formats", "law", "limits", "model"},
     "check": {"document", "errors", "formats", "law", "model"},
     "render": {"check", "document", "errors", "formats", "model", "libreoffice"},
-    "register": {"errors", "formats", "law", "limits", "model"},
+    "register": {"check", "errors", "formats", "law", "limits", "model"},  # check: the Finding type only
 }
 
 

@@ -21,8 +21,10 @@ from ..formats import cell_id
 from ..register.calendar import WorkCalendar, read_overrides, standard_calendar
 from ..register.clock import ANSWER_DAYS, State, Status, state
 from ..register.events import T3, T4, Applicant, Application, Channel, EventKind
+from ..register.findings import OVERDUE, register_findings
 from .chinese import ChineseTyper
 from .options import DbOption, JsonOption, console, dump, errors
+from .register_findings import FailOverdueOption, FindingsOption, overdue_exit, print_findings
 
 if TYPE_CHECKING:
     from ..store.register import Register
@@ -65,9 +67,15 @@ def _date(text: str, what: str = "日期") -> date:
         raise _fail(f"{what}应为 YYYY-MM-DD：{text!r}") from None
 
 
-def _calendar(path: Path | None) -> WorkCalendar:
+def _calendar(path: Path | None, reg: Register | None = None) -> WorkCalendar:
+    """The package's calendar, or with a register the database's stored one (``register_year``); ``path`` on top."""
     try:
-        return standard_calendar(read_overrides(path) if path else ())
+        extra = read_overrides(path) if path else ()
+        if reg is None:
+            return standard_calendar(extra)
+        from ..store.register_calendar import RegisterCalendar
+
+        return RegisterCalendar(reg.database).work_calendar(extra=extra)
     except (GongkaiError, OSError) as exc:
         raise _fail(str(exc)) from None
 
@@ -105,12 +113,20 @@ def deadline(
     days: Annotated[int, typer.Option("--days", min=1, max=200, help="工作日数（默认 20）。")] = ANSWER_DAYS,
     calendar: CalendarOption = None,
     as_json: JsonOption = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="按该数据库中登记的工作日日历计算（默认用日历包的数据）。")
+    ] = None,
 ) -> None:
     """收到申请之日起若干个工作日的期限（两种读法不同时都列出）。
 
     示例： gongkai register deadline 2026-09-25 --json
     """
-    result = _calendar(calendar).deadline(_date(day), days)
+    if db is None:
+        cal = _calendar(calendar)
+    else:
+        with _register(db) as reg:
+            cal = _calendar(calendar, reg)
+    result = cal.deadline(_date(day), days)
     if as_json:
         dump(result.to_json())
         return
@@ -164,9 +180,11 @@ def tables(
     agency: AgencyOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    fail_on_overdue: FailOverdueOption = False,
 ) -> None:
-    """由登记簿生成某年度的表三、表四（官方版式）。
+    """由登记簿生成某年度的表三、表四（官方版式），并自查年末（或今天）已逾期、即将到期的申请。
 
+    退出码：默认 0；加 --fail-on-overdue 时有逾期申请则为 1。
     示例： gongkai register tables --year 2025 --json
     """
     from ..register.tables import year_tables
@@ -174,9 +192,14 @@ def tables(
 
     with _register(db) as reg:
         name = _agency(reg, agency)
-        result = year_tables(reg.applications(name), year, name)
+        apps = reg.applications(name)
+        result = year_tables(apps, year, name)
+        checked_on = min(date(year, 12, 31), date.today())
+        found = register_findings(apps, checked_on, _calendar(None, reg), known=date.max)
+    overdue = sum(1 for f in found if f.rule == OVERDUE)
     if as_json:
-        dump(result.to_json())
+        dump({**result.to_json(), "findings": [f.to_json() for f in found]})
+        overdue_exit(fail_on_overdue, overdue)
         return
     report = result.report()
     console.print(f"[bold]{name} {year} 年度（由申请登记簿生成）[/bold]")
@@ -185,6 +208,8 @@ def tables(
         console.print(f"[dim]口径：{note}[/dim]")
     for app_id, why in result.left_out.items():
         console.print(f"[yellow]未计入[/yellow] {app_id}：{why}")
+    print_findings(found, f"登记簿自查（截至 {checked_on}）")
+    overdue_exit(fail_on_overdue, overdue)
 
 
 def _sections() -> tuple[int, int]:
@@ -322,7 +347,8 @@ def show(
             app = reg.application(name, number)
         except GongkaiError as exc:
             raise _fail(str(exc)) from None
-    st = state(app, day, _calendar(calendar), known=_known(day, later_entries))
+        cal = _calendar(calendar, reg)
+    st = state(app, day, cal, known=_known(day, later_entries))
     if as_json:
         dump(
             {
@@ -380,10 +406,10 @@ def list_applications(
     if status not in (None, "open", "closed"):
         raise _fail(f"--status 应为 open 或 closed：{status!r}")
     day = _date(as_of) if as_of else date.today()
-    cal = _calendar(calendar)
     with _register(db) as reg:
         name = _agency(reg, agency)
         apps = reg.applications(name, years=[year] if year else None)
+        cal = _calendar(calendar, reg)
     states = [(a, state(a, day, cal, known=_known(day, later_entries))) for a in apps]
     if status == "open":
         states = [(a, s) for a, s in states if s.status is not Status.CLOSED]
@@ -411,13 +437,18 @@ def due(
     calendar: CalendarOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    findings: FindingsOption = False,
+    fail_on_overdue: FailOverdueOption = False,
 ) -> None:
-    """即将到期（几个工作日内）和已逾期的申请。"""
+    """即将到期（几个工作日内）和已逾期的申请。
+
+    退出码：默认 0；加 --fail-on-overdue 时有逾期申请则为 1。
+    """
     day = _date(as_of) if as_of else date.today()
-    cal = _calendar(calendar)
     with _register(db) as reg:
         name = _agency(reg, agency)
         apps = reg.applications(name)
+        cal = _calendar(calendar, reg)
     known = _known(day, later_entries)
     open_states = [s for s in (state(a, day, cal, known=known) for a in apps) if s.open and s.due is not None]
     overdue = sorted((s for s in open_states if s.overdue), key=lambda s: (s.due, s.application))
@@ -425,6 +456,7 @@ def due(
         (s for s in open_states if not s.overdue and s.days_left is not None and s.days_left <= within),
         key=lambda s: (s.due, s.application),
     )
+    found = register_findings(apps, day, cal, within=within, known=known) if findings else []
     if as_json:
         dump(
             {
@@ -433,8 +465,10 @@ def due(
                 "within": within,
                 "overdue": [_state_json(s) for s in overdue],
                 "due_soon": [_state_json(s) for s in soon],
+                **({"findings": [f.to_json() for f in found]} if findings else {}),
             }
         )
+        overdue_exit(fail_on_overdue, len(overdue))
         return
     out = Table(title=f"{name}：已逾期 {len(overdue)} 件，{within} 个工作日内到期 {len(soon)} 件（截至 {day}）")
     for head in ("登记号", "状态", "答复期限", "剩余工作日", "待办", "提示"):
@@ -449,8 +483,14 @@ def due(
             "；".join(s.warnings),
         )
     console.print(out)
+    if findings:
+        print_findings(found, f"登记簿问题（截至 {day}）")
+    overdue_exit(fail_on_overdue, len(overdue))
 
 
 def register(app: typer.Typer) -> None:
     """Add ``gongkai register …`` to ``app``."""
     app.add_typer(register_app, name="register")
+
+
+from . import register_year  # noqa: E402,F401  (snapshot, snapshots, compare, calendar: attach to register_app)

@@ -143,6 +143,16 @@ class WorkCalendar:
         for d in [d for d, e in self._days.items() if d.year == year and e.status is DayStatus.PROVISIONAL]:
             del self._days[d]
 
+    def hold_rules(self, year: int) -> None:
+        """Take no rule-based days for ``year``: its notice is entered and awaits an admin's confirmation.
+
+        The year stays provisional (not official) until its days come in as official.
+        """
+        if year in self._filled:
+            for d in [d for d, e in self._days.items() if d.year == year and e.source == _RULE_SOURCE]:
+                del self._days[d]
+        self._filled.add(year)
+
     def official(self, year: int) -> bool:
         """The year's State Council notice is in the table."""
         return year in self._official_years
@@ -213,6 +223,7 @@ class WorkCalendar:
         return Deadline(start, days, stepped, moved, due, bool(years), years)
 
 
+_RULE_SOURCE = "python-holidays 0.109（按规则推算，待国务院通知）"
 _RANK = {DayStatus.PROVISIONAL: 0, DayStatus.OFFICIAL: 1, DayStatus.OVERRIDE: 2}
 
 _NAMES = {
@@ -246,7 +257,7 @@ def rule_days(year: int) -> tuple[ExceptionDay, ...]:
     """Statutory holidays of ``year`` by rule (python-holidays), provisional; no make-up days are known."""
     import holidays
 
-    source = "python-holidays 0.109（按规则推算，待国务院通知）"
+    source = _RULE_SOURCE
     days = holidays.country_holidays("CN", years=year, language="zh_CN")
     return tuple(
         ExceptionDay(day, DayKind.OFF, str(name), DayStatus.PROVISIONAL, source) for day, name in sorted(days.items())

@@ -346,3 +346,45 @@ class RegisterSetting(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class RegisterSnapshot(Base):
+    """Tables 三 and 四 of one agency and year, frozen (migration 0009); immutable, the latest is current."""
+
+    __tablename__ = "register_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(16))
+    cells: Mapped[dict[str, list[str]]] = mapped_column(JSON)  # cell id → the applications behind it
+    policy: Mapped[list[str]] = mapped_column(JSON)  # the policies in force, in words
+    left_out: Mapped[dict[str, str]] = mapped_column(JSON)
+    provisional: Mapped[bool] = mapped_column(Boolean)
+    provisional_years: Mapped[list[int]] = mapped_column(JSON)
+    applications: Mapped[int] = mapped_column(Integer)
+    taken_by: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(Text)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_register_snapshots_agency_year", "agency", "year"),)
+
+
+class RegisterCalendarDay(Base):
+    """An exception day of the working-day calendar (migration 0009): holiday or make-up working day."""
+
+    __tablename__ = "register_calendar_days"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(8))  # off / work
+    name: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # official / provisional / override
+    region: Mapped[str | None] = mapped_column(Text)
+    entered_by: Mapped[str | None] = mapped_column(String(80))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_by: Mapped[str | None] = mapped_column(String(80))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_register_calendar_days_day", "day"),)

@@ -13,6 +13,8 @@ Each job is its own module and class, usable alone over a ``Database``:
                            corrections (a report's history), corrections_in_force (by sha256, for re-reads)
     agencies.Agencies      the agency registry (list, edit, import) and a year's publication status
     register.Register      the application register: applications and their append-only events
+    register_snapshots.RegisterSnapshots  frozen year snapshots of tables 三 and 四 (current_snapshot)
+    register_calendar.RegisterCalendar    the stored working-day calendar (seed, import, confirm, work_calendar)
 
 The store never runs rules of its own: ``write`` takes the cross-year check as
 ``cross_year=`` (the ingest pipeline hands it ``gongkai.check.cross_year_findings``).
@@ -25,12 +27,16 @@ from .corrections import Corrections
 from .links import CrossYearCheck, regions_agree
 from .queries import Queries
 from .register import Register
+from .register_calendar import RegisterCalendar
+from .register_snapshots import RegisterSnapshots
 from .reviews import Reviews
 from .stats import Statistics
 from .writes import Writes
 
 
-class Repository(Writes, Queries, Statistics, Reviews, Corrections, Agencies, Register):
+class Repository(
+    Writes, Queries, Statistics, Reviews, Corrections, Agencies, Register, RegisterSnapshots, RegisterCalendar
+):
     """Queries, writes, statistics, reviews, corrections, agencies and the register: ``Repository(database)``."""
 
 

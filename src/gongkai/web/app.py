@@ -42,6 +42,7 @@ from .routes import (
     docs,
     export,
     findings,
+    register_year,
     reports,
     review,
     upload,
@@ -132,6 +133,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         auth,
         docs,
         agencies,
+        register_year,
     ):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
