@@ -454,3 +454,6 @@ def due(
 def register(app: typer.Typer) -> None:
     """Add ``gongkai register …`` to ``app``."""
     app.add_typer(register_app, name="register")
+
+
+from . import register_files  # noqa: E402, F401  (adds import, export and letter to register_app)
