@@ -139,6 +139,30 @@ def application_values(
     }
 
 
+# what the keys of an event's details mean, for the 说明 column (the JSON column keeps the keys)
+DATA_NAMES = {
+    "reply_by": "补正期限",
+    "items": "补正事项",
+    "party": "征求意见对象",
+    "days": "延期工作日",
+    "approved_by": "批准人",
+    "due": "答复期限",
+    "reason": "理由",
+    "amount": "金额（元）",
+    "basis": "计收方式",
+    "pages": "页数",
+    "nth": "当月第几件",
+    "ground": "依据",
+    "method": "送达方式",
+    "to": "转至",
+    "route": "救济途径",
+    "case": "案号",
+    "result": "结果",
+    "opinion": "意见",
+    "note": "备注",
+}
+
+
 def _event_note(e: Event) -> str:
     if e.kind is EventKind.DECIDED:
         return outcome_text(e.data["outcome"]) + (f"；依据：{e.data['ground']}" if e.get("ground") else "")
@@ -146,7 +170,7 @@ def _event_note(e: Event) -> str:
         return DELIVERY.get(e.data["method"], e.data["method"])
     if e.kind is EventKind.CONSULTATION_SENT:
         return PARTIES.get(e.data["party"], e.data["party"])
-    return "；".join(f"{k}：{v}" for k, v in e.data.items())
+    return "；".join(f"{DATA_NAMES.get(k, k)}：{v}" for k, v in sorted(e.data.items()))
 
 
 def _event_values(app: Application, e: Event) -> tuple[object, ...]:
@@ -276,7 +300,7 @@ def import_register_workbook(
     agencies = sorted({a.agency for a in reading.applications})
     taken = {(name, a.id) for name in agencies for a in register.applications(name)}
     clashes = [
-        RowProblem(reading.sheet, line, FIELD["number"].header, f"登记号 {app.id} 已在登记簿中（{app.agency}）")
+        RowProblem(reading.sheet, line, reading.headers["number"], f"登记号 {app.id} 已在登记簿中（{app.agency}）")
         for app, line in zip(reading.applications, reading.rows)
         if (app.agency, app.id) in taken
     ]

@@ -224,6 +224,7 @@ class WorkbookReading:
     notes: list[str] = field(default_factory=list)  # things true of good rows that the user should know
     events_sheet: bool = False  # the events came from an events sheet (gongkai's own export)
     sheet: str = APPLICATIONS_SHEET  # the applications sheet's name in the file
+    headers: dict[str, str] = field(default_factory=dict)  # field key → its header as written in the file
 
     @property
     def ok(self) -> bool:
@@ -506,6 +507,7 @@ def read_register_workbook(
     title, rows, at = apps_sheet
     reading = WorkbookReading(events_sheet=events_sheet is not None, sheet=title)
     columns = match_headers(rows[at], FIELDS)
+    reading.headers = {key: written for key, (_i, written) in columns.items()}
     if "agency" not in columns and not agency:
         raise RegisterError("台账没有“机关”列：请指明机关名称（--agency）")
     seen: dict[tuple[str, str], int] = {}
