@@ -64,14 +64,14 @@ def import_workbook(
     if not result.ok:
         errors.print(f"[red]未导入[/red] {file.name} 有 {len(result.problems)} 处错误，全部申请均未导入：")
         for p in result.problems[:SHOWN]:
-            errors.print(f"  {p.sentence()}")
+            errors.print(f"  {p.sentence()}", markup=False, soft_wrap=True)  # a cell's text is not markup
         if len(result.problems) > SHOWN:
             errors.print(f"  ……另有 {len(result.problems) - SHOWN} 处错误（用 --json 列出全部）")
         raise typer.Exit(2)
     names = "、".join(result.agencies) or "—"
     console.print(f"已导入 {result.imported} 件申请、{result.events} 个事件（{names}），来自 {file.name}")
     for note in result.notes:
-        console.print(f"[yellow]提示[/yellow] {note}")
+        console.print(f"提示 {note}", markup=False, soft_wrap=True)
 
 
 def export_workbook(
