@@ -1,4 +1,4 @@
-"""``gongkai register import|export|letter``: the register's files — the Excel 台账 in and out, and the letters.
+"""``gongkai register import|export|letter``: the register's files — the 台账 (XLSX) in and out, and the letters.
 
 gongkai register import FILE.xlsx [--agency NAME] [--json]       every bad row listed, exit 2, nothing stored
 gongkai register export -o FILE.xlsx [--agency] [--year] [--personal]
@@ -29,7 +29,7 @@ from .register import (
 )
 
 SHOWN = 50  # problems listed on the terminal; --json lists them all
-KINDS = "、".join(f"{k.value}（{k.zh}）" for k in LetterKind)
+KINDS = "、".join(f"{k.zh}（{k.value}）" for k in LetterKind)
 
 
 def import_workbook(
@@ -39,7 +39,7 @@ def import_workbook(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """导入 Excel 台账（有一行有误则全部不导入）。
+    """导入台账（XLSX 电子表格；有一行有误则全部不导入）。
 
     逐行检查，列出每一处错误（表、行、列和原因）；全部无误才在一个事务中登记。
 

@@ -336,5 +336,5 @@ def _kind(text: str) -> LetterKind:
         return LetterKind(text)
     except ValueError:
         raise LetterRefused(
-            f"未知的文书类型 {text!r}，可选：{'、'.join(f'{k.value}（{k.zh}）' for k in LetterKind)}"
+            f"未知的文书类型 {text!r}，可选：{'、'.join(f'{k.zh}（{k.value}）' for k in LetterKind)}"
         ) from None
