@@ -118,7 +118,8 @@ def test_numbers_are_numbers_and_dates_are_dates(demo: list[Application]) -> Non
     assert {r[head.index("申请人类型")] for r in rows[1:]} <= {c.label for c in T3.applicants}
     events = _sheet_values(data)["事件"]
     assert len(events) - 1 == sum(len(a.events) for a in demo)
-    assert all(isinstance(r[1], int) and isinstance(r[4], datetime) for r in events[1:])
+    assert events[0][:3] == ("机关", "登记号", "事件编号")
+    assert all(isinstance(r[2], int) and isinstance(r[5], datetime) for r in events[1:])
 
 
 def test_the_applications_row_shows_the_state_on_the_day_asked(demo: list[Application]) -> None:
@@ -209,9 +210,9 @@ def test_an_events_sheet_that_breaks_the_rules_is_reported_by_its_row(demo: list
     data = register_workbook(demo[:5], as_of=AS_OF, calendar=CAL)
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["事件"]
-    sheet.cell(row=2, column=5).value = datetime(2000, 1, 1)  # before the application arrived
-    sheet.cell(row=3, column=3).value = "掷骰子"
-    sheet.cell(row=3, column=4).value = None
+    sheet.cell(row=2, column=6).value = datetime(2000, 1, 1)  # before the application arrived
+    sheet.cell(row=3, column=4).value = "掷骰子"
+    sheet.cell(row=3, column=5).value = None
     out = io.BytesIO()
     book.save(out)
     reading = read_register_workbook(out.getvalue())
@@ -225,3 +226,19 @@ def test_a_withdrawn_application_is_exported_as_a_withdrawal(demo: list[Applicat
     only = replace(withdrawn, events=tuple(e for e in withdrawn.events if e.kind is not EventKind.ARCHIVED))
     values = application_values(only, AS_OF, CAL)
     assert values["outcome"] == "申请人撤回"
+
+
+def test_two_agencies_with_the_same_numbers_round_trip(demo: list[Application], tmp_path: Path) -> None:
+    first = demo[:10]
+    second = [replace(a, agency="另一机关") for a in first]
+    data = register_workbook([*first, *second], as_of=AS_OF, calendar=CAL)
+    reading = read_register_workbook(data)
+    assert reading.ok, reading.problems[:3]
+    strip = [replace(a, applicant=Applicant(a.applicant.column)) for a in (*first, *second)]
+    assert reading.applications == strip
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book["事件"].delete_cols(1)  # without the 机关 column the events cannot be told apart
+    out = io.BytesIO()
+    book.save(out)
+    broken = read_register_workbook(out.getvalue())
+    assert not broken.ok and "属于多个机关" in broken.problems[0].reason

@@ -176,6 +176,7 @@ def _event_note(e: Event) -> str:
 def _event_values(app: Application, e: Event) -> tuple[object, ...]:
     data = json.dumps(dict(e.data), ensure_ascii=False, sort_keys=True) if e.data else None
     return (
+        app.agency,
         app.id,
         e.id,
         e.kind.zh,
@@ -222,7 +223,7 @@ def register_workbook(
         _widths(sheet, [(h, t) for _k, h, t in heads], dated)
         sheet.autofilter(0, 0, max(len(applications), 1), len(heads) - 1)
         events = book.add_worksheet(EVENTS_SHEET)
-        kinds = ("text", "int", "text", "text", "date", "date", "text", "text", "int", "int", "text")
+        kinds = ("text", "text", "int", "text", "text", "date", "date", "text", "text", "int", "int", "text")
         events.write_row(0, 0, [f.header for f in EVENT_COLUMNS], header)
         events.freeze_panes(1, 0)
         r = 0

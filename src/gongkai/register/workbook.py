@@ -97,6 +97,7 @@ FIELD = {f.key: f for f in FIELDS}
 
 # The events sheet of gongkai's own export: every event as entered.
 EVENT_COLUMNS: tuple[Field, ...] = (
+    Field("agency", "机关", ("机关名称",)),
     Field("number", "登记号", required=True),
     Field("event_id", "事件编号", required=True),
     Field("kind", "事件", ("事件类型",), required=True),
@@ -717,7 +718,10 @@ def _row_events(
     if app.channel in _CONFIRMING and dates["receipt"] is not None:
         plan("receipt", EventKind.CONFIRMED)
     elif app.channel in _CONFIRMING:
-        reading.notes.append(f"第 {line} 行（{app.id}）：{app.channel.zh}须确认收到，台账未填收到申请之日，暂不起算")
+        reading.notes.append(
+            f"第 {line} 行（{app.id}）：{app.channel.zh}以确认之日为收到申请之日，台账未填“收到申请之日”，"
+            "暂不起算，也不计入表三；确认后请追加“确认收到申请”事件"
+        )
     if dates["correction_requested"] is not None:
         plan("correction_requested", EventKind.CORRECTION_REQUESTED, {"reply_by": str(dates["correction_reply_by"])})
     plan("correction_received", EventKind.CORRECTION_RECEIVED)
@@ -786,8 +790,11 @@ def _read_events(
     """The events sheet: each event appended, checked, to its application in event-number order."""
     title, rows, at = sheet
     columns = match_headers(rows[at], EVENT_COLUMNS)
-    by_number = {a.id: i for i, a in enumerate(reading.applications)}
-    found: list[tuple[str, int, int, Event]] = []
+    by_key = {(a.agency, a.id): i for i, a in enumerate(reading.applications)}
+    by_number: dict[str, list[int]] = {}
+    for i, a in enumerate(reading.applications):
+        by_number.setdefault(a.id, []).append(i)
+    found: list[tuple[int, int, int, Event]] = []
 
     def head(key: str) -> str:
         return columns[key][1] if key in columns else next(f.header for f in EVENT_COLUMNS if f.key == key)
@@ -806,7 +813,15 @@ def _read_events(
         if not number:
             bad("number", "必填项“登记号”为空")
             continue
-        if number not in by_number:
+        if text("agency"):
+            target = by_key.get((text("agency"), number))
+        else:
+            matches = by_number.get(number, [])
+            if len(matches) > 1:
+                bad("number", f"登记号 {number} 在申请表中属于多个机关：事件表须有“机关”列")
+                continue
+            target = matches[0] if matches else None
+        if target is None:
             bad("number", f"登记号 {number} 不在申请表中")
             continue
         kind = _EVENT_KINDS.get(_key(text("code"))) or _EVENT_KINDS.get(_key(text("kind")))
@@ -841,9 +856,8 @@ def _read_events(
         event = Event(
             event_id, kind, on, when, {str(k): v for k, v in data.items()}, corrects, refers, text("by") or None
         )
-        found.append((number, event_id, line, event))
-    for number, _id, line, event in sorted(found, key=lambda t: (t[0], t[1])):
-        i = by_number[number]
+        found.append((target, event_id, line, event))
+    for i, _id, line, event in sorted(found, key=lambda t: (t[0], t[1])):
         try:
             reading.applications[i] = reading.applications[i].with_event(event)
         except RegisterError as exc:
