@@ -166,7 +166,7 @@ def test_a_broken_register_stores_nothing(tmp_path: Path) -> None:
     database, repository = _fresh(tmp_path)
     try:
         result = import_register_workbook(repository, workbook(BROKEN), agency="测试机关")
-        assert not result.ok and result.imported == 0 and len({p.row for p in result.problems}) == 14
+        assert not result.ok and result.imported == 0 and len({p.row for p in result.problems}) == 15
         assert repository.applications() == []
         assert result.to_json()["problems"][0]["message"].startswith("“台账”表第 4 行")
     finally:

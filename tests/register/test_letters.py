@@ -321,3 +321,14 @@ def test_a_letter_opens_in_libreoffice_as_one_a4_page(demo: list[Application]) -
     assert abs(width - A4_PT[0]) < 2 and abs(height - A4_PT[1]) < 2
     text = "".join(pdf[0].get_textpage().get_text_range().split())
     assert app.id in text and "答复告知书" in text and "行政复议" in text and REMEDY_60 in text
+
+
+def test_an_imported_fee_by_pages_gives_its_notice() -> None:
+    from gongkai.register.workbook import read_register_workbook
+
+    from .test_workbook import GOOD, workbook
+
+    reading = read_register_workbook(workbook(GOOD), agency="测试局")
+    fee = next(a for a in reading.applications if any(e.kind is EventKind.FEE_NOTICE for e in a.events))
+    text = _text(render_letter(fee, LetterKind.FEE, calendar=CAL))
+    assert "人民币700元" in text and "共100页" in text and "2026年7月8日" in text

@@ -56,6 +56,7 @@ HEADERS = [
     "送达方式",
     "送达日期",
     "归档日期",
+    "页数",
 ]
 
 
@@ -84,6 +85,7 @@ def _row(**values: object) -> list[object]:
         "method",
         "delivered",
         "archived",
+        "pages",
     ]
     unknown = set(values) - set(keys)
     assert not unknown, unknown
@@ -158,6 +160,7 @@ GOOD = [
         type="律所",
         fee="2026-07-08",
         fee_amount="700元",
+        pages="100页",
         paid="2026-07-10",
         decided="2026-07-30",
         outcome="部分公开",
@@ -228,7 +231,10 @@ def test_a_good_register_is_read_with_the_events_its_dates_imply() -> None:
 
     fourth = _by_number(reading.applications, "依申请〔2026〕4号")
     assert [e.kind for e in fourth.events] == [EventKind.FEE_NOTICE, EventKind.FEE_PAID, EventKind.DECIDED]
-    assert fourth.events[0].data == {"amount": "700"} and fourth.events[2].data["outcome"] == CLOSING.partial.id
+    assert (
+        fourth.events[0].data == {"amount": "700", "basis": "pages", "pages": "100"}
+        and fourth.events[2].data["outcome"] == CLOSING.partial.id
+    )
 
     fifth = _by_number(reading.applications, "依申请〔2026〕5号")
     assert fifth.events[-1].kind is EventKind.CORRECTION_LAPSED
@@ -277,6 +283,7 @@ BROKEN = [
     _row(number="B-13", channel="当面", arrived="2026-09-01", type="个人", c_got="2026-09-05"),  # row 15: no request
     _row(number="B-14", channel="当面", arrived="2026-09-10", type="个人", decided="2026-09-01", outcome="予以公开"),
     _row(number="B-15", channel="当面", arrived="2026-09-01", type="个人", fee="2026-09-03"),  # row 17: no amount
+    _row(number="B-16", channel="当面", arrived="2026-09-01", type="个人", fee_amount=500),  # row 18: no notice
     _row(),  # an empty line is skipped, not an error
 ]
 
@@ -299,7 +306,8 @@ def test_a_broken_register_reports_every_bad_row_and_reads_nothing() -> None:
     assert "补正告知日期为空" in found[(15, "补正收到日期")]
     assert "早于收到时间" in found[(16, "答复日期")]
     assert "收费金额为空" in found[(17, "收费金额（元）")]
-    assert sorted({p.row for p in reading.problems}) == list(range(4, 18))
+    assert found[(18, "收费通知日期")] == "填写了收费金额 500 元，但收费通知日期为空"
+    assert sorted({p.row for p in reading.problems}) == list(range(4, 19))
     sentence = next(p for p in reading.problems if p.row == 4).sentence()
     assert sentence.startswith("“台账”表第 4 行“申请渠道”列：")
 

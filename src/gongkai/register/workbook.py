@@ -41,6 +41,7 @@ from .events import (
     RegisterError,
     validate_application,
 )
+from .fees import FeeBasis
 
 HEADER_SCAN = 10  # a 台账 often has a title line or two above its header row
 APPLICATIONS_SHEET = "申请"
@@ -85,6 +86,7 @@ FIELDS: tuple[Field, ...] = (
     Field("extension_days", "延期天数", ("延期工作日", "延长工作日", "延长天数")),
     Field("fee_notice", "收费通知日期", ("收费告知日期", "缴费通知日期")),
     Field("fee_amount", "收费金额", ("收费", "信息处理费", "金额")),
+    Field("fee_pages", "计费页数", ("页数", "信息页数", "收费页数")),
     Field("fee_paid", "缴费日期", ("缴费时间", "交费日期")),
     Field("decided", "答复日期", ("答复时间", "办结日期", "处理日期", "办理日期", "告知日期")),
     Field("outcome", "答复结果", ("处理结果", "办理结果", "答复类型", "答复情况")),
@@ -681,6 +683,11 @@ def _row_events(
         raise _RowEventProblem("delivery_method", "填写了送达日期，但送达方式为空")
     if dates["fee_notice"] is not None and amount is None:
         raise _RowEventProblem("fee_amount", "填写了收费通知日期，但收费金额为空")
+    if dates["fee_notice"] is None and amount not in (None, "0"):
+        raise _RowEventProblem("fee_notice", f"填写了收费金额 {amount} 元，但收费通知日期为空")
+    pages = unicodedata.normalize("NFKC", get("fee_pages")).removesuffix("页")
+    if pages and not pages.isdigit():
+        raise _RowEventProblem("fee_pages", f"计费页数应为整数：“{get('fee_pages')}”")
     days = get("extension_days")
     if dates["extension"] is not None and not days:
         raise _RowEventProblem("extension_days", "填写了延期日期，但延期天数（工作日）为空")
@@ -730,7 +737,8 @@ def _row_events(
     if days:
         plan("extension", EventKind.EXTENSION, {"days": str(int(unicodedata.normalize("NFKC", days)))})
     if amount is not None:
-        plan("fee_notice", EventKind.FEE_NOTICE, {"amount": amount})
+        basis = {"basis": FeeBasis.PAGES.value, "pages": str(int(pages))} if pages else {}
+        plan("fee_notice", EventKind.FEE_NOTICE, {"amount": amount, **basis})
     plan("fee_paid", EventKind.FEE_PAID)
     ground = get("ground")
     if outcome is not None:
