@@ -29,8 +29,10 @@ from gongkai.register.letters import (
     outcome_words,
     render_letter,
 )
+from gongkai.register.workbook import read_register_workbook
 
 from ..conftest import REPO
+from .test_workbook import GOOD, workbook
 from .walk import CAL
 
 REMEDY_60 = "60日内"
@@ -324,10 +326,6 @@ def test_a_letter_opens_in_libreoffice_as_one_a4_page(demo: list[Application]) -
 
 
 def test_an_imported_fee_by_pages_gives_its_notice() -> None:
-    from gongkai.register.workbook import read_register_workbook
-
-    from .test_workbook import GOOD, workbook
-
     reading = read_register_workbook(workbook(GOOD), agency="测试局")
     fee = next(a for a in reading.applications if any(e.kind is EventKind.FEE_NOTICE for e in a.events))
     text = _text(render_letter(fee, LetterKind.FEE, calendar=CAL))
