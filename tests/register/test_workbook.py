@@ -395,3 +395,83 @@ def test_events_imported_are_in_force_and_in_date_order() -> None:
         days = [e.on for e in app.events]
         assert days == sorted(days) and [e.id for e in app.events] == list(range(1, len(days) + 1))
         assert effective(app.events) == sorted(app.events, key=lambda e: (e.on, e.id))
+
+
+CONSULT_HEADERS = [
+    "机关",
+    "登记号",
+    "收到方式",
+    "收到时间",
+    "收到申请之日",
+    "申请人类型",
+    "征求意见日期",
+    "征求对象",
+    "意见回复日期",
+]
+CONSULT_HEADERS += ["答复日期", "答复结果", "依据"]
+
+
+def test_a_consultation_in_the_row_pauses_the_clock_and_answers_its_request() -> None:
+    rows = [
+        ["甲局", 12, "当面提交", "2026-09-15", None, "自然人", "2026-09-17", "第三方", "2026-09-24"]
+        + ["2026-10-20", "保护第三方合法权益", "条例第三十二条"],
+        ["乙局", 12, "传真", "2026-09-15", "2026-09-16", "商业企业", "2026-09-18", "其他机关", None, None, None, None],
+    ]
+    reading = read_register_workbook(workbook(rows, CONSULT_HEADERS, title=None), agency="丙局")
+    assert reading.ok, [p.sentence() for p in reading.problems]
+    first, second = reading.applications
+    assert (first.agency, first.id, second.agency, second.id) == ("甲局", "12", "乙局", "12")  # the row's agency wins
+    sent, answered, decided = first.events
+    assert sent.kind is EventKind.CONSULTATION_SENT and sent.data == {"party": "third_party"}
+    assert answered.kind is EventKind.CONSULTATION_ANSWERED and answered.refers == sent.id
+    assert decided.data["outcome"] == next(r.id for r in T3.outcomes if r.label == "保护第三方合法权益")
+    # the consultation's working days (09-17 → 09-24, with the 09-20 make-up Sunday: 6) are not counted
+    paused = CAL.working_days(date(2026, 9, 17), date(2026, 9, 24))
+    assert paused == 6 and state(first, date(2026, 12, 31), CAL).due == CAL.step(date(2026, 10, 19), paused)
+    assert CAL.step(date(2026, 10, 19), paused) == date(2026, 10, 27)
+    assert [e.kind for e in second.events] == [EventKind.CONFIRMED, EventKind.CONSULTATION_SENT]
+    st = state(second, date(2026, 9, 25), CAL)
+    assert st.status is Status.PAUSED and st.pending[0].until == CAL.step(date(2026, 9, 18), 15)
+
+
+def test_a_receipt_date_that_the_channel_does_not_allow_is_a_bad_row() -> None:
+    rows = [["甲局", "A-1", "当面", "2026-09-15", "2026-09-18", "自然人"] + [None] * 6]
+    reading = read_register_workbook(workbook(rows, CONSULT_HEADERS, title=None))
+    (problem,) = reading.problems
+    assert problem.column == "收到申请之日" and "以收到时间（2026-09-15）为收到申请之日" in problem.reason
+
+
+def test_a_consultation_needs_its_party_and_the_party_must_be_known() -> None:
+    rows = [
+        ["甲局", "A-1", "当面", "2026-09-15", None, "自然人", "2026-09-17", None] + [None] * 4,
+        ["甲局", "A-2", "当面", "2026-09-15", None, "自然人", "2026-09-17", "邻居"] + [None] * 4,
+        ["甲局", "A-3", "当面", "2026-09-15", None, "自然人", None, None, "2026-09-20"] + [None] * 3,
+    ]
+    reading = read_register_workbook(workbook(rows, CONSULT_HEADERS, title=None))
+    found = {p.row: (p.column, p.reason) for p in reading.problems}
+    assert found[2] == ("征求对象", "填写了征求意见日期，但未写征求意见对象（第三方或其他机关）")
+    assert found[3][0] == "征求对象" and "第三方或其他机关" in found[3][1]
+    assert found[4][0] == "意见回复日期" and "征求意见日期为空" in found[4][1]
+
+
+def test_a_header_below_the_first_rows_is_not_looked_for() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for _ in range(12):
+        sheet.append(["说明"])
+    sheet.append(["登记号", "收到方式", "收到时间", "申请人类型"])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(RegisterError, match="前 10 行内"):
+        read_register_workbook(out.getvalue(), agency=AGENCY)
+
+
+def test_an_agency_cell_left_empty_is_a_bad_row_without_agency() -> None:
+    rows = [["", "A-1", "当面", "2026-09-15", None, "自然人"] + [None] * 6]
+    reading = read_register_workbook(workbook(rows, CONSULT_HEADERS, title=None))
+    assert [(p.row, p.column) for p in reading.problems] == [(2, "机关")]
+    assert (
+        read_register_workbook(workbook(rows, CONSULT_HEADERS, title=None), agency="丙局").applications[0].agency
+        == "丙局"
+    )
