@@ -494,3 +494,4 @@ def register(app: typer.Typer) -> None:
 
 
 from . import register_year  # noqa: E402,F401  (snapshot, snapshots, compare, calendar: attach to register_app)
+from . import register_files  # noqa: E402, F401  (adds import, export and letter to register_app)
