@@ -42,6 +42,7 @@ from .routes import (
     docs,
     export,
     findings,
+    register,
     reports,
     review,
     upload,
@@ -132,6 +133,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         auth,
         docs,
         agencies,
+        register,
     ):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
