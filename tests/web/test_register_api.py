@@ -159,6 +159,7 @@ def test_a_registrar_registers_and_a_handler_appends(filled: TestClient) -> None
         ({"kind": "confirmed", "on": "2026-10-01"}, "早于申请到达日"),
         ({"kind": "voided", "on": "2026-11-05"}, "作废须指明被作废的事件"),
         ({"kind": "confirmed", "on": "2026-13-01"}, "发生日期不是有效日期"),
+        ({"kind": "correction_requested", "on": "2026-11-05", "data": {"reply_by": "3000-01-01"}}, "补正期限应在"),
     ],
 )
 def test_bad_events_are_refused_in_chinese(filled: TestClient, entry: dict, message: str) -> None:

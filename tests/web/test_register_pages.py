@@ -223,6 +223,8 @@ def test_as_of_shows_what_was_known_that_day(filled: TestClient) -> None:
     later = _text(filled.get(url, params={"as_of": "2026-09-21"}))
     assert "#3延期答复" in later and "#4" not in later.split("办理经过")[1]  # #4 entered on 9-22
     assert filled.get(url, params={"as_of": "2026-02-30"}).status_code == 422
+    far = filled.get(url, params={"as_of": "9999-12-31"})  # the clock counts day by day: no year 9999
+    assert far.status_code == 422 and "查看日应在2000年至2100年之间" in _flat(far.text)
     assert filled.get(_url(OTHER_AGENCY, "2026-99999")).status_code == 404
 
 
@@ -271,6 +273,9 @@ def test_a_bad_event_is_refused_with_a_sentence(filled: TestClient) -> None:
     assert early.status_code == 400 and "早于申请到达日" in _flat(early.text)
     future = filled.post(url + "/events", data={"csrf_token": token, "kind": "confirmed", "on": "2099-01-01"})
     assert future.status_code == 400 and "早于其发生日" in _flat(future.text)
+    far = {"csrf_token": token, "kind": "custom_deadline", "on": "2026-10-20", "due": "9999-01-01", "reason": "x"}
+    refused = filled.post(url + "/events", data=far)
+    assert refused.status_code == 400 and "答复期限应在2000年至2100年之间" in _flat(refused.text)
     assert filled.app.state.repo.application(OTHER_AGENCY, "2026-00002").events == ()  # type: ignore[attr-defined]
 
 

@@ -162,7 +162,10 @@ def current_user(request: Request) -> str | None:
 
 
 async def writer(request: Request) -> str:
-    """Dependency for every write: the CSRF check, then who writes (an account, or the local user)."""
+    """Dependency for every write: the CSRF check, then who writes (an account, or the local user).
+
+    A reader account (``store.roles``) writes nothing; the register's own writes go through ``access``.
+    """
     await verify_csrf(request)
     user = current_user(request)
     if user:

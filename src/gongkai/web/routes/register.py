@@ -70,13 +70,29 @@ DaysQ = Annotated[int, Query(ge=0, le=60, description="几个工作日内到期"
 PageQ = Annotated[int, Query(ge=1, le=100_000, description="页码")]
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the clock counts working days one by one: no day beyond these
+
+
 def _day(text: str | None, what: str = "查看日") -> date:
     if not text:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise WebError(422, f"{what}不是有效日期：{text}") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise WebError(422, f"{what}应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间：{text}")
+    return day
+
+
+def _check_dates(kind: EventKind, data: dict[str, str]) -> None:
+    """A date an event carries (补正期限, 答复期限) within the years the clock counts; else a RegisterError."""
+    for f in fields_for(kind):
+        if f.kind == "date" and data.get(f.key):
+            try:
+                _day(data[f.key], f.label)
+            except WebError as exc:
+                raise RegisterError(exc.message) from None
 
 
 def _year(text: str | None) -> int | None:
@@ -127,11 +143,16 @@ def _listed(
     status: str | None = None,
     channel: str | None = None,
 ) -> list[Listed]:
-    apps = repo.applications(agency, years=[year] if year else None, personal=personal)
-    if channel:
-        apps = [a for a in apps if a.channel.value == channel]
+    apps = _candidates(repo, agency, personal=personal, year=year, channel=channel)
     out = [Listed(a, state_of(a, as_of, cal)) for a in apps]
     return [item for item in out if matches(item.state, status)]
+
+
+def _candidates(
+    repo: Repository, agency: str, *, personal: bool, year: int | None = None, channel: str | None = None
+) -> list[Application]:
+    apps = repo.applications(agency, years=[year] if year else None, personal=personal)
+    return [a for a in apps if a.channel.value == channel] if channel else apps
 
 
 def _due(items: list[Listed], within: int) -> tuple[list[Listed], list[Listed]]:
@@ -182,26 +203,27 @@ def list_page(
     day = _day(as_of)
     name, known = _choose_agency(repo, agency)
     items: list[Listed] = []
+    total = 0
+    window = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
     if name is not None:
-        items = _listed(
-            repo,
-            name,
-            personal=can_see_personal(account),
-            as_of=day,
-            cal=work_calendar(),
-            year=_year(year),
-            status=status,
-            channel=channel,
-        )
-    pages_total = max(1, -(-len(items) // PAGE_SIZE))
+        personal, cal = can_see_personal(account), work_calendar()
+        if status:  # the status needs every application's clock
+            found = _listed(
+                repo, name, personal=personal, as_of=day, cal=cal, year=_year(year), status=status, channel=channel
+            )
+            total, items = len(found), found[window]
+        else:  # only the page shown needs its clocks
+            apps = _candidates(repo, name, personal=personal, year=_year(year), channel=channel)
+            total, items = len(apps), [Listed(a, state_of(a, day, cal)) for a in apps[window]]
+    pages_total = max(1, -(-total // PAGE_SIZE))
     chosen = {"agency": name, "year": year, "status": status, "channel": channel, "as_of": as_of}
     query = {k: v for k, v in chosen.items() if v}
     context = _base(
         account,
         agency=name,
         agencies=known,
-        items=items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        total=len(items),
+        items=items,
+        total=total,
         page=page,
         pages_total=pages_total,
         chosen=chosen,
@@ -271,6 +293,8 @@ def _new_application(repo: Repository, values: dict[str, str], who: str | None) 
     except ValueError:
         arrived = None
         problems.append("到达日期应为年-月-日")
+    if arrived is not None and arrived.year < FIRST_YEAR:
+        problems.append(f"到达日期 {arrived} 早于 {FIRST_YEAR} 年")
     if arrived is not None and arrived > date.today():
         problems.append(f"到达日期 {arrived} 晚于今天")
     column = values.get("applicant_type", "")
@@ -454,6 +478,7 @@ def _append(repo: Repository, agency: str, number: str, values: dict[str, str], 
     data = {
         f.key: values[f.key].strip() for f in fields_for(kind) if f.key != "refers" and values.get(f.key, "").strip()
     }
+    _check_dates(kind, data)
     repo.append_event(
         agency,
         number,
@@ -594,6 +619,7 @@ def event_post_api(entry: EventIn, repo: Repo, account: RegisterWriter, agency: 
         raise WebError(400, f"未知事件类型：{entry.kind}") from None
     on = _day(entry.on, "发生日期")
     try:
+        _check_dates(kind, dict(entry.data))
         added = repo.append_event(
             agency, number, kind, on, dict(entry.data), corrects=entry.corrects, refers=entry.refers, by=account.name
         )
