@@ -103,7 +103,7 @@ def user_add(
     """创建账号（或重设密码，其所有登录会话随即失效）；密码输入两次，以 argon2 散列保存。Create an account.
 
     只有登记员、承办人和管理员能看到申请人的姓名、身份证号和联系方式。
-    示例：gongkai user add 张三 --role registrar --db corpus.sqlite
+    示例：gongkai user add 张三 --role 登记员 --db corpus.sqlite
     """
     from ..store import open_database
     from ..store.accounts import AccountError, set_password
@@ -186,7 +186,7 @@ def user_role(
 ) -> None:
     """改变账号的角色（不改密码）。
 
-    示例：gongkai user role 张三 handler --db corpus.sqlite
+    示例：gongkai user role 张三 承办人 --db corpus.sqlite
     """
     from rich.markup import escape
 
