@@ -82,6 +82,7 @@ def test_register_an_application_and_follow_its_clock(browser_page, live_server:
     # table 三 of 2026: the 自然人 cell of 本年新收 leads to the application
     page.click(".register-nav >> text=年度表三、表四")
     page.wait_for_selector("table.register-table")
+    screenshot(page, "register-tables")
     link = page.locator('td[data-cell="applications.new.person"] a')
     assert link.inner_text() == "1"
     link.click()

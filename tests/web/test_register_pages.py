@@ -310,3 +310,27 @@ def test_the_tables_drill_down_to_their_applications(filled: TestClient) -> None
     assert "请在年度表格中点击一个数字" in _text(nothing)
     unknown = filled.get("/register/tables/cell", params={"year": "2025", "agency": DEMO_AGENCY, "cell": "x.y.z"})
     assert unknown.status_code == 404
+
+
+def test_both_readings_and_a_provisional_due_date_are_shown(filled: TestClient) -> None:
+    headers = login(filled, "登记员甲", Role.REGISTRAR)
+    body = {"agency": OTHER_AGENCY, "channel": "in_person", "applicant_type": "person"}
+    saturday = filled.post("/api/register/applications", json={**body, "arrived": "2026-11-28"}, headers=headers)
+    assert saturday.status_code == 201, saturday.text
+    state = saturday.json()["application"]["state"]
+    assert state["due"] != state["due_earlier"]  # a start day that is not a working day: two readings
+    text = _text(filled.get(_url(OTHER_AGENCY, "2026-00003"), params={"as_of": "2026-12-01"}))
+    assert f"较早读法的期限{state['due_earlier']}（起算日非工作日，以较早者预警）" in text
+    assert f"答复期限{state['due']}" in text
+    # an extension carries the due date into 2027, a year without the State Council's notice yet
+    path = "/api/register/applications/" + quote(OTHER_AGENCY, safe="") + "/2026-00003/events"
+    extended = filled.post(
+        path, json={"kind": "extension", "on": "2026-12-01", "data": {"days": "20"}}, headers=headers
+    )
+    assert extended.status_code == 201, extended.text
+    after = extended.json()["state"]
+    assert after["extended"] and after["due"].startswith("2027-") and after["provisional"] is True
+    page = filled.get(_url(OTHER_AGENCY, "2026-00003"), params={"as_of": "2026-12-02"})
+    text = _text(page)
+    assert "期限所在年度尚无国务院放假通知" in text and f"答复期限{after['due']}暂定" in text and "已延期" in text
+    assert "答复期限" in page.text and "（暂定）" in html.unescape(page.text)  # the drawn due mark says so too
