@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import typer
@@ -13,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from gongkai.cli import app as cli_app
+from gongkai.register.demo import DEMO_AGENCY, DemoSpec, demo_register
 from gongkai.web import create_app
 
 from ..conftest import CORPUS, shared_or_skip
@@ -48,6 +50,8 @@ def corpus_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Te
         assert version["state"] == "done", version
         newer = next(r["id"] for r in client.get("/api/reports").json()["reports"] if Path(r["source"]).name == name)
         agency_key = next(r["agency_key"] for r in reports if r["id"] == pdf)
+        # the application register: a demo agency's applications, so its pages show a real one
+        client.app.state.repo.add_applications(demo_register(DemoSpec(60, (2025, 2026), seed=3)), by="演示")
         values = {
             "report_id": str(pdf),
             "cell_id": cell_id,
@@ -57,6 +61,8 @@ def corpus_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Te
             "text_report": str(by_source[PINGTAN_TXT.name]),
             "newer_version": str(newer),
             "agency_key": agency_key,
+            "agency": quote(DEMO_AGENCY, safe=""),
+            "number": "2026-00001",
         }
         yield client, values
 

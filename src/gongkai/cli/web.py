@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .chinese import ChineseTyper
-from .options import DbOption, console, errors
+from .options import DbOption, JsonOption, console, dump, errors
+
+if TYPE_CHECKING:
+    from ..store.roles import Role
 
 
 def serve(
@@ -93,14 +96,19 @@ def user_add(
     password: Annotated[
         str | None, typer.Option("--password", hidden=True, help="仅供脚本使用；不给出时会提示输入。")
     ] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", help="角色：" + _roles_help() + "。新账号默认监督人员。")
+    ] = None,
 ) -> None:
     """创建账号（或重设密码，其所有登录会话随即失效）；密码输入两次，以 argon2 散列保存。Create an account.
 
-    示例：gongkai user add 张三 --db corpus.sqlite
+    只有登记员、承办人和管理员能看到申请人的姓名、身份证号和联系方式。
+    示例：gongkai user add 张三 --role 登记员 --db corpus.sqlite
     """
     from ..store import open_database
     from ..store.accounts import AccountError, set_password
 
+    chosen = _role(role) if role is not None else None
     if password is None:
         password = typer.prompt("密码", hide_input=True)
         if typer.prompt("再次输入密码", hide_input=True) != password:
@@ -108,13 +116,93 @@ def user_add(
             raise typer.Exit(2)
     database = open_database(db)
     try:
-        account = set_password(database, name, password)
+        account = set_password(database, name, password, chosen)
     except AccountError as exc:
         errors.print(f"[red]错误[/red] {exc}")
         raise typer.Exit(2) from None
     finally:
         database.close()
-    console.print(f"账户 {account.name} 已保存")
+    console.print(f"账户 {account.name} 已保存（角色：{account.role.zh}）")
+
+
+def _roles_help() -> str:
+    from ..store.roles import roles_help
+
+    return roles_help()
+
+
+def _role(text: str) -> Role:
+    from ..store.roles import parse_role
+
+    found = parse_role(text)
+    if found is None:
+        errors.print(f"[red]错误[/red] 未知角色 {text!r}，可选：{_roles_help()}")
+        raise typer.Exit(2)
+    return found
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """列出账号及其角色。
+
+    示例：gongkai user list --db corpus.sqlite
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..store import open_database
+    from ..store.accounts import accounts
+
+    database = open_database(db)
+    try:
+        found = accounts(database)
+    finally:
+        database.close()
+    if as_json:
+        dump({"users": [{"name": a.name, "role": a.role.value, "role_zh": a.role.zh} for a in found]})
+        return
+    if not found:
+        console.print("还没有账号：gongkai user add 账号名 --role 角色")
+        return
+    table = Table(title=f"账号（{len(found)} 个）")
+    for head in ("账号名", "角色", "可见申请人个人信息"):
+        table.add_column(head)
+    for a in found:
+        table.add_row(escape(a.name), a.role.zh, "是" if a.role in _personal() else "否")
+    console.print(table)
+
+
+def _personal() -> frozenset[Role]:
+    from ..store.roles import SEES_PERSONAL
+
+    return SEES_PERSONAL
+
+
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(metavar="账号名", help="账号名。")],
+    role: Annotated[str, typer.Argument(metavar="角色", help="角色：" + _roles_help() + "。")],
+    db: DbOption = None,
+) -> None:
+    """改变账号的角色（不改密码）。
+
+    示例：gongkai user role 张三 承办人 --db corpus.sqlite
+    """
+    from rich.markup import escape
+
+    from ..store import open_database
+    from ..store.accounts import set_role
+
+    chosen = _role(role)
+    database = open_database(db)
+    try:
+        changed = set_role(database, name, chosen)
+    finally:
+        database.close()
+    if not changed:
+        errors.print(f"[red]错误[/red] 没有名为 {escape(name)} 的账户")
+        raise typer.Exit(2)
+    console.print(f"账户 {escape(name)} 的角色已改为{chosen.zh}")
 
 
 @user_app.command("remove")

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from .db import Database
 from .models import WebUser
+from .roles import DEFAULT_ROLE, Role, role_or_least
 
 _HASHER = PasswordHasher()
 _NAME = re.compile(r"^[\w.\-@\u4e00-\u9fff]{1,80}$")
@@ -36,6 +37,7 @@ class Account:
     id: int
     name: str
     session_stamp: str = ""  # what a session of this account must carry to be valid
+    role: Role = DEFAULT_ROLE  # store/roles.py
 
 
 def new_stamp() -> str:
@@ -43,8 +45,11 @@ def new_stamp() -> str:
     return secrets.token_urlsafe(24)
 
 
-def set_password(database: Database, name: str, password: str) -> Account:
-    """Create the account ``name``, or change its password when it exists (which ends its sessions)."""
+def set_password(database: Database, name: str, password: str, role: Role | None = None) -> Account:
+    """Create the account ``name``, or change its password when it exists (which ends its sessions).
+
+    A new account gets ``role`` (default: overseer); an existing one keeps its role unless ``role`` is given.
+    """
     if not _NAME.match(name):
         raise AccountError("账户名只能包含字母、数字、汉字和 . - _ @，最长80个字符")
     if len(password) < 8:
@@ -52,23 +57,35 @@ def set_password(database: Database, name: str, password: str) -> Account:
     hashed = _HASHER.hash(password)
     stamp = new_stamp()
     with database.engine.begin() as conn:
-        found = conn.execute(select(WebUser.id).where(WebUser.name == name)).scalar()
-        if found is None:
+        row = conn.execute(select(WebUser.id, WebUser.role).where(WebUser.name == name)).first()
+        if row is None:
+            chosen = role or DEFAULT_ROLE
             found = conn.execute(
                 insert(WebUser)
-                .values(name=name, password_hash=hashed, created_at=datetime.now(UTC), session_stamp=stamp)
+                .values(
+                    name=name,
+                    password_hash=hashed,
+                    created_at=datetime.now(UTC),
+                    session_stamp=stamp,
+                    role=chosen.value,
+                )
                 .returning(WebUser.id)
             ).scalar_one()
         else:
-            conn.execute(update(WebUser).where(WebUser.id == found).values(password_hash=hashed, session_stamp=stamp))
-    return Account(found, name, stamp)
+            found, chosen = row.id, role or role_or_least(row.role)
+            conn.execute(
+                update(WebUser)
+                .where(WebUser.id == found)
+                .values(password_hash=hashed, session_stamp=stamp, role=chosen.value)
+            )
+    return Account(found, name, stamp, chosen)
 
 
 def verify(database: Database, name: str, password: str) -> Account | None:
     """The account when ``password`` is right for ``name``; ``None`` otherwise."""
     with database.engine.connect() as conn:
         row = conn.execute(
-            select(WebUser.id, WebUser.password_hash, WebUser.session_stamp).where(WebUser.name == name)
+            select(WebUser.id, WebUser.password_hash, WebUser.session_stamp, WebUser.role).where(WebUser.name == name)
         ).first()
     if row is None:
         _HASHER.hash(password)  # spend the same time as a real check, so names cannot be probed by timing
@@ -80,7 +97,7 @@ def verify(database: Database, name: str, password: str) -> Account | None:
     stamp = row.session_stamp
     if not stamp:  # never left empty by this module; a row written by hand gets one before it is trusted
         stamp = _replace_stamp(database, name) or ""
-    return Account(row.id, name, stamp)
+    return Account(row.id, name, stamp, role_or_least(row.role))
 
 
 def session_stamp(database: Database, name: str) -> str | None:
@@ -99,6 +116,26 @@ def remove(database: Database, name: str) -> bool:
     """Delete the account ``name`` (its sessions end with it). False when there is no such account."""
     with database.engine.begin() as conn:
         return conn.execute(delete(WebUser).where(WebUser.name == name)).rowcount > 0
+
+
+def role_of(database: Database, name: str) -> Role | None:
+    """The role of the account ``name``; ``None`` when there is no such account."""
+    with database.engine.connect() as conn:
+        value = conn.execute(select(WebUser.role).where(WebUser.name == name)).scalar()
+    return None if value is None else role_or_least(value)
+
+
+def set_role(database: Database, name: str, role: Role) -> bool:
+    """Give the account ``name`` another role (its sessions go on). False when there is no such account."""
+    with database.engine.begin() as conn:
+        return conn.execute(update(WebUser).where(WebUser.name == name).values(role=role.value)).rowcount > 0
+
+
+def accounts(database: Database) -> list[Account]:
+    """Every account with its role, by name (no password hashes, no stamps)."""
+    with database.engine.connect() as conn:
+        rows = conn.execute(select(WebUser.id, WebUser.name, WebUser.role).order_by(WebUser.name)).all()
+    return [Account(r.id, r.name, "", role_or_least(r.role)) for r in rows]
 
 
 def count(database: Database) -> int:

@@ -244,6 +244,7 @@ class WebUser(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # random, replaced at logout, password change: a web session is good only while it carries this value
     session_stamp: Mapped[str] = mapped_column(String(64), server_default="")
+    role: Mapped[str] = mapped_column(String(16), server_default="overseer")  # store/roles.py (migration 0008)
 
 
 class StoredJob(Base):

@@ -42,6 +42,7 @@ from .routes import (
     docs,
     export,
     findings,
+    register,
     register_year,
     reports,
     review,
@@ -133,7 +134,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         auth,
         docs,
         agencies,
-        register_year,
+        register_year,  # before register: its fixed paths first
+        register,
     ):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")

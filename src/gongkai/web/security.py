@@ -31,10 +31,13 @@ import secrets
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from fastapi import Request
 from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..store.accounts import role_of
+from ..store.roles import WRITES_CORPUS
 from .errors import WebError, error_body
 from .sessions import SESSION_MAX_AGE
 
@@ -159,10 +162,15 @@ def current_user(request: Request) -> str | None:
 
 
 async def writer(request: Request) -> str:
-    """Dependency for every write: the CSRF check, then who writes (an account, or the local user)."""
+    """Dependency for every write: the CSRF check, then who writes (an account, or the local user).
+
+    A reader account (``store.roles``) writes nothing; the register's own writes go through ``access``.
+    """
     await verify_csrf(request)
     user = current_user(request)
     if user:
+        if await anyio.to_thread.run_sync(role_of, request.app.state.repo.database, user) not in WRITES_CORPUS:
+            raise WebError(403, "只读账号不能写入")
         return user
     if request.app.state.settings.login_required:
         raise WebError(401, "写入操作需要登录")

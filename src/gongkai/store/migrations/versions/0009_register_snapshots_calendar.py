@@ -1,7 +1,7 @@
 """the register's frozen year snapshots and the working-day calendar's exception days
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 02:40:00
 
 - ``register_snapshots``: tables 三 and 四 of one agency and year as computed when the snapshot was
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0007"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
