@@ -493,5 +493,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(register_app, name="register")
 
 
-from . import register_year  # noqa: E402,F401  (snapshot, snapshots, compare, calendar: attach to register_app)
-from . import register_files  # noqa: E402, F401  (adds import, export and letter to register_app)
+# these modules attach their commands to register_app: import, export, letter; snapshot(s), compare, calendar
+from . import register_files, register_year  # noqa: E402, F401

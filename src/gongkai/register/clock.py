@@ -195,7 +195,7 @@ def _clock(st: State, events: list[Event], cal: WorkCalendar, policy: Policy) ->
         st.status = Status.CORRECTING if correcting else Status.RUNNING
     if correcting:
         return
-    for what, pause_start, pause_end, open_until in _pauses(events, start, cal, policy):
+    for what, pause_start, pause_end, open_until in pause_spans(events, start, cal, policy):
         end = pause_end or open_until
         day = pause_start
         while day < end:
@@ -227,7 +227,7 @@ def _clock(st: State, events: list[Event], cal: WorkCalendar, policy: Policy) ->
         st.warnings.append(f"逾期答复：期限 {st.due}，答复（送达）于 {st.answered}")
 
 
-def _pauses(
+def pause_spans(
     events: list[Event], start: date, cal: WorkCalendar, policy: Policy
 ) -> list[tuple[str, date, date | None, date]]:
     """(what, pause start, pause end or None while open, the day it ends by law) after the clock's start."""

@@ -14,21 +14,24 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from ..formats import FORMAT_2021
-from ..register.calendar import WorkCalendar, standard_calendar
-from ..register.clock import State, Status, state
-from ..register.clock import _pauses as clock_pauses  # the very pause spans the clock skips
+from ..register.calendar import WorkCalendar
+from ..register.clock import State, Status, pause_spans, state
 from ..register.events import DELIVERY, PARTIES, Application, Event, EventKind, effective
 from ..register.policy import DEFAULT_POLICY
 from ..register.shapes import APPLICANT_LABELS, OUTCOME_LABELS, RESULT_LABELS, ROUTE_LABELS, data_words
 from ..register.tables import YearTables, table_cells
+from ..store.repository import Repository
 from .layout import ShownTable, Slot, tables
 
 STATUS_FILTERS = {"open": "未办结", **{s.value: s.zh for s in Status if s is not Status.NOT_ARRIVED}}
 
 
-def work_calendar() -> WorkCalendar:
-    """A fresh calendar for one request (a calendar fills years as asked: not shared between threads)."""
-    return standard_calendar()
+def work_calendar(repo: Repository) -> WorkCalendar:
+    """A fresh calendar for one request from the days the database keeps (``gongkai register calendar``).
+
+    Fresh because a calendar fills years as asked: it is not shared between threads.
+    """
+    return repo.work_calendar()
 
 
 def state_of(app: Application, as_of: date, cal: WorkCalendar) -> State:
@@ -192,7 +195,7 @@ def clock_bar(app: Application, st: State, cal: WorkCalendar) -> ClockBar | None
     if start > receipt:
         bar.spans.append(stretch(receipt, start, "reset", f"{receipt} 至 {start}：待补正，补正后重新计算"))
     bar.spans.append(stretch(start, st.due, "counting", f"{start} 起算，{st.due} 到期"))
-    for what, begin, end, lapse in clock_pauses(events, start, cal, DEFAULT_POLICY):
+    for what, begin, end, lapse in pause_spans(events, start, cal, DEFAULT_POLICY):
         stop = end or min(lapse, st.as_of)
         bar.spans.append(stretch(begin, stop, "pause", f"{what}：{begin} 至 {stop}，不计入答复期限"))
     if st.open and st.as_of > st.due:

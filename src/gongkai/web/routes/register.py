@@ -24,6 +24,7 @@ from ...formats import FORMAT_2021, CellId
 from ...register.calendar import WorkCalendar
 from ...register.clock import State
 from ...register.events import Applicant, Application, Channel, EventKind, RegisterError
+from ...register.findings import register_findings
 from ...register.shapes import APPLICANT_LABELS, OUTCOME_LABELS, application_json, event_json, state_json
 from ...register.tables import YearTables, table_cells, year_tables
 from ...store.repository import Repository
@@ -206,7 +207,7 @@ def list_page(
     total = 0
     window = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
     if name is not None:
-        personal, cal = can_see_personal(account), work_calendar()
+        personal, cal = can_see_personal(account), work_calendar(repo)
         if status:  # the status needs every application's clock
             found = _listed(
                 repo, name, personal=personal, as_of=day, cal=cal, year=_year(year), status=status, channel=channel
@@ -250,7 +251,7 @@ def due_page(
     overdue: list[Listed] = []
     soon: list[Listed] = []
     if name is not None:
-        items = _listed(repo, name, personal=can_see_personal(account), as_of=day, cal=work_calendar())
+        items = _listed(repo, name, personal=can_see_personal(account), as_of=day, cal=work_calendar(repo))
         overdue, soon = _due(items, days)
     context = _base(
         account,
@@ -370,7 +371,7 @@ def cell_page(
         apps = repo.applications(name, personal=can_see_personal(account))
         behind = set(year_tables(apps, chosen_year, name).cells.get(CellId(cell), ()))
         year_end = min(date(chosen_year, 12, 31), date.today())
-        cal = work_calendar()
+        cal = work_calendar(repo)
         items = [Listed(a, state_of(a, year_end, cal)) for a in apps if a.id in behind]
     context = _base(
         account,
@@ -405,7 +406,7 @@ def _detail_context(
     values: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     app = _load(repo, agency, number, can_see_personal(account))
-    cal = work_calendar()
+    cal = work_calendar(repo)
     st = state_of(app, as_of, cal)
     return _base(
         account,
@@ -529,7 +530,14 @@ def applications_api(
     name = _api_agency(repo, agency)
     personal = can_see_personal(account)
     items = _listed(
-        repo, name, personal=personal, as_of=day, cal=work_calendar(), year=_year(year), status=status, channel=channel
+        repo,
+        name,
+        personal=personal,
+        as_of=day,
+        cal=work_calendar(repo),
+        year=_year(year),
+        status=status,
+        channel=channel,
     )
     return {
         "agency": name,
@@ -546,7 +554,7 @@ def application_api(
     day = _day(as_of)
     personal = can_see_personal(account)
     app = _load(repo, agency, number, personal)
-    st = state_of(app, day, work_calendar())
+    st = state_of(app, day, work_calendar(repo))
     return application_json(app, st, personal=personal, events=[e for e in app.events if e.recorded <= day])
 
 
@@ -556,7 +564,7 @@ def due_api(
 ) -> dict[str, Any]:
     day = _day(as_of)
     name = _api_agency(repo, agency)
-    overdue, soon = _due(_listed(repo, name, personal=False, as_of=day, cal=work_calendar()), days)
+    overdue, soon = _due(_listed(repo, name, personal=False, as_of=day, cal=work_calendar(repo)), days)
     return {
         "agency": name,
         "as_of": day.isoformat(),
@@ -571,8 +579,11 @@ def tables_api(
     repo: Repo, year: Annotated[int, Query(ge=2000, le=2100, description="年度")], agency: AgencyQ = None
 ) -> dict[str, Any]:
     name = _api_agency(repo, agency)
-    result: YearTables = year_tables(repo.applications(name), year, name)
-    return result.to_json()
+    apps = repo.applications(name)
+    result: YearTables = year_tables(apps, year, name)
+    checked_on = min(date(year, 12, 31), date.today())  # the self-check `gongkai register tables` prints
+    found = register_findings(apps, checked_on, work_calendar(repo), known=date.max)
+    return {**result.to_json(), "findings": [f.to_json() for f in found]}
 
 
 class ApplicationIn(BaseModel):
@@ -604,7 +615,7 @@ def application_post_api(entry: ApplicationIn, repo: Repo, account: ApplicationW
     except GongkaiError as exc:
         raise WebError(400, str(exc)) from None
     stored = repo.application(app.agency, app.id, personal=True)
-    return {"application": application_json(stored, state_of(stored, date.today(), work_calendar()), personal=True)}
+    return {"application": application_json(stored, state_of(stored, date.today(), work_calendar(repo)), personal=True)}
 
 
 @api.post(
@@ -628,4 +639,4 @@ def event_post_api(entry: EventIn, repo: Repo, account: RegisterWriter, agency: 
     except GongkaiError as exc:
         raise WebError(400, str(exc)) from None
     app = repo.application(agency, number, personal=False)
-    return {"event": event_json(added), "state": state_json(state_of(app, date.today(), work_calendar()))}
+    return {"event": event_json(added), "state": state_json(state_of(app, date.today(), work_calendar(repo)))}
