@@ -63,6 +63,7 @@ def corpus_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Te
             "agency_key": agency_key,
             "agency": quote(DEMO_AGENCY, safe=""),
             "number": "2026-00001",
+            "kind": "receipt",
         }
         yield client, values
 

@@ -5,6 +5,8 @@ sees names and contacts (an ID number, kept only as a salted hash, is shown to n
 from __future__ import annotations
 
 import html
+import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -83,11 +85,13 @@ def _urls(client: TestClient) -> list[str]:
             f"/api/register/snapshots?agency={a}",
             f"/register/compare?agency={a}",
             f"/api/register/compare?agency={a}&year=2026",  # 404: the corpus holds no report of theirs
+            f"/register/export.xlsx?agency={a}",
         ]
         for year in (2025, 2026):
             for cell in ("applications.new.total", "applications.new.person", "applications.carry_forward.total"):
                 urls.append(f"/register/tables/cell?agency={a}&year={year}&cell={cell}")
-    urls += ["/register", "/register/due", "/register/tables", "/api/register/agencies"]
+    urls += ["/register", "/register/due", "/register/tables", "/api/register/agencies", "/register/export.xlsx"]
+    urls += ["/register/import", "/register/calendar", "/api/register/calendar?year=2026"]
     for agency, number in numbers:
         base = f"{_q(agency)}/{_q(number)}"
         urls += [
@@ -96,6 +100,7 @@ def _urls(client: TestClient) -> list[str]:
             f"/register/{base}/event-fields?kind=consultation_answered",
             f"/api/register/applications/{base}",
             f"/api/register/applications/{base}?as_of=2026-12-31",
+            f"/register/{base}/letters/receipt.docx",
         ]
     return urls
 
@@ -124,7 +129,18 @@ def _urls_template() -> list[str]:
         "/api/register/snapshots",
         "/register/compare",
         "/api/register/compare",
+        "/register/export.xlsx",
+        "/register/import",
+        "/register/calendar",
+        "/api/register/calendar",
+        "/register/{agency}/{number}/letters/{kind}.docx",
     ]
+
+
+def _readable(data: bytes) -> str:
+    """Every text an XLSX or DOCX download holds (their XML parts unzipped)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
 
 
 def _leaks(client: TestClient, personal: Personal) -> dict[str, list[str]]:
@@ -134,7 +150,8 @@ def _leaks(client: TestClient, personal: Personal) -> dict[str, list[str]]:
         response = client.get(url)
         expected = 404 if url.startswith("/api/register/compare") else 200
         assert response.status_code == expected, (url, response.text[:300])
-        body = html.unescape(response.text)
+        body = _readable(response.content) if url.split("?")[0].endswith((".xlsx", ".docx")) else response.text
+        body = html.unescape(body)
         found = sorted(s for s in secrets if s in body)
         if found:
             out[url] = found

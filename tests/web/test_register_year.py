@@ -11,12 +11,14 @@ from fastapi.testclient import TestClient
 
 from gongkai.store import open_database
 from gongkai.store.repository import Repository
+from gongkai.store.roles import Role
 from gongkai.web import create_app
 
 from ..conftest import CORPUS, shared_or_skip
 from ..register.pingtan import AGENCY, DIFFERENCES, REPORT, pingtan_register
 from ..store.conftest import no_cross_year, record_of
-from .conftest import csrf, settings_for
+from .conftest import settings_for
+from .register_data import login
 
 
 def _fill(url: str, *, report: bool) -> None:
@@ -56,7 +58,7 @@ def test_the_compare_page_lists_exactly_the_differing_cells(pingtan: TestClient)
 
 def test_a_snapshot_taken_on_the_page_is_listed_and_compared(pingtan: TestClient) -> None:
     assert "还没有年度快照" in pingtan.get("/register/snapshots").text
-    token = csrf(pingtan)["X-CSRF-Token"]
+    token = login(pingtan, "登记员甲", Role.REGISTRAR)["X-CSRF-Token"]
     taken = pingtan.post(
         "/register/snapshots", data={"year": "2022", "note": "定稿", "csrf_token": token}, follow_redirects=False
     )
@@ -68,6 +70,13 @@ def test_a_snapshot_taken_on_the_page_is_listed_and_compared(pingtan: TestClient
     data = pingtan.get("/api/register/compare", params={"year": 2022}).json()
     assert data["basis"] == "snapshot" and data["snapshot"] == snap["id"]
     assert f"现行快照 {snap['id']}" in pingtan.get("/register/compare", params={"year": 2022}).text
+
+
+def test_an_overseer_may_not_take_a_snapshot(pingtan: TestClient) -> None:
+    token = login(pingtan, "监督人员乙", Role.OVERSEER)["X-CSRF-Token"]
+    refused = pingtan.post("/register/snapshots", data={"year": "2022", "csrf_token": token}, follow_redirects=False)
+    assert refused.status_code == 403 and "需要管理员、登记员账号" in refused.text
+    assert pingtan.get("/api/register/snapshots").json()["snapshots"] == []
 
 
 def test_taking_a_snapshot_needs_the_csrf_token(pingtan: TestClient) -> None:

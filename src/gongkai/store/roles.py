@@ -43,6 +43,9 @@ REGISTERS = frozenset({Role.ADMIN, Role.REGISTRAR})
 APPENDS_EVENTS = frozenset({Role.ADMIN, Role.REGISTRAR, Role.HANDLER})
 """The roles that append events to an application."""
 
+ADMINS = frozenset({Role.ADMIN})
+"""The roles that keep the working-day calendar (enter the State Council's notice, confirm a year)."""
+
 WRITES_CORPUS = frozenset(set(Role) - {Role.READER})
 """The roles that may write to the corpus (upload, review, correct) as accounts could before roles."""
 

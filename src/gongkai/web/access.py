@@ -15,7 +15,7 @@ import anyio.to_thread
 from fastapi import Depends, Request
 
 from ..store.accounts import role_of
-from ..store.roles import APPENDS_EVENTS, REGISTERS, SEES_PERSONAL, Role
+from ..store.roles import ADMINS, APPENDS_EVENTS, REGISTERS, SEES_PERSONAL, Role
 from .errors import WebError
 from .security import current_user, verify_csrf
 
@@ -88,3 +88,17 @@ async def application_writer(request: Request) -> WebAccount:
 
 RegisterWriter = Annotated[WebAccount, Depends(register_writer)]
 ApplicationWriter = Annotated[WebAccount, Depends(application_writer)]
+
+
+async def year_writer(request: Request) -> WebAccount:
+    """Dependency for a year's snapshot and a register import: CSRF, a login, and registrar or admin."""
+    return await _gate(request, REGISTERS, "冻结年度快照或导入台账")
+
+
+async def calendar_admin(request: Request) -> WebAccount:
+    """Dependency for the working-day calendar (entering a notice, confirming a year): CSRF, login, admin."""
+    return await _gate(request, ADMINS, "维护工作日历")
+
+
+YearWriter = Annotated[WebAccount, Depends(year_writer)]
+CalendarAdmin = Annotated[WebAccount, Depends(calendar_admin)]

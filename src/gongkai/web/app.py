@@ -43,6 +43,7 @@ from .routes import (
     export,
     findings,
     register,
+    register_files,
     register_year,
     reports,
     review,
@@ -134,7 +135,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         auth,
         docs,
         agencies,
-        register_year,  # before register: its fixed paths first
+        register_year,  # before register: their fixed paths first
+        register_files,
         register,
     ):
         app.include_router(module.pages)

@@ -25,6 +25,7 @@ from ...register.calendar import WorkCalendar
 from ...register.clock import State
 from ...register.events import Applicant, Application, Channel, EventKind, RegisterError
 from ...register.findings import register_findings
+from ...register.letters import LetterKind, letter_context
 from ...register.shapes import APPLICANT_LABELS, OUTCOME_LABELS, application_json, event_json, state_json
 from ...register.tables import YearTables, table_cells, year_tables
 from ...store.repository import Repository
@@ -424,7 +425,20 @@ def _detail_context(
         values=values or {},
         url=_detail_url(app.agency, app.id),
         outcome_words=OUTCOME_LABELS.get(st.outcome or "", ""),
+        letters=_letters(app, cal),
     )
+
+
+def _letters(app: Application, cal: WorkCalendar) -> list[tuple[LetterKind, str | None]]:
+    """Each standard notice with the reason it cannot be made for ``app`` yet (None when it can)."""
+    out: list[tuple[LetterKind, str | None]] = []
+    for kind in LetterKind:
+        try:
+            letter_context(app, kind, calendar=cal)
+            out.append((kind, None))
+        except RegisterError as exc:
+            out.append((kind, str(exc)))
+    return out
 
 
 @pages.get("/register/{agency}/{number}", response_class=HTMLResponse)

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ...register.snapshot import freeze
 from ...store.register_compare import PublishedComparison, compare_with_published
 from ...store.repository import Repository
+from ..access import YearWriter
 from ..deps import Repo
 from ..errors import WebError
-from ..security import writer
 from ..templating import render
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -60,13 +60,15 @@ def snapshots_page(request: Request, repo: Repo, agency: AgencyQuery = None) -> 
 def take_snapshot(
     request: Request,
     repo: Repo,
-    who: Annotated[str, Depends(writer)],
+    account: YearWriter,
     year: Annotated[int, Form(ge=2004, le=2100)],
     agency: Annotated[str, Form(max_length=200)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     name = _agency(repo, agency)
-    repo.save_snapshot(freeze(repo.applications(name), year, name, repo.work_calendar()), by=who, note=note or None)
+    repo.save_snapshot(
+        freeze(repo.applications(name), year, name, repo.work_calendar()), by=account.name, note=note or None
+    )
     return RedirectResponse("/register/snapshots", status_code=303)
 
 
