@@ -33,6 +33,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "check": {"document", "errors", "formats", "law", "model"},
     "render": {"check", "document", "errors", "formats", "model", "libreoffice"},
     "register": {"errors", "formats", "law", "limits", "model"},
+    "write": {"register", "render", "check", "formats", "law", "model", "errors", "libreoffice"},
 }
 
 
