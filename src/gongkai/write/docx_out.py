@@ -89,13 +89,15 @@ def _table(document, layout: Layout, profile: Profile) -> None:  # type: ignore[
     widths = _column_widths(layout, profile)
     for c, column in enumerate(table.columns):
         column.width = Mm(widths[c])  # the grid LibreOffice lays out by
-    for row in table.rows:
-        for c, cell in enumerate(row.cells):
-            cell.width = Mm(widths[c])
+    # python-docx's table.cell() lists every cell on each call; take the grid once (a merge leaves
+    # the cells outside its own rectangle as they are, and no two layout cells share a rectangle)
+    grid = table._cells
+    for i, each in enumerate(grid):
+        each.width = Mm(widths[i % columns])
     for r, c, cell in placed(layout):
-        target = table.cell(r, c)
+        target = grid[r * columns + c]
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target = target.merge(grid[(r + cell.rowspan - 1) * columns + c + cell.colspan - 1])
         paragraph = target.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)

@@ -69,9 +69,16 @@ def verdict(
     read: Reader | None = None,
     previous: Report | None = None,
     override: str | None = None,
+    publishing: date | None = None,
 ) -> Verdict:
-    """Check ``report`` (against ``previous``, last year's report, when given); ``override`` lifts the block."""
+    """Check ``report`` (against ``previous``, last year's report, when given); ``override`` lifts the block.
+
+    ``publishing`` is the day it is to be published: past the deadline that is the error
+    publication-late, which blocks writing like any other error.
+    """
     reason = override.strip() if override and override.strip() else None
-    findings = check(subject(report, read), previous)
+    seen = subject(report, read)
+    seen.published = publishing
+    findings = check(seen, previous)
     report.override = reason
     return Verdict(findings, publication_deadline(report.year, report.entity_type), reason)
