@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,6 +10,7 @@ import typer
 
 from ..errors import GongkaiError
 from ..model import EntityType, Report
+from ..write.inputs import KINDS
 from .options import DbOption, console, errors
 
 if TYPE_CHECKING:
@@ -17,7 +19,6 @@ if TYPE_CHECKING:
     from ..write.profiles import Profile
 
 FORMS = (".docx", ".html", ".md", ".pdf")
-KINDS = {kind.zh: kind for kind in EntityType if kind is not EntityType.OTHER}
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -85,6 +86,9 @@ def write_command(
     override: Annotated[
         str | None, typer.Option("--override", help="有错误级问题仍要写出时的理由（记入输出文件的元数据）。")
     ] = None,
+    published: Annotated[
+        str | None, typer.Option("--date", help="拟发布日期，写成年-月-日（默认今天；晚于法定期限为错误级问题）。")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """由申请登记簿和少量输入写出政府信息公开工作年度报告（2021年版格式），写出前先核查。
@@ -112,6 +116,10 @@ def write_command(
     if kind is not None and kind not in KINDS:
         raise _fail(f"机关类型应为 {'、'.join(KINDS)} 之一：{kind}")
     try:
+        publishing = date.fromisoformat(published) if published else date.today()
+    except ValueError:
+        raise _fail(f"发布日期应为 YYYY-MM-DD：{published!r}") from None
+    try:
         inputs = load_input(given) if given is not None else None
     except GongkaiError as exc:
         raise _fail(str(exc)) from None
@@ -128,7 +136,7 @@ def write_command(
         previous = _previous(repo, name, year)
     finally:
         database.close()
-    result = verdict(report, read=read_bytes, previous=previous, override=override)
+    result = verdict(report, read=read_bytes, previous=previous, override=override, publishing=publishing)
     chosen = PROFILES[profile]
     console.print(f"[bold]{report.title}[/bold]（{chosen.zh}）")
     console.print(result.deadline_line())

@@ -35,7 +35,7 @@ from .model import PROACTIVE, Value
 NUMERALS = "一二三四五六"
 MAX_DECIMALS = 4  # 万元 to four places = 1 元
 KEY_AGENCY, KEY_KIND, KEY_TABLE, KEY_PROSE = "机关", "机关类型", "表二", "正文"
-_KINDS = {kind.zh: kind for kind in EntityType if kind is not EntityType.OTHER}
+KINDS = {k.zh: k for k in (EntityType.GOVERNMENT, EntityType.DEPARTMENT, EntityType.TOWNSHIP)}
 
 
 class InputError(GongkaiError):
@@ -114,9 +114,9 @@ def _cell_id(row: str, col: str, source: str) -> CellId:
 
 
 def _kind(raw: object, source: str) -> EntityType:
-    kind = _KINDS.get(str(raw).strip())
+    kind = KINDS.get(str(raw).strip())
     if kind is None:
-        raise InputError(source, KEY_KIND, f"应为 {'、'.join(_KINDS)} 之一，不是“{raw}”")
+        raise InputError(source, KEY_KIND, f"应为 {'、'.join(KINDS)} 之一，不是“{raw}”")
     return kind
 
 
