@@ -6,6 +6,7 @@ trip keeps hunting. A failure names its seed: ``case(seed)`` rebuilds it.
 
 from __future__ import annotations
 
+import copy
 import os
 import random
 from decimal import Decimal
@@ -56,8 +57,13 @@ def random_proactive(rng: random.Random) -> dict[str, Value]:
     return out
 
 
-@lru_cache(maxsize=512)
 def case(seed: int) -> AnnualReport:
+    """A fresh copy of ``_case(seed)``: a test may change it without touching the others'."""
+    return copy.deepcopy(_case(seed))
+
+
+@lru_cache(maxsize=512)
+def _case(seed: int) -> AnnualReport:
     """One random report: a demo register of random size and years, a random agency, input or none (draft)."""
     rng = random.Random(seed)
     agency, kind = rng.choice(AGENCIES)
