@@ -164,3 +164,10 @@ def test_xlsx_errors_name_the_sheet_and_the_line(tmp_path: Path) -> None:
     bad.write_bytes(b"not a workbook")
     with pytest.raises(InputError, match="不是可读取的 XLSX 工作簿"):
         load_input(bad)
+
+
+def test_an_amount_keeps_the_places_it_was_typed_with(tmp_path: Path) -> None:
+    given = load_input(write(tmp_path, "表二:\n  行政事业性收费: {本年收费金额（单位：万元）: 1.2500}\n"))
+    assert str(given.proactive["proactive.fees.amount"]) == "1.2500"
+    with pytest.raises(InputError, match="应为数字"):
+        load_input(write(tmp_path, "表二:\n  行政事业性收费: {本年收费金额（单位：万元）: .inf}\n"))

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from ..errors import GongkaiError
 from ..formats import FORMAT_2021, CellId
@@ -170,12 +171,25 @@ def from_mapping(data: object, source: str) -> WriterInput:
     return out
 
 
+def _exact(loader: Any, node: Any) -> object:
+    """A YAML float as the Decimal it spells: 1.2500 stays four places (a float would print 1.25)."""
+    text = loader.construct_scalar(node)
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return text  # .inf, .nan: refused as no number by cell_value
+
+
 def load_yaml(data: bytes, source: str) -> WriterInput:
-    """Read a YAML input."""
+    """Read a YAML input (numbers with a point are read as exact decimals)."""
     import yaml
 
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:float", _exact)
     try:
-        parsed = yaml.safe_load(data.decode("utf-8-sig"))
+        parsed = yaml.load(data.decode("utf-8-sig"), Loader=Loader)  # a SafeLoader subclass
     except UnicodeDecodeError:
         raise InputError(source, "", "不是 UTF-8 编码的文本") from None
     except yaml.YAMLError as exc:
