@@ -46,6 +46,7 @@ from .routes import (
     review,
     upload,
     versions,
+    write,
 )
 from .security import BodyLimitMiddleware
 from .sessions import SESSION_MAX_AGE, SessionStampMiddleware, session_cookie_name
@@ -132,6 +133,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         auth,
         docs,
         agencies,
+        write,
     ):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
