@@ -70,7 +70,7 @@ def convert(
             str(outputs),
             *map(str, names),
         ]
-        env = dict(os.environ, **(env or {}), HOME=str(work))  # keep LibreOffice away from the user's home
+        env = {**os.environ, **(env or {}), "HOME": str(work)}  # keep LibreOffice away from the user's home
         done = subprocess.run(command, capture_output=True, timeout=timeout_s, env=env, check=False, cwd=work)
         produced = [outputs / f"{file.stem}.{to}" for file in names]
         results = [out.read_bytes() if out.exists() else None for out in produced]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,13 @@ def test_the_help_is_chinese() -> None:
     result = run("write", "--help")
     assert result.exit_code == 0
     assert "由申请登记簿和少量输入写出政府信息公开工作年度报告" in result.output and "--override" in result.output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_pdf_is_printed_in_the_gongwen_profile_and_reads_back(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "年报.pdf"
+    result = run("write", "--year", "2025", "--db", db, "--date", ON_TIME, "--profile", "gbt9704", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF") and b"NotoSerifCJK" in out.read_bytes()
+    read = read_file(out)
+    assert {cid: read.value(cid) for cid in expected(db, 2025)} == expected(db, 2025)
