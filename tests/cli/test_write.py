@@ -113,7 +113,7 @@ def test_prose_copied_from_last_years_report_in_the_corpus_is_flagged(db: str, t
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--year", "2025", "-o", "年报.txt"), "输出文件的后缀应为 .docx、.html、.md、.pdf 之一"),
+        (("--year", "2025", "-o", "年报.txt"), "输出文件的后缀应为 .docx、.html、.md、.pdf、.yaml、.yml 之一"),
         (("--year", "2025", "--profile", "公文", "-o", "年报.md"), "版式应为 template、gbt9704 之一"),
         (("--year", "2025", "--kind", "事业单位", "-o", "年报.md"), "机关类型应为 人民政府、政府部门、乡镇/街道 之一"),
         (("--year", "2025", "--date", "明天", "-o", "年报.md"), "发布日期应为 YYYY-MM-DD"),
@@ -149,3 +149,20 @@ def test_a_pdf_is_printed_in_the_gongwen_profile_and_reads_back(db: str, tmp_pat
     assert out.read_bytes().startswith(b"%PDF") and b"NotoSerifCJK" in out.read_bytes()
     read = read_file(out)
     assert {cid: read.value(cid) for cid in expected(db, 2025)} == expected(db, 2025)
+
+
+def test_a_yaml_output_is_the_draft_as_an_input_to_edit(db: str, tmp_path: Path) -> None:
+    given = tmp_path / "输入.yaml"
+    result = run("write", "--year", "2025", "--db", db, "-o", str(given))
+    assert result.exit_code == 0 and "已写出输入文件" in result.output
+    text = given.read_text(encoding="utf-8")
+    assert "行政许可:\n    本年处理决定数量:\n" in text and "（请填写：" in text
+    text = text.replace("行政许可:\n    本年处理决定数量:\n", "行政许可:\n    本年处理决定数量: 77\n")
+    given.write_text(text.replace("（请填写：下一年度的改进措施。）", "下一年度将改版公开专栏。"), encoding="utf-8")
+    out = tmp_path / "年报.md"
+    final = run("write", "--year", "2025", "--db", db, "--date", ON_TIME, "--input", str(given), "-o", str(out))
+    assert final.exit_code == 0, final.output
+    assert "第一部分仍有“（请填写：……）”提示" in final.output  # the prompts left are pointed out
+    assert read_file(out).value("proactive.licensing.decisions") == 77
+    written = out.read_text(encoding="utf-8")
+    assert "【草稿】" not in written and "下一年度将改版公开专栏。" in written

@@ -104,7 +104,11 @@ def test_without_input_the_report_is_a_visible_draft_and_with_input_it_is_not() 
     assert all(v is None for cid, v in draft.values().items() if cid.startswith("proactive."))
     final = compose(report.agency, report.year, tables, fees, WriterInput("输入", sections={5: "问题。"}))
     assert not final.draft and DRAFT_MARK not in render_markdown(final)
-    assert final.notes == ["输入未提供第一部分的文字，使用生成的草稿。", "输入未提供第六部分的文字，使用生成的草稿。"]
+    assert final.notes == [
+        "输入未提供第一部分的文字，使用生成的草稿。",
+        "输入未提供第六部分的文字，使用生成的草稿。",
+        "第一部分仍有“（请填写：……）”提示，请改写后再发布。",
+    ]
 
 
 def test_a_typed_number_that_contradicts_a_table_is_caught() -> None:

@@ -171,3 +171,18 @@ def test_an_amount_keeps_the_places_it_was_typed_with(tmp_path: Path) -> None:
     assert str(given.proactive["proactive.fees.amount"]) == "1.2500"
     with pytest.raises(InputError, match="应为数字"):
         load_input(write(tmp_path, "表二:\n  行政事业性收费: {本年收费金额（单位：万元）: .inf}\n"))
+
+
+def test_the_input_file_written_from_a_report_reads_back_to_its_figures_and_prose(tmp_path: Path) -> None:
+    from gongkai.write.inputs import input_yaml
+
+    from .factory import case, seeds
+
+    for seed in seeds(12):
+        report = case(seed)
+        path = write(tmp_path, input_yaml(report))
+        given = load_input(path)
+        assert given.agency == report.agency and given.entity_type is report.entity_type
+        assert given.proactive == {c: v for c, v in report.proactive.items() if v is not None}, seed
+        assert given.sections == {n: t for n, t in report.sections.items() if n}, seed
+        assert all(str(given.proactive[c]) == str(v) for c, v in report.proactive.items() if v is not None)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..write.profiles import Profile
 
 FORMS = (".docx", ".html", ".md", ".pdf")
+INPUT_FORMS = (".yaml", ".yml")  # the generated draft as an input file to edit
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -48,6 +49,13 @@ def _previous(repo: Repository, agency: str, year: int) -> Report | None:
     return loaded[0] if loaded else None
 
 
+def _save(output: Path, data: bytes) -> None:
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise _fail(f"无法写入 {output}：{exc.strerror or exc}") from None
+
+
 def render(report: AnnualReport, suffix: str, profile: Profile) -> bytes:
     """The report in the form named by ``suffix`` (.docx, .html, .md, .pdf)."""
     if suffix == ".docx":
@@ -70,7 +78,12 @@ def render(report: AnnualReport, suffix: str, profile: Profile) -> bytes:
 def write_command(
     year: Annotated[int, typer.Option("--year", min=2008, max=2100, help="报告年度。")],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="输出文件；格式由后缀决定：.docx、.html、.md 或 .pdf。")
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="输出文件；格式由后缀决定：.docx、.html、.md 或 .pdf；.yaml 写出可修改的输入文件（草稿）。",
+        ),
     ],
     agency: Annotated[str | None, typer.Option("--agency", help="机关名称（登记簿只有一个机关时可省略）。")] = None,
     given: Annotated[
@@ -109,8 +122,8 @@ def write_command(
     from ..write.verdict import verdict
 
     suffix = output.suffix.lower()
-    if suffix not in FORMS:
-        raise _fail(f"输出文件的后缀应为 {'、'.join(FORMS)} 之一：{output.name}")
+    if suffix not in FORMS + INPUT_FORMS:
+        raise _fail(f"输出文件的后缀应为 {'、'.join(FORMS + INPUT_FORMS)} 之一：{output.name}")
     if profile not in PROFILES:
         raise _fail(f"版式应为 {'、'.join(PROFILES)} 之一：{profile}")
     if kind is not None and kind not in KINDS:
@@ -136,6 +149,12 @@ def write_command(
         previous = _previous(repo, name, year)
     finally:
         database.close()
+    if suffix in INPUT_FORMS:
+        from ..write.inputs import input_yaml
+
+        _save(output, input_yaml(report).encode("utf-8"))
+        console.print(f"已写出输入文件 {output}：修改后用 --input {output.name} 写出年报")
+        return
     result = verdict(report, read=read_bytes, previous=previous, override=override, publishing=publishing)
     chosen = PROFILES[profile]
     console.print(f"[bold]{report.title}[/bold]（{chosen.zh}）")
@@ -157,10 +176,7 @@ def write_command(
         data = render(report, suffix, chosen)
     except GongkaiError as exc:
         raise _fail(str(exc)) from None
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise _fail(f"无法写入 {output}：{exc.strerror or exc}") from None
+    _save(output, data)
     console.print(f"已写出 {output}（{len(data)} 字节）")
 
 

@@ -6,7 +6,7 @@ from ..law.agencies import entity_type as agency_kind
 from ..model import EntityType
 from ..register.fees import FeeSummary
 from ..register.tables import YearTables
-from .draft import draft_sections, preamble, with_fee_statement
+from .draft import PROMPT_MARK, draft_sections, preamble, with_fee_statement
 from .figures import RegisterSource, Timeliness, register_fees, register_tables, register_timeliness
 from .inputs import NUMERALS, WriterInput
 from .model import PROSE_SECTIONS, AnnualReport
@@ -44,6 +44,12 @@ def compose(
             continue
         sections[number] = text
     sections[6] = with_fee_statement(sections.get(6, ""), fees)
+    if given is not None:
+        notes += [
+            f"第{NUMERALS[n - 1]}部分仍有“{PROMPT_MARK}……）”提示，请改写后再发布。"
+            for n in PROSE_SECTIONS
+            if PROMPT_MARK in sections.get(n, "")
+        ]
     sections[0] = preamble(agency, year)
     return AnnualReport(
         agency=agency,

@@ -95,6 +95,8 @@ def appeals_sentence(tables: YearTables) -> str:
     )
 
 
+PROMPT_MARK = "（请填写："  # a part the figures cannot say: the writer must replace it
+
 PROMPTS = {
     1: (
         "（三）政府信息管理。（请填写：政府信息公开审查、政策解读、信息发布的制度和做法。）",

@@ -31,7 +31,7 @@ from typing import Any
 from ..errors import GongkaiError
 from ..formats import FORMAT_2021, CellId
 from ..model import EntityType
-from .model import PROACTIVE, Value
+from .model import PROACTIVE, AnnualReport, Value
 
 NUMERALS = "一二三四五六"
 MAX_DECIMALS = 4  # 万元 to four places = 1 元
@@ -261,3 +261,43 @@ def load_input(path: Path) -> WriterInput:
     if suffix == ".xlsx":
         return load_xlsx(data, source)
     raise InputError(source, "", "输入文件应为 .yaml、.yml 或 .xlsx")
+
+
+def input_yaml(report: AnnualReport) -> str:
+    """An input file to edit: the report's agency and kind, table 二 as it stands (blank = null), its prose.
+
+    ``gongkai write -o 输入.yaml`` writes the generated draft this way; read back with
+    ``load_input`` it gives the same table 二 and sections.
+    """
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+    def exact(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+        return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+    def blank(dumper: yaml.SafeDumper, _value: None) -> yaml.Node:
+        return dumper.represent_scalar("tag:yaml.org,2002:null", "")
+
+    Dumper.add_representer(str, text)
+    Dumper.add_representer(type(None), blank)
+    Dumper.add_representer(Decimal, exact)
+    table: dict[str, dict[str, object]] = {}
+    for (row, col), cid in CELLS_BY_WORDS.items():
+        table.setdefault(row, {})[col] = report.proactive.get(cid)
+    data: dict[str, object] = {KEY_AGENCY: report.agency}
+    if report.entity_type in KINDS.values():
+        data[KEY_KIND] = report.entity_type.zh
+    data[KEY_TABLE] = table
+    data[KEY_PROSE] = {
+        NUMERALS[s.number - 1]: report.sections[s.number] for s in FORMAT_2021.sections if s.number in report.sections
+    }
+    head = (
+        "# gongkai write 的输入：表二各项数字（留空即不填，不是0）和各部分文字。\n"
+        f"# 改好后：gongkai write --year {report.year} --input 本文件 -o 年报.docx\n"
+    )
+    return head + yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1000)
