@@ -121,3 +121,14 @@ def test_markdown_escapes_a_pipe_in_the_prose_of_a_table_cell() -> None:
     from gongkai.write.markdown_out import _escape
 
     assert _escape("甲|乙\n丙") == "甲\\|乙 丙"
+
+
+def test_rows_never_split_and_header_rows_repeat(written) -> None:  # type: ignore[no-untyped-def]
+    document = docx.Document(io.BytesIO(render_docx(written)))
+    for table, fmt_table in zip(document.tables, FORMAT_2021.tables):
+        layout = table_layout(FORMAT_2021, fmt_table)
+        rows = table._tbl.tr_lst
+        assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+        headers = [tr.trPr.find(qn("w:tblHeader")) is not None for tr in rows]
+        leading = next(i for i, row in enumerate(layout) if any(c.cell_id for c in row))
+        assert headers == [i < leading for i in range(len(rows))]

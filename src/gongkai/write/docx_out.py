@@ -23,6 +23,7 @@ from .profiles import TEMPLATE, Profile
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 CELL_MARGIN_TWIPS = 57  # 1 mm
+SHORT_TABLE_ROWS = 6  # table 四 (4 rows) is kept on one page
 
 
 def _fonts(element, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -102,6 +103,25 @@ def _table(document, layout: Layout, profile: Profile) -> None:  # type: ignore[
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
         _run(paragraph, cell.text, profile.table_font, profile.table_pt, bold=cell.header)
+    _keep_rows_together(table, layout)
+
+
+def _keep_rows_together(table, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    """No row breaks across pages; the header rows repeat on a page the table continues on, and stay with
+    what follows; a short table stays whole (LibreOffice then moves table 四 with its heading to the next page).
+    """
+    short = len(layout) <= SHORT_TABLE_ROWS
+    heading = True
+    for index, (row, cells) in enumerate(zip(table.rows, layout)):
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))
+        heading = heading and all(c.cell_id is None for c in cells)
+        if heading:
+            properties.append(OxmlElement("w:tblHeader"))
+        if index < len(layout) - 1 and (short or any(c.header for c in cells)):
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _metadata(document, report: AnnualReport, profile: Profile) -> None:  # type: ignore[no-untyped-def]
