@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..law.agencies import entity_type as agency_kind
 from ..model import EntityType
+from ..register.events import Application
 from ..register.fees import FeeSummary
 from ..register.tables import YearTables
 from .draft import PROMPT_MARK, draft_sections, preamble, with_fee_statement
@@ -64,6 +65,19 @@ def compose(
     )
 
 
+class _ReadOnce:
+    """The register's applications of an agency, loaded once for the three figures taken from them."""
+
+    def __init__(self, repo: RegisterSource) -> None:
+        self.repo = repo
+        self.loaded: dict[str | None, list[Application]] = {}
+
+    def applications(self, agency: str | None = None) -> list[Application]:
+        if agency not in self.loaded:
+            self.loaded[agency] = self.repo.applications(agency)
+        return self.loaded[agency]
+
+
 def compose_from_register(
     repo: RegisterSource,
     agency: str,
@@ -72,7 +86,8 @@ def compose_from_register(
     *,
     entity_type: EntityType | None = None,
 ) -> AnnualReport:
-    """``compose`` with every register figure taken through ``figures``."""
+    """``compose`` with every register figure taken through ``figures`` (the register read once)."""
+    repo = _ReadOnce(repo)
     tables = register_tables(repo, agency, year)
     return compose(
         agency,

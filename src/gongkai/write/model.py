@@ -51,10 +51,6 @@ class AnnualReport:
         out.update({cid: len(ids) for cid, ids in self.tables.cells.items()})
         return out
 
-    def text(self, cid: str) -> str:
-        """What a data cell prints ("" for a table 二 cell not given)."""
-        return format_value(self.values().get(cid))
-
     def report(self) -> Report:
         """The report as the checker reads it: the cells, the title and the sections' text."""
         cells: dict[str, Cell] = {}

@@ -73,6 +73,8 @@ def verdict(
 ) -> Verdict:
     """Check ``report`` (against ``previous``, last year's report, when given); ``override`` lifts the block.
 
+    The reason given is set on ``report.override``, so that the written file keeps it in its metadata.
+
     ``publishing`` is the day it is to be published: past the deadline that is the error
     publication-late, which blocks writing like any other error.
     """
