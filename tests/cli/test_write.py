@@ -166,3 +166,20 @@ def test_a_yaml_output_is_the_draft_as_an_input_to_edit(db: str, tmp_path: Path)
     assert read_file(out).value("proactive.licensing.decisions") == 77
     written = out.read_text(encoding="utf-8")
     assert "【草稿】" not in written and "下一年度将改版公开专栏。" in written
+
+
+def test_two_agencies_in_the_register_need_agency(tmp_path: Path) -> None:
+    path = str(tmp_path / "两个机关.sqlite")
+    database = open_database(path)
+    try:
+        for seed, name in ((1, AGENCY), (2, "宁国市教育局")):
+            apps = demo_register(DemoSpec(applications=20, years=(2025,), seed=seed, agency=name))
+            Repository(database).add_applications(apps)
+    finally:
+        database.close()
+    out = tmp_path / "年报.md"
+    unsure = run("write", "--year", "2025", "--db", path, "-o", str(out))
+    assert unsure.exit_code == 2 and "登记簿有 2 个机关，请用 --agency 指定" in unsure.output
+    chosen = run("write", "--year", "2025", "--db", path, "--agency", "宁国市教育局", "--date", ON_TIME, "-o", str(out))
+    assert chosen.exit_code == 0, chosen.output
+    assert read_file(out).agency == "宁国市教育局"
