@@ -183,3 +183,34 @@ def test_two_agencies_in_the_register_need_agency(tmp_path: Path) -> None:
     chosen = run("write", "--year", "2025", "--db", path, "--agency", "宁国市教育局", "--date", ON_TIME, "-o", str(out))
     assert chosen.exit_code == 0, chosen.output
     assert read_file(out).agency == "宁国市教育局"
+
+
+def test_without_libreoffice_a_pdf_is_refused_in_chinese(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai import libreoffice
+
+    monkeypatch.setattr(libreoffice, "soffice_path", lambda: None)
+    out = tmp_path / "年报.pdf"
+    result = run("write", "--year", "2025", "--db", db, "--date", ON_TIME, "-o", str(out))
+    assert result.exit_code == 2 and "未安装 LibreOffice" in result.output and not out.exists()
+
+
+def test_an_xlsx_input_is_taken_like_the_yaml(db: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "表二"
+    sheet.append(["信息内容", "栏目", "数值"])
+    sheet.append(["行政处罚", "本年处理决定数量", 44])
+    prose = book.create_sheet("正文")
+    prose.append(["部分", "内容"])
+    prose.append(["五", "问题在于解读不够。"])
+    given = tmp_path / "输入.xlsx"
+    book.save(given)
+    out = tmp_path / "年报.html"
+    result = run("write", "--year", "2025", "--db", db, "--date", ON_TIME, "--input", str(given), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert read_file(out).value("proactive.penalty.decisions") == 44
+    assert "问题在于解读不够。" in out.read_text(encoding="utf-8")

@@ -142,3 +142,21 @@ def test_the_filled_page_has_no_english(register_client: tuple[TestClient, dict[
     client, _cells = register_client
     page = client.get(f"/write?year={THIS_YEAR}")
     assert english_words(page_text(page.text), {"DOCX", "HTML", "Markdown", "PDF", "Word", "gongkai"}) == []
+
+
+def test_a_pdf_without_libreoffice_is_a_chinese_page(
+    register_client: tuple[TestClient, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai import libreoffice
+
+    client, _cells = register_client
+    monkeypatch.setattr(libreoffice, "soffice_path", lambda: None)
+    answer = client.post("/write", data=form(client, action="pdf"))
+    assert answer.status_code == 503 and "未安装 LibreOffice" in answer.text
+
+
+def test_the_gongwen_profile_is_downloaded_as_html(register_client: tuple[TestClient, dict[str, int]]) -> None:
+    client, _cells = register_client
+    answer = client.post("/write", data=form(client, action="html", profile="gbt9704"))
+    assert answer.status_code == 200
+    assert '<meta name="gongkai-profile" content="gbt9704">' in answer.text and "仿宋_GB2312" in answer.text
