@@ -33,6 +33,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "check": {"document", "errors", "formats", "law", "model"},
     "render": {"check", "document", "errors", "formats", "model", "libreoffice"},
     "register": {"check", "errors", "formats", "law", "limits", "model"},  # check: the Finding type only
+    "write": {"register", "render", "check", "formats", "law", "model", "errors", "libreoffice"},
 }
 
 

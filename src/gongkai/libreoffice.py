@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 TIMEOUT_S = 180
@@ -26,14 +26,20 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(sources: Sequence[tuple[str, bytes]], to: str, timeout_s: float = TIMEOUT_S) -> list[bytes | None]:
+def convert(
+    sources: Sequence[tuple[str, bytes]],
+    to: str,
+    timeout_s: float = TIMEOUT_S,
+    env: Mapping[str, str] | None = None,
+) -> list[bytes | None]:
     """Convert ``(file name, content)`` pairs to ``to`` ("docx" or "pdf") in one LibreOffice run.
 
     The file name's suffix tells LibreOffice the input form (unknown suffixes are
     taken as .doc). Returns one entry per source, None where LibreOffice produced
     nothing. Raises ``FileNotFoundError`` when LibreOffice is missing,
     ``subprocess.TimeoutExpired`` past ``timeout_s`` and ``RuntimeError`` (with
-    LibreOffice's last words) when it fails as a whole.
+    LibreOffice's last words) when it fails as a whole. ``env`` adds to the converter's
+    environment (e.g. ``FONTCONFIG_FILE`` for font aliases).
     """
     soffice = soffice_path()
     if soffice is None:
@@ -64,7 +70,7 @@ def convert(sources: Sequence[tuple[str, bytes]], to: str, timeout_s: float = TI
             str(outputs),
             *map(str, names),
         ]
-        env = dict(os.environ, HOME=str(work))  # keep LibreOffice away from the user's home
+        env = {**os.environ, **(env or {}), "HOME": str(work)}  # keep LibreOffice away from the user's home
         done = subprocess.run(command, capture_output=True, timeout=timeout_s, env=env, check=False, cwd=work)
         produced = [outputs / f"{file.stem}.{to}" for file in names]
         results = [out.read_bytes() if out.exists() else None for out in produced]

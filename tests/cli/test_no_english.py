@@ -29,6 +29,7 @@ SHUYANG_HTML = DEV / "015_shuyang-xian-fgj-2023.html"
 # the words a user types: the commands, and the codes the options accept beside their Chinese words
 CODES = {"long", "wide", "findings", "xlsx", "csv", "parquet", "json", "open", "confirmed", "dismissed"}
 CODES |= {"government", "department", "township", "other", "pre2019"}
+CODES |= {"template", "gbt9704", "yaml", "yml"}  # gongkai write: the layout profiles, the input file's suffix
 # the register's codes (channels, event kinds), shown as 中文（code）: a Chinese word ending in ）is not a gloss
 CODES |= {word for code in (*Channel, *EventKind) for word in code.value.split("_")}
 

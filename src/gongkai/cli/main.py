@@ -247,13 +247,14 @@ def bench(
 
 
 def _register_more() -> None:
-    from . import agencies, corpus, corrections, register, web
+    from . import agencies, corpus, corrections, register, web, write
 
     corpus.register(app)
     corrections.register(app)
     web.register(app)
     agencies.register(app)
     register.register(app)
+    write.register(app)
 
 
 _register_more()

@@ -49,6 +49,7 @@ from .routes import (
     review,
     upload,
     versions,
+    write,
 )
 from .security import BodyLimitMiddleware
 from .sessions import SESSION_MAX_AGE, SessionStampMiddleware, session_cookie_name
@@ -138,6 +139,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         register_year,  # before register: their fixed paths first
         register_files,
         register,
+        write,
     ):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
