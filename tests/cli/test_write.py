@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,31 @@ def test_an_xlsx_input_is_taken_like_the_yaml(db: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert read_file(out).value("proactive.penalty.decisions") == 44
     assert "问题在于解读不够。" in out.read_text(encoding="utf-8")
+
+
+def test_a_frozen_snapshot_is_what_the_report_prints(tmp_path: Path) -> None:
+    """Applications registered after the year's snapshot change the live tables, not the written report."""
+    path = str(tmp_path / "frozen.sqlite")
+    database = open_database(path)
+    try:
+        repo = Repository(database)
+        repo.add_applications(demo_register(DemoSpec(applications=80, years=(2024, 2025), seed=3, agency=AGENCY)))
+    finally:
+        database.close()
+    live = run("write", "--year", "2025", "--db", path, "--date", ON_TIME, "-o", str(tmp_path / "live.md"))
+    assert live.exit_code == 0 and "尚无年度快照" in live.output, live.output
+    frozen_cells = expected(path, 2025)
+    assert run("register", "snapshot", "--year", "2025", "--db", path, "--by", "定稿人").exit_code == 0
+    later = demo_register(DemoSpec(applications=30, years=(2025,), seed=4, agency=AGENCY))
+    database = open_database(path)
+    try:
+        Repository(database).add_applications([replace(a, id=f"2025-9{a.id[-4:]}") for a in later])
+    finally:
+        database.close()
+    assert expected(path, 2025) != frozen_cells  # the register moved on
+    out = tmp_path / "frozen.md"
+    result = run("write", "--year", "2025", "--db", path, "--date", ON_TIME, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "表三、表四取自年度快照" in result.output and "定稿人" in result.output
+    read = read_file(out)
+    assert {cid: read.value(cid) for cid in frozen_cells} == frozen_cells

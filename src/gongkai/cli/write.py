@@ -143,7 +143,9 @@ def write_command(
     try:
         repo = Repository(database)
         name = _agency(repo, agency or (inputs.agency if inputs else None))
-        report = compose_from_register(repo, name, year, inputs, entity_type=KINDS.get(kind or ""))
+        snapshot = repo.current_snapshot(name, year)
+        frozen = snapshot.tables if snapshot is not None else None
+        report = compose_from_register(repo, name, year, inputs, entity_type=KINDS.get(kind or ""), frozen=frozen)
         if not report.tables.cells or not any(report.tables.cells.values()):
             raise _fail(f"登记簿中{name}在{year}年没有任何申请可计入表三、表四：请检查年度或先登记申请")
         previous = _previous(repo, name, year)
@@ -159,6 +161,11 @@ def write_command(
     chosen = PROFILES[profile]
     console.print(f"[bold]{report.title}[/bold]（{chosen.zh}）")
     console.print(result.deadline_line())
+    if snapshot is not None:
+        by = f"，{snapshot.taken_by}" if snapshot.taken_by else ""
+        console.print(f"表三、表四取自年度快照 {snapshot.id}（{snapshot.taken_at:%Y-%m-%d %H:%M} 冻结{by}）")
+    else:
+        console.print("表三、表四由登记簿当前数据计算（尚无年度快照；定稿前可用 gongkai register snapshot 冻结）")
     if report.entity_type is EntityType.OTHER and kind is None:
         console.print("[yellow]提示[/yellow] 无法从机关名称判断机关类型，按较晚的期限显示；可用 --kind 指定。")
     if report.draft:

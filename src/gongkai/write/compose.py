@@ -85,10 +85,15 @@ def compose_from_register(
     given: WriterInput | None = None,
     *,
     entity_type: EntityType | None = None,
+    frozen: YearTables | None = None,
 ) -> AnnualReport:
-    """``compose`` with every register figure taken through ``figures`` (the register read once)."""
+    """``compose`` with every register figure taken through ``figures`` (the register read once).
+
+    ``frozen``: the year's tables as a snapshot froze them (``gongkai register snapshot``), which the
+    report then prints instead of counting the register again.
+    """
     repo = _ReadOnce(repo)
-    tables = register_tables(repo, agency, year)
+    tables = frozen if frozen is not None else register_tables(repo, agency, year)
     return compose(
         agency,
         year,

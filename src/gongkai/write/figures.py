@@ -1,7 +1,7 @@
 """Where the written report's figures come from: the register, through one door each.
 
-The lead's year snapshots will be preferred here once they exist; every caller goes
-through ``register_tables`` and ``register_fees`` so that switch is made in one place.
+A year's frozen snapshot, when the register has one, is handed to ``compose_from_register`` by
+the caller that holds the store (the CLI, the web page): this package does not import ``store``.
 """
 
 from __future__ import annotations

@@ -54,7 +54,9 @@ def _previous(repo: Repository, agency: str, year: int) -> Report | None:
 
 
 def _compose(repo: Repository, agency: str, year: int, given: WriterInput | None, kind: str) -> AnnualReport:
-    return compose_from_register(repo, agency, year, given, entity_type=KINDS.get(kind))
+    snapshot = repo.current_snapshot(agency, year)
+    frozen = snapshot.tables if snapshot is not None else None
+    return compose_from_register(repo, agency, year, given, entity_type=KINDS.get(kind), frozen=frozen)
 
 
 def _check(repo: Repository, report: AnnualReport, override: str | None) -> Verdict:
