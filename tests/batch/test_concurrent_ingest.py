@@ -64,6 +64,7 @@ def test_two_ingests_of_one_folder_at_once_store_each_report_once(db_url: str) -
 
 def test_the_second_ingests_table_says_already_stored(db_url: str) -> None:
     seeds = shared_or_skip(CORPUS / "seeds")
+    open_database(db_url).close()
     first, second = _ingest(db_url, seeds), _ingest(db_url, seeds)
     outputs = [process.communicate(timeout=600) for process in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], outputs
