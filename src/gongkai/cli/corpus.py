@@ -70,6 +70,7 @@ AllVersionsOption = Annotated[
 def _repository(db: str | None) -> Iterator[Repository]:
     from ..store import open_database
     from ..store.db import shown_url
+    from ..store.problems import database_problem
     from ..store.repository import Repository
 
     try:
@@ -84,21 +85,10 @@ def _repository(db: str | None) -> Iterator[Repository]:
     try:
         yield Repository(database)
     except OperationalError as exc:  # the database refused a write or a read: say which, in a sentence
-        errors.print(f"[red]错误[/red] {_database_problem(exc)}（{shown_url(database.url)}）")
+        errors.print(f"[red]错误[/red] {database_problem(exc)}（{shown_url(database.url)}）")
         raise typer.Exit(2) from None
     finally:
         database.close()
-
-
-def _database_problem(exc: Exception) -> str:
-    text = str(exc).lower()
-    if "readonly" in text or "read-only" in text or "read only" in text:
-        return "数据库是只读的，无法写入：请检查文件权限，或换一个可写的数据库"
-    if "disk is full" in text or "no space" in text or "disk full" in text:
-        return "磁盘已满，数据库无法写入；已入库的内容未受影响，腾出空间后重新运行即可续完"
-    if "locked" in text:
-        return "数据库正被其他程序占用，请稍后再试"
-    return "数据库出错，操作未完成；已入库的内容未受影响"
 
 
 def _filter(

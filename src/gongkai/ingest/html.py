@@ -259,6 +259,11 @@ def html_document(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> D
         raise UnsupportedSource(
             path, "HTML 无法解析，或没有内容（the HTML cannot be parsed）", detail=str(exc)
         ) from exc
+    # every cell takes at least one slot of a grid: a page of more cells than the grids may hold is
+    # refused before the walk (which costs a thousand times more per element than this count)
+    cells = sum(1 for _ in root.iter("td", "th"))
+    if cells > limits.max_grid_cells:
+        raise LimitExceeded(path, limits.over("max_grid_cells", cells), limit="max_grid_cells")
     walker = _Walker(_TextRuns(source), CellBudget(limits))
     try:
         walker.walk(root)

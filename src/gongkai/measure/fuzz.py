@@ -1,6 +1,6 @@
 """The fuzzing harness: mutated real sources of every form through ``read_and_check_bytes``, under the budget.
 
-    python -m gongkai.measure.fuzz --inputs 100000 --seconds 1200 --forms txt,html,docx,pdf,image --seed 1
+    python -m gongkai.measure.fuzz --inputs 100000 --seconds 1200 --forms txt,html,docx,pdf,image --seed 1 --jobs 2
 
 Seeds come from the real corpus (``--corpus``, default ``../shared/corpus``): its text and Markdown
 reports, its HTML page, its PDFs (whole, and single pages), a DOCX rendered from a corpus report's
@@ -16,26 +16,32 @@ mutations, chosen by a ``random.Random(seed)`` so a run is repeatable:
   their ``/Length`` wrong, objects repeated, the cross-reference table damaged, many blank pages;
 - images: header sizes and frame counts changed.
 
-Each input is read in a child process under the per-file budget (``batch.budget.run_budgeted``,
-``--max-seconds``, ``--max-memory``). The outcome is a Report or a ``GongkaiError``; anything else
-is a crash: the input and its traceback are written to ``--out`` as a reproducer. An input that
-overruns the time budget is a hang, one that overruns the memory budget a memory failure (also
-written out). The run prints inputs tried, crashes, hangs, memory failures and peak memory.
+Each input is read under the per-file budget (``--max-seconds``, ``--max-memory``): by default by
+``--jobs`` long-lived worker processes that read many inputs in a row, watched by the parent, which
+kills and replaces a worker past the time budget (``measure.fuzz_pool``); with ``--fork`` in a child
+forked for each input (``batch.budget.run_budgeted``: slower, the most isolated). The outcome is
+a Report or a ``GongkaiError``; anything else is a crash: the input and its traceback are written
+to ``--out`` as a reproducer. An input that overruns the time budget is a hang, one that overruns
+the memory budget a memory failure (also written out). The run prints inputs tried, crashes,
+hangs, memory failures and peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import io
+import itertools
 import json
 import random
 import re
 import sys
 import time
+import warnings
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -493,30 +499,99 @@ def run_fuzz(
     seed: int = 0,
     out: Path | None = None,
     report: Callable[[FuzzSummary], None] | None = None,
+    jobs: int = 0,
 ) -> FuzzSummary:
-    """Mutate ``seeds`` and read each input under ``limits``; stop after ``inputs`` (0: no cap) or ``seconds``."""
-    rng = random.Random(seed)
+    """Mutate ``seeds`` and read each input under ``limits``; stop after ``inputs`` (0: no cap) or ``seconds``.
+
+    With ``jobs`` 0 each input is read in a child forked for it (``run_budgeted``); with ``jobs`` N,
+    N long-lived workers read the inputs one after another under the same budget (``fuzz_pool``).
+    The inputs are the same either way: the same seed makes the same series.
+    """
     summary = FuzzSummary(seed=seed)
-    forms = sorted(seeds)
+    inputs_of = _inputs(seeds, random.Random(seed))
     started = time.perf_counter()
-    last_report = started
-    while (not inputs or summary.inputs < inputs) and time.perf_counter() - started < seconds:
-        form = forms[summary.inputs % len(forms)]
-        name, original = rng.choice(seeds[form])
-        data = mutate(original, form, rng)
-        outcome = run_budgeted(probe, (data, name, limits), limits)
-        summary.inputs += 1
-        summary.by_form[form] += 1
-        summary.peak_memory = max(summary.peak_memory, outcome.peak_memory)
-        summary.slowest = max(summary.slowest, outcome.seconds)
-        _record(summary, outcome, data, name, out)
-        now = time.perf_counter()
-        if report is not None and now - last_report >= 60:
-            last_report = now
-            summary.seconds = now - started
-            report(summary)
+    clock = _Reporter(summary, started, report)
+
+    def more() -> bool:
+        return (not inputs or summary.inputs < inputs) and time.perf_counter() - started < seconds
+
+    if jobs <= 0:
+        while more():
+            form, name, data = next(inputs_of)
+            _count(summary, form, run_budgeted(probe, (data, name, limits), limits), data, name, out)
+            clock.tick()
+    else:
+        _run_pooled(summary, inputs_of, limits, jobs, more, out, clock, inputs)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _inputs(seeds: dict[str, list[Seed]], rng: random.Random) -> Iterator[tuple[str, str, bytes]]:
+    """(form, name, mutated bytes) without end: the forms in turn, a seed of each picked by ``rng``."""
+    forms = sorted(seeds)
+    for n in itertools.count():
+        form = forms[n % len(forms)]
+        name, original = rng.choice(seeds[form])
+        yield form, name, mutate(original, form, rng)
+
+
+def _run_pooled(
+    summary: FuzzSummary,
+    inputs_of: Iterator[tuple[str, str, bytes]],
+    limits: Limits,
+    jobs: int,
+    more: Callable[[], bool],
+    out: Path | None,
+    clock: _Reporter,
+    cap: int,
+) -> None:
+    """Feed the inputs to ``jobs`` long-lived workers; each one's outcome counted as it ends."""
+    from .fuzz_pool import WorkerPool
+
+    sent = 0
+    with WorkerPool(probe, limits, jobs, warm_up=_warm_up) as pool:
+        while True:
+            for worker in pool.idle():
+                if not more() or (cap and sent >= cap):
+                    break
+                form, name, data = next(inputs_of)
+                pool.submit(worker, (form, name, data), (data, name, limits))
+                sent += 1
+            if not pool.busy():
+                break
+            for (form, name, data), outcome in pool.wait(timeout=1.0):
+                _count(summary, form, outcome, data, name, out)
+            clock.tick()
+        summary.peak_memory = max(summary.peak_memory, pool.peak_memory)
+
+
+def _warm_up() -> None:
+    """Import the readers and fill their caches once per worker, before its memory ceiling is taken."""
+    warnings.simplefilter("ignore")  # a damaged image's warnings, thousands of them, say nothing the outcome does not
+    with contextlib.suppress(GongkaiError):
+        read_and_check_bytes("一、总体情况\n2023年\n".encode(), "warm-up.txt")
+
+
+class _Reporter:
+    """Calls ``report`` with the summary so far at most once a minute."""
+
+    def __init__(self, summary: FuzzSummary, started: float, report: Callable[[FuzzSummary], None] | None) -> None:
+        self.summary, self.started, self.report, self.last = summary, started, report, started
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        if self.report is not None and now - self.last >= 60:
+            self.last = now
+            self.summary.seconds = now - self.started
+            self.report(self.summary)
+
+
+def _count(summary: FuzzSummary, form: str, outcome: Outcome, data: bytes, name: str, out: Path | None) -> None:
+    summary.inputs += 1
+    summary.by_form[form] += 1
+    summary.peak_memory = max(summary.peak_memory, outcome.peak_memory)
+    summary.slowest = max(summary.slowest, outcome.seconds)
+    _record(summary, outcome, data, name, out)
 
 
 def _record(summary: FuzzSummary, outcome: Outcome, data: bytes, name: str, out: Path | None) -> None:
@@ -564,6 +639,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("fuzz-findings"), help="复现文件写到这里")
     parser.add_argument("--max-seconds", type=int, default=30, help="单个输入的时间上限（秒）")
     parser.add_argument("--max-memory", type=int, default=2048, help="单个输入的内存上限（MiB）")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="并行读取的常驻进程数（每个进程连续读取多个输入，超时或超内存时由父进程终止并重启）",
+    )
+    parser.add_argument("--fork", action="store_true", help="每个输入单独派生一个子进程读取（较慢，隔离最彻底）")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     args = parser.parse_args(argv)
     forms = [f.strip() for f in args.forms.split(",") if f.strip()]
@@ -580,7 +662,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     def progress(summary: FuzzSummary) -> None:
         print(f"… {summary.inputs} 个输入，{len(summary.crashes)} 个错误，{len(summary.hangs)} 个超时", file=sys.stderr)
 
-    summary = run_fuzz(seeds, limits, args.inputs, args.seconds, args.seed, args.out, progress)
+    if args.jobs < 1:
+        print("错误：--jobs 须至少为 1", file=sys.stderr)
+        return 2
+    jobs = 0 if args.fork else args.jobs
+    summary = run_fuzz(seeds, limits, args.inputs, args.seconds, args.seed, args.out, progress, jobs=jobs)
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False, indent=1))
     else:

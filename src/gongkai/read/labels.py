@@ -39,6 +39,51 @@ def _fuzzy_pattern(label: str, edits: int) -> regex.Pattern[str]:
     return regex.compile(f"(?:{regex.escape(label)}){{e<={edits}:[^0-9]}}", regex.BESTMATCH)
 
 
+def fuzzy_search(core: str, edits: int, norm: str, start: int, end: int) -> regex.Match[str] | None:
+    """The best match of ``core`` within ``edits`` edits in ``norm[start:end]`` (fewest edits, then first).
+
+    A fuzzy search over a whole long text costs seconds (a report of repeated tables: minutes),
+    so it runs only in windows where it can match. Cut ``core`` into ``2 * edits + 1`` pieces: an
+    edit spoils at most one piece, so a match with ``e`` edits holds at least ``pieces - e`` pieces
+    unchanged, and lies in a window around exact occurrences of that many. The windows are
+    searched in order, each for a match strictly better than the best so far (fewer edits: cheaper).
+    """
+    pieces = _pieces(core, 2 * edits + 1)
+    reach = len(core) + edits + 1
+    hits: list[tuple[int, int, int]] = []  # (window start, window end, piece)
+    for number, (offset, piece) in enumerate(pieces):
+        i = norm.find(piece, start, end)
+        while i >= 0:
+            hits.append((max(start, i - offset - edits - 1), min(end, i - offset + reach), number))
+            i = norm.find(piece, i + 1, end)
+    hits.sort()
+    windows: list[tuple[int, int, set[int]]] = []
+    for low, high, number in hits:
+        if windows and low <= windows[-1][1]:
+            last = windows[-1]
+            windows[-1] = (last[0], max(last[1], high), last[2] | {number})
+        else:
+            windows.append((low, high, {number}))
+    best: regex.Match[str] | None = None
+    allowed = edits
+    for low, high, found in windows:
+        if len(found) < len(pieces) - allowed:
+            continue  # too few pieces printed here for a match within ``allowed`` edits
+        m = _fuzzy_pattern(core, allowed).search(norm, low, high)
+        if m is not None:
+            best, allowed = m, sum(m.fuzzy_counts) - 1
+            if allowed < 1:  # only an exact match beats it, and ``core`` is not printed exactly here
+                break
+    return best
+
+
+def _pieces(core: str, count: int) -> list[tuple[int, str]]:
+    """``core`` cut into ``count`` pieces as even as can be, each with its offset."""
+    count = max(1, min(count, len(core)))
+    bounds = [len(core) * k // count for k in range(count + 1)]
+    return [(bounds[k], core[bounds[k] : bounds[k + 1]]) for k in range(count)]
+
+
 def numbering_before(norm: str, pos: int, number: str) -> int:
     """Start of the numbering printed just before ``pos``, or ``pos`` if none."""
     for form in number_forms(number):
@@ -81,7 +126,7 @@ def find_label(
         return None
     edits = len(core) // settings.chars_per_edit
     if edits:
-        m = _fuzzy_pattern(core, edits).search(norm, start, end)
+        m = fuzzy_search(core, edits, norm, start, end)
         if m is not None:
             s, e = m.span()
             score = 100.0 * (1 - sum(m.fuzzy_counts) / len(core))
@@ -103,7 +148,7 @@ def find_text(norm: str, text: str, start: int = 0, end: int | None = None, edit
     if i >= 0:
         return i, i + len(needle)
     if edits:
-        m = _fuzzy_pattern(needle, edits).search(norm, start, end)
+        m = fuzzy_search(needle, edits, norm, start, end)
         if m is not None:
-            return m.span()
+            return m.span()  # type: ignore[no-any-return]
     return None

@@ -5,7 +5,9 @@ findings) in one transaction, then links each new report to its agency's previou
 year (and the following year's report to it) and stores the findings of the
 cross-year check it was handed, still inside that transaction. A crash at any
 moment leaves either the whole batch or none of it. Content already stored (by
-sha256) is skipped, so writing a batch twice stores it once.
+sha256) is skipped, so writing a batch twice stores it once. Two writers that store the same
+new content at once (without the ingest lock) collide on the sources' unique sha256: the one that
+loses writes its batch again, and finds that content already stored.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .agencies import register_reported
@@ -61,6 +64,16 @@ class Writes(Part):
         """
         if versions not in VERSION_POLICIES:
             raise ValueError(f"versions 须为 {'、'.join(VERSION_POLICIES)} 之一，而不是 {versions!r}")
+        try:
+            return self._write(records, cross_year, replace, versions)
+        except IntegrityError:
+            # another writer stored some of this content between our look-up and our insert; the
+            # transaction rolled back whole, and the second try counts that content as already stored
+            return self._write(records, cross_year, replace, versions)
+
+    def _write(
+        self, records: Sequence[Record], cross_year: CrossYearCheck, replace: bool, versions: str
+    ) -> WriteResult:
         with self.database.sessions.begin() as session:
             stored = _stored_ids(session, [r["sha256"] for r in records])
             fresh: list[Record] = []

@@ -12,7 +12,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..store.problems import database_problem
 
 _CODES = {
     400: "bad_request",
@@ -25,6 +28,7 @@ _CODES = {
     422: "invalid",
     429: "too_many_attempts",
     500: "internal",
+    503: "database_unavailable",
 }
 _MESSAGES = {
     401: "请先登录",
@@ -90,6 +94,11 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
         return _respond(request, 422, _MESSAGES[422], details=details)
+
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, exc: OperationalError) -> Response:
+        # read-only, disk full, locked: the CLI's sentence, never the driver's English or the SQL
+        return _respond(request, 503, database_problem(exc))
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> Response:  # pragma: no cover - last resort

@@ -110,17 +110,32 @@ class BodyLimitMiddleware:
             await _too_large(send, self.limit)
             return
         seen = 0
+        exceeded = started = False
 
         async def counting() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    exceeded = True
                     raise WebError(413, f"上传内容超过{self.limit // (1024 * 1024)} MB的限制")
             return message
 
-        await self.app(scope, counting, send)
+        async def answering(message: Message) -> None:
+            nonlocal started
+            if exceeded and not started:
+                return  # the form parser's own answer to a cut-off body (a 400): the 413 below replaces it
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting, answering)
+        except Exception:
+            if not exceeded or started:
+                raise
+        if exceeded and not started:
+            await _too_large(send, self.limit)
 
 
 async def _too_large(send: Send, limit: int) -> None:
