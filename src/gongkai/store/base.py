@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, aliased
 
 from ..model import Report
 from .db import Database
-from .models import Agency, Source, StoredCell, StoredFinding, StoredReport, StoredSection
+from .figures import CELLS, figure_rows
+from .models import Agency, ReportFigures, Source, StoredCell, StoredFinding, StoredReport, StoredSection
 from .records import Record, report_from_record
 from .views import FindingRow, ReportFilter, ReportRow
 
@@ -198,6 +199,24 @@ def refresh_error_counts(session: Session, ids: list[int]) -> None:
     for part in chunks(ids):
         errors = open_findings_count("error")
         session.execute(update(StoredReport).where(StoredReport.id.in_(part)).values(errors=errors))
+
+
+def refresh_figures(session: Session, ids: Sequence[int]) -> None:
+    """Recompute the kept figures (``report_figures``) of these reports from their stored cells."""
+    table = ReportFigures.__table__
+    for part in chunks(list(dict.fromkeys(ids))):
+        cells: dict[int, list[tuple[str, float | None]]] = {rid: [] for rid in part}
+        for rid, cell_id, number in session.execute(
+            select(StoredCell.report_id, StoredCell.cell_id, StoredCell.number).where(
+                StoredCell.report_id.in_(part), StoredCell.cell_id.in_(CELLS.wanted)
+            )
+        ):
+            cells[rid].append((cell_id, number))
+        present = set(session.scalars(select(StoredReport.id).where(StoredReport.id.in_(part))))
+        session.execute(table.delete().where(table.c.report_id.in_(part)))
+        rows = figure_rows([(rid, pairs) for rid, pairs in cells.items() if rid in present])
+        if rows:
+            session.execute(table.insert(), rows)
 
 
 def findings_of(session: Session, ids: list[int]) -> dict[int, list[FindingRow]]:
