@@ -163,8 +163,8 @@ def listing_row(report: StoredReport, source_name: str, sha256: str, warnings: i
     )
 
 
-def finding_row(f: StoredFinding) -> FindingRow:
-    """A stored finding as the read-only row the store hands out."""
+def finding_row(f: StoredFinding | Any) -> FindingRow:
+    """A stored finding (an ORM object, or a row of its columns) as the read-only row the store hands out."""
     return FindingRow(
         id=f.id,
         report_id=f.report_id,
@@ -219,12 +219,29 @@ def refresh_figures(session: Session, ids: Sequence[int]) -> None:
             session.execute(table.insert(), rows)
 
 
+_FINDING_COLUMNS = (
+    StoredFinding.id,
+    StoredFinding.report_id,
+    StoredFinding.rule,
+    StoredFinding.severity,
+    StoredFinding.cells,
+    StoredFinding.message,
+    StoredFinding.fingerprint,
+    StoredFinding.cross_year,
+    StoredFinding.status,
+    StoredFinding.reviewer,
+    StoredFinding.reason,
+    StoredFinding.reviewed_at,
+)
+
+
 def findings_of(session: Session, ids: list[int]) -> dict[int, list[FindingRow]]:
     """Each report's findings, in the order they were stored."""
     out: dict[int, list[FindingRow]] = {rid: [] for rid in ids}
     for part in chunks(ids):
-        for f in session.scalars(
-            select(StoredFinding).where(StoredFinding.report_id.in_(part)).order_by(StoredFinding.id)
+        # plain columns, not ORM objects: a report page reads them and nothing else (no identity map, no events)
+        for f in session.execute(
+            select(*_FINDING_COLUMNS).where(StoredFinding.report_id.in_(part)).order_by(StoredFinding.id)
         ):
             out[f.report_id].append(finding_row(f))
     return out
@@ -235,11 +252,22 @@ def load_reports(session: Session, ids: list[int]) -> dict[int, Report]:
     records: dict[int, Record] = {}
     sources: dict[int, str] = {}
     for part in chunks(ids):
-        for row, name in session.execute(
-            select(StoredReport, Source.name)
+        for row in session.execute(
+            select(
+                StoredReport.id,
+                StoredReport.agency,
+                StoredReport.entity_type,
+                StoredReport.year,
+                StoredReport.format,
+                StoredReport.published,
+                StoredReport.title,
+                StoredReport.notes,
+                Source.name,
+            )
             .join(Source, Source.id == StoredReport.source_id)
             .where(StoredReport.id.in_(part))
         ):
+            name = row.name
             sources[row.id] = name
             records[row.id] = {
                 "agency": row.agency,
