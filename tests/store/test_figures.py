@@ -175,3 +175,24 @@ def test_stats_do_not_read_cells(stored: Repository, flt: ReportFilter) -> None:
         event.remove(stored.database.engine, "before_cursor_execute", record)
     assert any("report_figures" in s for s in seen)
     assert not any(" cells" in s for s in seen)
+
+
+def test_the_cell_sum_index_is_gone_and_comes_back_on_downgrade(stored: Repository) -> None:
+    from sqlalchemy import inspect
+
+    def cell_indexes() -> set[str]:
+        return {ix["name"] for ix in inspect(stored.database.engine).get_indexes("cells") if ix["name"]}
+
+    assert "ix_cells_cell_id_report_number" not in cell_indexes()
+    with stored.database.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0007")
+    assert "ix_cells_cell_id_report_number" in cell_indexes()
+    with stored.database.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    assert "ix_cells_cell_id_report_number" not in cell_indexes()
+    if stored.database.is_sqlite:  # 0003's triggers on cells survive (no table rebuilt)
+        from sqlalchemy import text
+
+        with stored.database.engine.connect() as conn:
+            triggers = set(conn.execute(text("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+        assert "cells" in triggers

@@ -106,9 +106,9 @@ class StoredCell(Base):
     place: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
     __table_args__ = (
+        # every read of cells goes by report; the statistics read report_figures (0010 dropped the
+        # covering index of cell sums over the corpus, ix_cells_cell_id_report_number)
         UniqueConstraint("report_id", "cell_id", name="uq_cells_report_cell"),
-        # covers the corpus statistics (sums of one cell over many reports) without reading the table
-        Index("ix_cells_cell_id_report_number", "cell_id", "report_id", "number"),
     )
 
 
