@@ -64,6 +64,7 @@ def test_serve_passes_allowed_hosts_and_secure_cookies(monkeypatch, tmp_path: Pa
     monkeypatch.delenv("GONGKAI_ALLOWED_HOSTS", raising=False)
     db = f"sqlite:///{tmp_path / 's.sqlite'}"
     args = ["serve", "--db", db, "--allowed-host", "gongkai.example.org", "--allowed-host", ".lan", "--secure-cookies"]
+    args += ["--workers", "1"]  # one process: the app object itself reaches uvicorn
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     settings = served["app"].state.settings  # type: ignore[attr-defined]
@@ -72,7 +73,7 @@ def test_serve_passes_allowed_hosts_and_secure_cookies(monkeypatch, tmp_path: Pa
     assert "gongkai.example.org" in result.output
 
     monkeypatch.setenv("GONGKAI_ALLOWED_HOSTS", "from-env.example")
-    assert CliRunner().invoke(app, ["serve", "--db", db]).exit_code == 0
+    assert CliRunner().invoke(app, ["serve", "--db", db, "--workers", "1"]).exit_code == 0
     settings = served["app"].state.settings  # type: ignore[attr-defined]
     assert settings.allowed_hosts == ("from-env.example",) and not settings.secure_cookies
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 from gongkai.cli import app as cli
 from gongkai.errors import GongkaiError
 from gongkai.web.settings import SettingsError, WebSettings
+from gongkai.web.workers import APP_FACTORY, MAX_DEFAULT_WORKERS, default_workers, environment_for
 
 
 def test_more_than_one_worker_needs_a_secret() -> None:
@@ -75,13 +77,19 @@ def test_bad_values_are_refused_in_chinese(name: str, value: str, message: str) 
     assert name in str(refused.value)
 
 
-def _serve(monkeypatch: pytest.MonkeyPatch, args: list[str], env: dict[str, str]) -> tuple[object, list[object]]:
+def _serve(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], env: dict[str, str]
+) -> tuple[object, list[tuple[object, dict[str, object]]]]:
     import uvicorn
 
-    started: list[object] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: started.append(app))
+    started: list[tuple[object, dict[str, object]]] = []
+    # kwargs and, under "environ", the environment the server processes would start with
+    monkeypatch.setattr(
+        uvicorn, "run", lambda app, **kwargs: started.append((app, {**kwargs, "environ": dict(os.environ)}))
+    )
+    monkeypatch.setattr(os, "environ", os.environ.copy())  # serve hands its settings to workers through it
     for name in ("GONGKAI_SECRET", "GONGKAI_WORKERS", "GONGKAI_LOGIN", "GONGKAI_READ_WORKERS", "GONGKAI_HOST"):
-        monkeypatch.delenv(name, raising=False)
+        os.environ.pop(name, None)
     result = CliRunner().invoke(cli, ["serve", *args], env=env)
     return result, started
 
@@ -90,18 +98,64 @@ def test_serve_reads_the_secret_through_the_settings(monkeypatch: pytest.MonkeyP
     db = f"sqlite:///{tmp_path / 's.sqlite'}"
     result, started = _serve(
         monkeypatch,
-        ["--db", db, "--read-workers", "0"],
+        ["--db", db, "--read-workers", "0", "--workers", "1"],
         {"GONGKAI_SECRET": "from-the-env", "GONGKAI_MAX_UPLOAD_MB": "7"},
     )
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    (served,) = started
+    ((served, _),) = started
     settings = served.state.settings  # type: ignore[attr-defined]
     assert settings.secret_key == "from-the-env" and settings.database_url == db
     assert settings.ingest_processes == 0 and settings.max_upload_bytes == 7 * 1024 * 1024
     assert not settings.login_required
 
 
-def test_serve_refuses_several_workers_without_a_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    result, started = _serve(monkeypatch, ["--db", str(tmp_path / "s.sqlite")], {"GONGKAI_WORKERS": "2"})
-    assert result.exit_code == 2 and not started  # type: ignore[attr-defined]
-    assert "GONGKAI_SECRET" in result.output  # type: ignore[attr-defined]
+@pytest.mark.parametrize("args, env", [(["--workers", "3"], {}), ([], {"GONGKAI_WORKERS": "3"})])
+def test_several_workers_get_one_secret_and_the_same_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], env: dict[str, str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    result, started = _serve(monkeypatch, ["--db", db, "--max-upload-mb", "9", "--login", *args], env)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    ((app, kwargs),) = started
+    assert app == APP_FACTORY and kwargs["factory"] is True and kwargs["workers"] == 3
+    assert "随机生成的会话密钥" in result.output  # type: ignore[attr-defined]
+    rebuilt = WebSettings.from_env(kwargs["environ"])  # type: ignore[arg-type]  # what each worker process reads
+    assert rebuilt.workers == 3 and len(rebuilt.secret_key) >= 32
+    assert (rebuilt.database_url, rebuilt.max_upload_bytes, rebuilt.login_required) == (db, 9 * 2**20, True)
+
+
+def test_a_secret_set_is_kept_for_every_worker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    result, started = _serve(
+        monkeypatch, ["--db", str(tmp_path / "s.sqlite"), "--workers", "2"], {"GONGKAI_SECRET": "kept-secret"}
+    )
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    ((_, kwargs),) = started
+    assert WebSettings.from_env(kwargs["environ"]).secret_key == "kept-secret"  # type: ignore[arg-type]
+    assert "随机生成" not in result.output  # type: ignore[attr-defined]
+
+
+def test_serve_defaults_to_one_process_per_core(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    result, started = _serve(monkeypatch, ["--db", str(tmp_path / "s.sqlite")], {})
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    ((app, kwargs),) = started
+    if default_workers() == 1:
+        assert not isinstance(app, str)
+    else:
+        assert kwargs["workers"] == default_workers() == min(len(os.sched_getaffinity(0)), MAX_DEFAULT_WORKERS)
+
+
+def test_the_environment_rebuilds_the_settings() -> None:
+    settings = WebSettings.for_host(
+        "0.0.0.0",
+        database_url="sqlite:///x.sqlite",
+        secret_key="k" * 40,
+        workers=4,
+        originals_root=Path("/srv/originals"),
+        page_cache_dir=Path("/srv/pages"),
+        max_upload_bytes=50 * 2**20,
+        ingest_processes=0,
+        secure_cookies=True,
+        allowed_hosts=("gongkai.example.org", ".example.net"),
+    )
+    assert WebSettings.from_env(environment_for(settings)) == settings
+    assert WebSettings.from_env(environment_for(WebSettings(secret_key="s"))) == WebSettings(secret_key="s")

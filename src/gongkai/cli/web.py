@@ -17,6 +17,13 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="监听地址；非本机地址时写操作需要登录。")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP 端口。")] = 8000,
     db: DbOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            help="服务进程数（共用同一数据库）。[默认 $GONGKAI_WORKERS，否则每核一个，至多8个]",
+        ),
+    ] = None,
     read_workers: Annotated[
         int | None,
         typer.Option(
@@ -50,17 +57,29 @@ def serve(
     这里没有给出的设置取自 GONGKAI_* 环境变量（GONGKAI_SECRET 用于签署登录 Cookie，
     见 gongkai.web.settings）。示例：gongkai serve --db corpus.sqlite，然后打开 http://127.0.0.1:8000/
     """
+    import os
+
     import uvicorn
 
     from ..errors import SettingsError
     from ..store import open_database
     from ..store.accounts import count
     from ..web import WebSettings, create_app
+    from ..web.workers import APP_FACTORY, default_workers, environment_for, shared_secret
 
+    if workers is None and not os.environ.get("GONGKAI_WORKERS", "").strip():
+        workers = default_workers()
+    try:
+        processes = workers if workers is not None else int(os.environ["GONGKAI_WORKERS"])
+    except ValueError:
+        processes = 1  # WebSettings.from_env says what is wrong with it
+    secret = shared_secret(os.environ) if processes > 1 else None
     try:
         settings = WebSettings.from_env(
             host=host,
             database_url=db,
+            workers=workers,
+            secret_key=secret,
             max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb is not None else None,
             ingest_processes=read_workers,
             login_required=True if login else None,
@@ -70,20 +89,34 @@ def serve(
     except SettingsError as exc:
         errors.print(f"[red]错误[/red] {exc}")
         raise typer.Exit(2) from None
-    if settings.login_required:
-        database = open_database(settings.database_url)
-        try:
-            if count(database) == 0:
-                errors.print("[yellow]此处写入需要登录，但还没有账号：gongkai user add 账号名[/yellow]")
-        finally:
-            database.close()
+    database = open_database(settings.database_url)  # migrated here, once, before any server process starts
+    try:
+        if settings.login_required and count(database) == 0:
+            errors.print("[yellow]此处写入需要登录，但还没有账号：gongkai user add 账号名[/yellow]")
+    finally:
+        database.close()
     shown_host = f"[{host}]" if ":" in host else host
     console.print(
         f"gongkai 工作台：http://{shown_host}:{port}/（写入{'需要' if settings.login_required else '不需要'}登录）"
     )
     if settings.allowed_hosts:
         console.print(f"允许的主机名：{'、'.join(settings.allowed_hosts)}（以及本机名称和IP地址）")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    if secret is not None:
+        console.print("未设置 GONGKAI_SECRET：各服务进程共用本次随机生成的会话密钥（重启后需重新登录）")
+    console.print(f"{settings.workers}个服务进程")
+    os.environ.update(environment_for(settings))  # each process rebuilds these settings (WebSettings.from_env)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        workers=settings.workers,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+    )
 
 
 user_app = ChineseTyper(help="可通过网页工作台写入的账号。", no_args_is_help=True)

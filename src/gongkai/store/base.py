@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, aliased
 
 from ..model import Report
 from .db import Database
-from .models import Agency, Source, StoredCell, StoredFinding, StoredReport, StoredSection
+from .figures import CELLS, figure_rows
+from .models import Agency, ReportFigures, Source, StoredCell, StoredFinding, StoredReport, StoredSection
 from .records import Record, report_from_record
 from .views import FindingRow, ReportFilter, ReportRow
 
@@ -162,8 +163,8 @@ def listing_row(report: StoredReport, source_name: str, sha256: str, warnings: i
     )
 
 
-def finding_row(f: StoredFinding) -> FindingRow:
-    """A stored finding as the read-only row the store hands out."""
+def finding_row(f: StoredFinding | Any) -> FindingRow:
+    """A stored finding (an ORM object, or a row of its columns) as the read-only row the store hands out."""
     return FindingRow(
         id=f.id,
         report_id=f.report_id,
@@ -200,12 +201,47 @@ def refresh_error_counts(session: Session, ids: list[int]) -> None:
         session.execute(update(StoredReport).where(StoredReport.id.in_(part)).values(errors=errors))
 
 
+def refresh_figures(session: Session, ids: Sequence[int]) -> None:
+    """Recompute the kept figures (``report_figures``) of these reports from their stored cells."""
+    table = ReportFigures.__table__
+    for part in chunks(list(dict.fromkeys(ids))):
+        cells: dict[int, list[tuple[str, float | None]]] = {rid: [] for rid in part}
+        for rid, cell_id, number in session.execute(
+            select(StoredCell.report_id, StoredCell.cell_id, StoredCell.number).where(
+                StoredCell.report_id.in_(part), StoredCell.cell_id.in_(CELLS.wanted)
+            )
+        ):
+            cells[rid].append((cell_id, number))
+        present = set(session.scalars(select(StoredReport.id).where(StoredReport.id.in_(part))))
+        session.execute(table.delete().where(table.c.report_id.in_(part)))
+        rows = figure_rows([(rid, pairs) for rid, pairs in cells.items() if rid in present])
+        if rows:
+            session.execute(table.insert(), rows)
+
+
+_FINDING_COLUMNS = (
+    StoredFinding.id,
+    StoredFinding.report_id,
+    StoredFinding.rule,
+    StoredFinding.severity,
+    StoredFinding.cells,
+    StoredFinding.message,
+    StoredFinding.fingerprint,
+    StoredFinding.cross_year,
+    StoredFinding.status,
+    StoredFinding.reviewer,
+    StoredFinding.reason,
+    StoredFinding.reviewed_at,
+)
+
+
 def findings_of(session: Session, ids: list[int]) -> dict[int, list[FindingRow]]:
     """Each report's findings, in the order they were stored."""
     out: dict[int, list[FindingRow]] = {rid: [] for rid in ids}
     for part in chunks(ids):
-        for f in session.scalars(
-            select(StoredFinding).where(StoredFinding.report_id.in_(part)).order_by(StoredFinding.id)
+        # plain columns, not ORM objects: a report page reads them and nothing else (no identity map, no events)
+        for f in session.execute(
+            select(*_FINDING_COLUMNS).where(StoredFinding.report_id.in_(part)).order_by(StoredFinding.id)
         ):
             out[f.report_id].append(finding_row(f))
     return out
@@ -216,11 +252,22 @@ def load_reports(session: Session, ids: list[int]) -> dict[int, Report]:
     records: dict[int, Record] = {}
     sources: dict[int, str] = {}
     for part in chunks(ids):
-        for row, name in session.execute(
-            select(StoredReport, Source.name)
+        for row in session.execute(
+            select(
+                StoredReport.id,
+                StoredReport.agency,
+                StoredReport.entity_type,
+                StoredReport.year,
+                StoredReport.format,
+                StoredReport.published,
+                StoredReport.title,
+                StoredReport.notes,
+                Source.name,
+            )
             .join(Source, Source.id == StoredReport.source_id)
             .where(StoredReport.id.in_(part))
         ):
+            name = row.name
             sources[row.id] = name
             records[row.id] = {
                 "agency": row.agency,

@@ -35,7 +35,8 @@ from ..check.finding import Finding
 from ..errors import NotFound, StoreError
 from ..formats import Format
 from ..model import ABSENT_MARK, Cell, CellState, Correction, Report
-from .base import Part, chunks, findings_of, identities, load_reports, now, refresh_error_counts
+from .base import Part, chunks, findings_of, identities, load_reports, now, refresh_error_counts, refresh_figures
+from .figures import WANTED_CELLS
 from .links import CrossYearCheck, link_years
 from .models import CellCorrection, StoredCell, StoredFinding
 from .records import cell_row, finding_record, parse_value, value_text
@@ -152,7 +153,16 @@ def _history(session: Session, hashes: Sequence[str], *, standing_only: bool) ->
 
 
 def _write_cell(session: Session, report_id: int, cell_id: str, cell: Cell | None) -> None:
-    """Store ``cell`` as the report's ``cell_id`` in its row's place (None: the report has no such cell)."""
+    """Store ``cell`` as the report's ``cell_id`` in its row's place (None: the report has no such cell).
+
+    The report's kept figures follow in the same transaction when the cell is one they sum.
+    """
+    _store_cell(session, report_id, cell_id, cell)
+    if cell_id in WANTED_CELLS:
+        refresh_figures(session, [report_id])
+
+
+def _store_cell(session: Session, report_id: int, cell_id: str, cell: Cell | None) -> None:
     where = (StoredCell.report_id == report_id, StoredCell.cell_id == cell_id)
     if cell is None:
         session.execute(delete(StoredCell).where(*where))

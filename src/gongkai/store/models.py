@@ -22,6 +22,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
@@ -29,10 +30,13 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .figures import FIGURE_CELLS
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -102,9 +106,23 @@ class StoredCell(Base):
     place: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
     __table_args__ = (
+        # every read of cells goes by report; the statistics read report_figures (0010 dropped the
+        # covering index of cell sums over the corpus, ix_cells_cell_id_report_number)
         UniqueConstraint("report_id", "cell_id", name="uq_cells_report_cell"),
-        # covers the corpus statistics (sums of one cell over many reports) without reading the table
-        Index("ix_cells_cell_id_report_number", "cell_id", "report_id", "number"),
+    )
+
+
+class ReportFigures(Base):
+    """One report's sums of the cells the corpus statistics read (``figures.py``, migration 0010).
+
+    A column per figure (``FIGURE_CELLS``): NULL when the report holds none of its cells.
+    """
+
+    __table__ = Table(
+        "report_figures",
+        Base.metadata,
+        Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+        *(Column(name, Float) for name in FIGURE_CELLS),
     )
 
 

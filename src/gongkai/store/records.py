@@ -106,6 +106,17 @@ def report_record(report: Report) -> Record:
     }
 
 
+_STATES = {state.value: state for state in CellState}  # a dict lookup: Enum(value) costs more, per cell
+
+
+def _placement(data: dict[str, Any], seen: dict[tuple[object, object, object], Placement]) -> Placement:
+    key = (data.get("by"), data.get("score"), data.get("evidence"))
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = Placement.from_json(data)
+    return found
+
+
 def _place(data: dict[str, Any] | None) -> SourcePlace | None:
     if not data:
         return None
@@ -133,11 +144,19 @@ def report_from_record(source: str, record: Record) -> Report:
         title=record.get("title"),
         notes=list(record.get("notes") or []),
     )
+    placements: dict[tuple[object, object, object], Placement] = {}  # frozen values: equal ones are shared
     for cid, text, raw, state, unit, place in record.get("cells", []):
-        placement = Placement.from_json(place["placement"]) if place and place.get("placement") else None
+        placement = _placement(place["placement"], placements) if place and place.get("placement") else None
         correction = Correction.from_json(place["correction"]) if place and place.get("correction") else None
         report.cells[cid] = Cell(
-            cid, parse_value(text), raw, CellState(state), _place(place), unit, placement, correction
+            cid,
+            parse_value(text),
+            raw,
+            _STATES.get(state) or CellState(state),
+            _place(place),
+            unit,
+            placement,
+            correction,
         )
     for number, heading, text in record.get("sections", []):
         report.sections[number] = TextSection(number, heading, text)

@@ -20,6 +20,7 @@ from .base import (
     ANY,
     Identity,
     Part,
+    Q,
     chunks,
     filtered,
     finding_row,
@@ -185,11 +186,6 @@ class Reviews(Part):
 
     def review_queue(self, flt: ReportFilter = ANY, limit: int | None = None) -> list[ReportRow]:
         """Reports with findings still 待审: those with an open error first, then warning, then info; then agency."""
-        worst = (
-            select(func.min(case(*((StoredFinding.severity == s, r) for s, r in SEVERITY_ORDER.items()), else_=9)))
-            .where(StoredFinding.report_id == StoredReport.id, StoredFinding.status == "open")
-            .scalar_subquery()
-        )
         pending = pending_findings_count()
         query = filtered(
             select(
@@ -197,7 +193,7 @@ class Reviews(Part):
             ).join(Source, Source.id == StoredReport.source_id),
             flt,
         ).where(pending > 0)
-        query = query.order_by(worst, StoredReport.agency_key, StoredReport.year, StoredReport.id)
+        query = _queue_order(query)
         if limit is not None:
             query = query.limit(limit)
         with self.database.sessions() as session:
@@ -205,7 +201,10 @@ class Reviews(Part):
 
     def next_in_queue(self, report_id: int, flt: ReportFilter = ANY) -> int | None:
         """The report to review after ``report_id``: the next one in the queue (the first when it is not in it)."""
-        queue = [r.id for r in self.review_queue(flt)]
+        # the queue's ids only, in its order: a report page asks this, and the queue can be the whole corpus
+        query = _queue_order(filtered(select(StoredReport.id), flt).where(pending_findings_count() > 0))
+        with self.database.sessions() as session:
+            queue = list(session.scalars(query))
         if report_id in queue:
             at = queue.index(report_id)
             rest = queue[at + 1 :] + queue[:at]
@@ -214,6 +213,16 @@ class Reviews(Part):
 
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _queue_order(query: Q) -> Q:
+    """The review queue's order: the worst open finding (error, warning, info), then agency, year, id."""
+    worst = (
+        select(func.min(case(*((StoredFinding.severity == s, r) for s, r in SEVERITY_ORDER.items()), else_=9)))
+        .where(StoredFinding.report_id == StoredReport.id, StoredFinding.status == "open")
+        .scalar_subquery()
+    )
+    return query.order_by(worst, StoredReport.agency_key, StoredReport.year, StoredReport.id)
 
 
 def _step(

@@ -2,77 +2,37 @@
 
 The cells summed are named by the formats' views (``fmt.applications.new``,
 ``.outcomes``, ``fmt.appeals.review``, ``.suits``, ``.decided``, ``.corrected``)
-over every format that has them, so a new format or a revised table changes
-the figures without an edit here.
+over every format that has them (``figures.py``). Their sums are kept per report at
+ingest (``report_figures``), so the statistics read one row per report, not its cells.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 
-from ..formats import FORMATS, AppealsView, ApplicationsView, Row
 from .base import ANY, Part, filtered
-from .models import Source, StoredCell, StoredFinding, StoredReport
+from .figures import (
+    CELLS,
+    FIGURE_CELLS,
+    NEW,
+    OUTCOME,
+    REVIEW_CORRECTED,
+    REVIEW_DECIDED,
+    SUIT_CORRECTED,
+    SUIT_DECIDED,
+    Corrections,
+    StatCells,
+)
+from .models import ReportFigures, Source, StoredFinding, StoredReport
 from .views import REVIEW_STATUSES, AgencyErrors, CorpusStats, Ratio, ReportFilter
 
 RANKED_AGENCIES = 15  # agencies_with_most_errors
 
 
-@dataclass(frozen=True, slots=True)
-class _Corrections:
-    """The cells of one 纠错率: 结果纠正, and every closed result (维持, 纠正, 其他)."""
-
-    corrected: frozenset[str]
-    decided: frozenset[str]
-
-    def ratio(self, total: dict[str, float]) -> Ratio:
-        return Ratio(sum(total.get(c, 0) for c in self.corrected), sum(total.get(c, 0) for c in self.decided))
-
-
-@dataclass(frozen=True, slots=True)
-class StatCells:
-    """Which stored cells each figure sums, gathered from the formats' views."""
-
-    new: frozenset[str]  # 本年新收 总计
-    outcomes: dict[str, str]  # outcome cell (总计 column) → outcome row id, in declaration order
-    review: _Corrections
-    suits: _Corrections
-
-    @classmethod
-    def of(cls, applications: list[ApplicationsView], appeals: list[AppealsView]) -> StatCells:
-        outcomes: dict[str, str] = {}
-        for view in applications:
-            for row in view.outcomes:
-                outcomes.setdefault(view.cell(row), row.id)
-
-        def corrections(groups: list[tuple[AppealsView, Row]]) -> _Corrections:
-            return _Corrections(
-                frozenset(a.cell(g, a.corrected) for a, g in groups),
-                frozenset(a.cell(g, c) for a, g in groups for c in a.decided),
-            )
-
-        return cls(
-            new=frozenset(view.cell(view.new) for view in applications),
-            outcomes=outcomes,
-            review=corrections([(a, a.review) for a in appeals]),
-            suits=corrections([(a, g) for a in appeals for g in a.suits]),
-        )
-
-    @property
-    def wanted(self) -> list[str]:
-        """Every cell any figure reads, for one ``IN (...)``."""
-        cells = {*self.new, *self.outcomes, *self.review.decided, *self.suits.decided}
-        return sorted(cells)
-
-
-CELLS = StatCells.of(
-    [f.applications for f in FORMATS.values() if f.applications is not None],
-    [f.appeals for f in FORMATS.values() if f.appeals is not None],
-)
+__all__ = ["CELLS", "Corrections", "StatCells", "Statistics"]  # the cell sets moved to figures.py
 
 
 def _by_year(counts: dict[int | None, Any]) -> dict[int | None, Any]:
@@ -91,14 +51,19 @@ class Statistics(Part):
                     filtered(select(StoredReport.year, func.count(StoredReport.id)), flt).group_by(StoredReport.year)
                 ).all()
             )
+            kept = ReportFigures.__table__.c
+            columns = list(FIGURE_CELLS)
             sums = session.execute(
                 filtered(
-                    select(StoredReport.year, StoredCell.cell_id, func.sum(StoredCell.number))
-                    .select_from(StoredCell)
-                    .join(StoredReport, StoredReport.id == StoredCell.report_id)
-                    .where(StoredCell.cell_id.in_(CELLS.wanted)),
+                    select(
+                        StoredReport.year,
+                        *(func.sum(kept[name]) for name in columns),
+                        *(func.count(kept[name]) for name in columns),
+                    )
+                    .select_from(StoredReport)
+                    .join(ReportFigures, kept.report_id == StoredReport.id),
                     flt,
-                ).group_by(StoredReport.year, StoredCell.cell_id)
+                ).group_by(StoredReport.year)
             ).all()
             by_rule = session.execute(
                 filtered(
@@ -111,28 +76,29 @@ class Statistics(Part):
                 ).group_by(StoredFinding.rule, StoredFinding.severity, StoredFinding.status)
             ).all()
             failed = session.execute(select(func.count(Source.id)).where(Source.error.is_not(None))).scalar_one()
-        total: defaultdict[str, float] = defaultdict(float)
+        total: defaultdict[str, float] = defaultdict(float)  # figure column → its sum, where any report holds it
         applications: dict[int | None, float] = {}
-        for year, cell_id, value in sums:
-            total[cell_id] += value or 0
-            if cell_id in CELLS.new:
-                applications[year] = applications.get(year, 0) + (value or 0)
+        for year, *figures in sums:
+            for name, value, held in zip(columns, figures[: len(columns)], figures[len(columns) :], strict=True):
+                if held:
+                    total[name] += value or 0
+                    if name == NEW:
+                        applications[year] = applications.get(year, 0) + (value or 0)
         rules: dict[str, dict[str, Any]] = {}
         for rule_id, severity, status, count in by_rule:
             entry = rules.setdefault(rule_id, {"severity": severity, **dict.fromkeys(REVIEW_STATUSES, 0)})
             entry[status] = entry.get(status, 0) + count
-        outcomes: dict[str, float] = {}
-        for cell, row in CELLS.outcomes.items():
-            if cell in total:
-                outcomes[row] = outcomes.get(row, 0) + total[cell]
+        outcomes = {
+            row: total[OUTCOME + row] for row in dict.fromkeys(CELLS.outcomes.values()) if OUTCOME + row in total
+        }
         return CorpusStats(
             reports=sum(reports_by_year.values()),
             failed_sources=failed,
             reports_by_year=_by_year(reports_by_year),
             applications_by_year=_by_year(applications),
             outcomes=outcomes,
-            review_correction=CELLS.review.ratio(total),
-            suit_correction=CELLS.suits.ratio(total),
+            review_correction=Ratio(total.get(REVIEW_CORRECTED, 0), total.get(REVIEW_DECIDED, 0)),
+            suit_correction=Ratio(total.get(SUIT_CORRECTED, 0), total.get(SUIT_DECIDED, 0)),
             findings_by_rule=dict(sorted(rules.items())),
             agencies_with_most_errors=tuple(self.agencies_with_most_errors(flt)),
         )

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from .agencies import register_reported
 from .base import Part, chunks, now, refresh_error_counts
+from .figures import figure_rows
 from .links import CrossYearCheck, link_years, regions_agree
-from .models import Source, StoredCell, StoredFinding, StoredReport, StoredSection
+from .models import ReportFigures, Source, StoredCell, StoredFinding, StoredReport, StoredSection
 from .records import Record
 from .reviews import decisions, finding_values
 from .views import VERSION_POLICIES, WriteResult
@@ -155,6 +156,7 @@ def _forget_reports(session: Session, report_ids: Sequence[int | None]) -> None:
     for part in chunks(ids):
         for table in (StoredCell, StoredSection, StoredFinding):
             session.execute(delete(table).where(table.report_id.in_(part)))
+        session.execute(delete(ReportFigures).where(ReportFigures.__table__.c.report_id.in_(part)))
         session.execute(delete(StoredReport).where(StoredReport.id.in_(part)))
 
 
@@ -326,27 +328,33 @@ def _insert_reports(session: Session, readable: list[tuple[int, Record]], keep_i
     report_ids = [row["id"] if "id" in row else next(new_ids) for row in rows]
     cells: list[dict[str, Any]] = []
     sections: list[dict[str, Any]] = []
+    numbers: list[tuple[int, list[tuple[str, float | None]]]] = []  # for the kept figures
     for report_id, (_, record) in zip(report_ids, readable, strict=True):
         rep = record["report"]
+        pairs: list[tuple[str, float | None]] = []
         for cid, text, raw, state, unit, place in rep["cells"]:
+            number = float(text) if text is not None else None
+            pairs.append((cid, number))
             cells.append(
                 {
                     "report_id": report_id,
                     "cell_id": cid,
                     "value_text": text,
-                    "number": float(text) if text is not None else None,
+                    "number": number,
                     "raw": raw,
                     "state": state,
                     "unit": unit,
                     "place": place,
                 }
             )
+        numbers.append((report_id, pairs))
         for number, heading, text in rep.get("sections", []):
             sections.append({"report_id": report_id, "number": number, "heading": heading, "text": text})
     if cells:
         session.execute(insert(StoredCell), cells)
     if sections:
         session.execute(insert(StoredSection), sections)
+    session.execute(insert(ReportFigures), figure_rows(numbers))
     return report_ids
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from .layout import table_html
 from .security import csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
+# a template is compiled once per process; GONGKAI_TEMPLATE_RELOAD=1 (while editing templates) checks
+# each file's time on every render, which costs about a tenth of a page's time
+RELOAD = os.environ.get("GONGKAI_TEMPLATE_RELOAD", "").strip().lower() in ("1", "true", "yes", "on")
 
 LEVELS = {e.value: e.zh for e in EntityType}
 FORMAT_NAMES = {f.id: f.short_name for f in FORMATS.values()}
@@ -33,6 +37,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=RELOAD,
     )
     env.globals.update(
         LEVELS=LEVELS,
