@@ -153,7 +153,7 @@ def test_versions_corrections_deletes_and_rereads(stored: Repository, corpus_rec
 def test_the_migration_fills_reports_already_stored(stored: Repository) -> None:
     at_ingest = stored_figures(stored)
     with stored.database.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0007")
+        command.downgrade(alembic_config(conn), "0009")
     with stored.database.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     assert stored_figures(stored) == at_ingest
@@ -185,7 +185,7 @@ def test_the_cell_sum_index_is_gone_and_comes_back_on_downgrade(stored: Reposito
 
     assert "ix_cells_cell_id_report_number" not in cell_indexes()
     with stored.database.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0007")
+        command.downgrade(alembic_config(conn), "0009")
     assert "ix_cells_cell_id_report_number" in cell_indexes()
     with stored.database.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")

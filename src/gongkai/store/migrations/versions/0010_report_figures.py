@@ -1,7 +1,7 @@
 """report figures: each report's sums of the cells the corpus statistics read, kept beside it
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-02 02:50:00
 
 ``report_figures`` holds one row per report (``report_id``, ON DELETE CASCADE) and one
@@ -27,7 +27,7 @@ from alembic import op
 from gongkai.store.figures import FIGURE_CELLS
 
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0007"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
