@@ -81,6 +81,15 @@ def test_metadata_variants() -> None:
     )
 
 
+def test_a_bracketed_aside_in_the_agency_name_is_kept_whole() -> None:
+    aside = read_text("示例市自然资源和规划局（演示）2026年政府信息公开工作年度报告\n一、总体情况\n正文。\n")
+    assert aside.agency == "示例市自然资源和规划局(演示)"
+    quoted = read_text("（测试县财政局）2022年政府信息公开工作年度报告\n一、总体情况\n正文。\n")
+    assert quoted.agency == "测试县财政局"
+    dangling = read_text("测试县财政局）2022年政府信息公开工作年度报告\n一、总体情况\n正文。\n")
+    assert dangling.agency == "测试县财政局"
+
+
 def test_a_missing_or_empty_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="cannot open"):
         read_file(tmp_path / "nothing.txt")

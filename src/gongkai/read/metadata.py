@@ -48,8 +48,23 @@ def _lines(text: str, limit: int) -> Iterator[str]:
                     return
 
 
+def _strip_edges(raw: str) -> str:
+    """Punctuation off both ends; a bracket only when it is unmatched (示例局(演示) keeps its aside)."""
+    while True:
+        before = raw
+        raw = raw.strip(",.:[]《》<>-—_ ")
+        if raw.endswith(")") and raw.count(")") > raw.count("("):
+            raw = raw[:-1]
+        if raw.startswith("(") and raw.count("(") > raw.count(")"):
+            raw = raw[1:]
+        if raw.startswith("(") and raw.endswith(")") and raw.count("(") == 1:
+            raw = raw[1:-1]  # the whole name in brackets
+        if raw == before:
+            return raw
+
+
 def _clean_agency(raw: str) -> str | None:
-    raw = raw.strip(",.:()[]《》<>-—_ ")
+    raw = _strip_edges(raw)
     raw = _FIRST_HEADING.sub("", raw)
     raw = re.sub(r"关于$", "", raw)  # "某局关于2021年度…的报告"
     if not raw or len(raw) > 40:
