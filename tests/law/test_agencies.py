@@ -204,6 +204,8 @@ def test_every_gold_agency_has_its_kind() -> None:
         ("国务院办公厅", EntityType.DEPARTMENT),
         ("教育部", EntityType.DEPARTMENT),
         ("某某有限公司", EntityType.OTHER),
+        ("示例市自然资源和规划局（演示）", EntityType.DEPARTMENT),  # an aside after the organ is read past
+        ("示例市自然资源和规划局(演示)", EntityType.DEPARTMENT),
         ("", EntityType.OTHER),
         (None, EntityType.OTHER),
     ],

@@ -30,8 +30,16 @@ def has_place_name(agency: str) -> bool:
 
 
 def entity_type(agency: str | None) -> EntityType:
+    """Who publishes, from the agency's name; a bracketed aside (某局（演示）) is read past when it hides the organ."""
     if not agency:
         return EntityType.OTHER
+    found = _organ_type(agency)
+    if found is EntityType.OTHER and (bare := _BRACKETED.sub("", agency)) and bare != agency:
+        found = _organ_type(bare)
+    return found
+
+
+def _organ_type(agency: str) -> EntityType:
     if re.search(r"(乡|镇|街道办事处|街道)(人民政府)?$", agency):
         return EntityType.TOWNSHIP
     if agency.endswith("人民政府") or agency.endswith(ZONE_SUFFIXES) or PLAIN_REGION.fullmatch(agency):
