@@ -100,9 +100,9 @@ def test_half_width_brackets_in_chinese_labels_become_full_width() -> None:
 
 
 def test_defaults_are_the_measured_settings() -> None:
-    assert (DEFAULT_OCR.det_max_side, DEFAULT_OCR.det_int8, DEFAULT_OCR.device) == (1024, False, "auto")
+    assert (DEFAULT_OCR.det_max_side, DEFAULT_OCR.det_int8, DEFAULT_OCR.device) == (1280, False, "auto")
     assert (DEFAULT_OCR.rec_strip_px, DEFAULT_OCR.rec_gap_px) == (480, 48)
-    assert engine_key(replace(DEFAULT_OCR, threads=1)) == (1, 1024, False, "auto")
+    assert engine_key(replace(DEFAULT_OCR, threads=1)) == (1, 1280, False, "auto")
 
 
 def test_cuda_is_chosen_when_onnxruntime_offers_it(caplog: pytest.LogCaptureFixture) -> None:

@@ -45,17 +45,18 @@ class OcrSettings:
     """Resolution at which PDF pages are rendered for OCR (150-200 read the corpus equally well)."""
     threads: int | None = None
     """onnxruntime intra-op threads; None = ``GONGKAI_OCR_THREADS`` or onnxruntime's default (all cores)."""
-    det_max_side: int = 1024
+    det_max_side: int = 1280
     """The detector sees the page scaled down to this longest side: detection cost falls
     with the square of it, and text lines stay well above the detector's minimum size.
-    Measured on 43 scanned pages at 150 dpi (one thread): 1280 → 1024 cut the detector
-    from 0.30 to 0.19 s CPU a page, with no cell read worse (one wrong cell became exact)."""
+    1024 cuts the detector from 0.30 to 0.19 s CPU a page (43 scanned pages, 150 dpi, one
+    thread) but loses a cell of a scanned round trip (a lone ``0`` is no longer detected)."""
     det_int8: bool = False
     """On the CPU, detect with an int8 detector (``ocr_models``: built locally from the wheel's
-    fp32 model on first use and cached; needs the ``onnx`` package, else fp32 is used). Off:
-    measured on 43 scanned pages, int8 at 1280 px is as fast as fp32 at 1024 px (0.19 s a
-    page) and as accurate, but int8 at 1024 px read two cells wrongly without flagging them.
-    The recogniser stays fp32: int8 made it 35 % faster but read 18 cells wrongly, unflagged."""
+    fp32 model on first use and cached; needs the ``onnx`` package, else fp32 is used).
+    Measured on 43 scanned round-trip pages: detector 0.29 → 0.18 s CPU a page (page −7 %),
+    every cell as before. Off by default: it needs ``onnx`` installed and a first-use build,
+    for 7 %; at 1024 px it reads two cells wrongly. The recogniser stays fp32: int8 (all
+    layers) made it 35 % faster but read 18 cells wrongly without flagging them."""
     device: str = "auto"
     """Where onnxruntime runs: "auto" (CUDA when onnxruntime-gpu offers it, else the CPU),
     "cuda" or "cpu". On CUDA both models run in fp32."""
