@@ -141,6 +141,7 @@ def test_the_engine_asks_rapidocr_for_cuda_when_it_is_offered(monkeypatch: pytes
     try:
         engine = ocr_engine(1, 704, True, "auto")  # det_int8 is ignored on CUDA: both models stay fp32
         assert engine.cfg.EngineConfig.onnxruntime.use_cuda is True
+        assert engine.cfg.EngineConfig.onnxruntime.cuda_ep_cfg.cudnn_conv_algo_search == "HEURISTIC"
         assert engine.cfg.Det.model_path is None
         cpu_engine = ocr_engine(1, 704, False, "cpu")
         assert cpu_engine.cfg.EngineConfig.onnxruntime.use_cuda is False

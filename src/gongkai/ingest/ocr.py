@@ -140,6 +140,8 @@ def ocr_engine(
         params={
             **models,
             "EngineConfig.onnxruntime.use_cuda": use_cuda,
+            # every strip has its own width: an exhaustive cuDNN search per new shape would cost more than it saves
+            "EngineConfig.onnxruntime.cuda_ep_cfg.cudnn_conv_algo_search": "HEURISTIC",
             "Global.log_level": "warning",
             "Global.use_cls": False,  # report scans are upright; the angle classifier only costs time
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
