@@ -7,6 +7,7 @@ between them. Words go to the cell that holds their centre.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -193,19 +194,56 @@ def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSetti
 
 
 def fill_cells(part: TablePart, words: list[Word], settings: LayoutSettings) -> list[Word]:
-    """Put words into the part's cells; return the words that fall in no cell."""
+    """Put words into the part's cells; return the words that fall in no cell.
+
+    A word goes to the first cell (in ``part.cells`` order) whose box holds its centre, edges
+    included. The cells are found through the slot grid (a bisection on ``xs`` and ``ys``) rather
+    than by testing every cell: a page of tables has thousands of characters and hundreds of cells.
+    """
     buckets: dict[int, list[Word]] = {}
     rest: list[Word] = []
+    covering = _covering(part)
     for word in words:
-        for i, cell in enumerate(part.cells):
-            x0, y0, x1, y1 = cell.bbox
-            if x0 <= word.cx <= x1 and y0 <= word.cy <= y1:
-                buckets.setdefault(i, []).append(word)
-                break
-        else:
+        cx, cy = word.cx, word.cy
+        found = None
+        for i in _candidates(part, covering, cx, cy):
+            x0, y0, x1, y1 = part.cells[i].bbox
+            if x0 <= cx <= x1 and y0 <= cy <= y1 and (found is None or i < found):
+                found = i
+        if found is None:
             rest.append(word)
+        else:
+            buckets.setdefault(found, []).append(word)
     for i, cell_words in buckets.items():
         lines = group_lines(cell_words, settings)
         part.cells[i].text = join_lines([line_text(ln, settings, column_mark=" ") for ln in lines])
         part.cells[i].confidence = min_confidence(cell_words)
     return rest
+
+
+def _covering(part: TablePart) -> dict[tuple[int, int], list[int]] | None:
+    """Slot (row, column) → the cells covering it; None when a cell's box is not on the slot grid."""
+    if any(a > b for a, b in zip(part.xs, part.xs[1:])) or any(a > b for a, b in zip(part.ys, part.ys[1:])):
+        return None
+    covering: dict[tuple[int, int], list[int]] = {}
+    for i, cell in enumerate(part.cells):
+        if cell.bbox != (part.xs[cell.c0], part.ys[cell.r0], part.xs[cell.c1], part.ys[cell.r1]):
+            return None
+        for r in range(cell.r0, cell.r1):
+            for c in range(cell.c0, cell.c1):
+                covering.setdefault((r, c), []).append(i)
+    return covering
+
+
+def _slots(edges: list[float], value: float) -> list[int]:
+    """The slots between consecutive ``edges`` that hold ``value`` (two when it lies on an edge)."""
+    k = bisect_right(edges, value) - 1
+    return [j for j in (k - 1, k) if 0 <= j < len(edges) - 1 and edges[j] <= value <= edges[j + 1]]
+
+
+def _candidates(
+    part: TablePart, covering: dict[tuple[int, int], list[int]] | None, cx: float, cy: float
+) -> Iterable[int]:
+    if covering is None:
+        return range(len(part.cells))
+    return [i for r in _slots(part.ys, cy) for c in _slots(part.xs, cx) for i in covering.get((r, c), ())]
