@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _PLACEHOLDERS = {"-", "—", "——", "－", "–", "/", "／", "无", "\\", "…", "空"}
@@ -38,7 +39,9 @@ class Parsed:
     decimal: bool = False
 
 
+@lru_cache(maxsize=8192)  # a report repeats its few values (0, 1, 2 …) hundreds of times; Parsed is frozen
 def parse_value(text: str) -> Parsed:
+    """The value a cell's printed text holds: a number (with its unit), a blank placeholder, or text."""
     compact = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     if not compact or compact in _PLACEHOLDERS:
         return Parsed(Kind.BLANK)
