@@ -101,7 +101,9 @@ def test_a_write_through_one_refreshes_the_others_dashboard(pair: tuple[TestClie
     one, two = pair
     assert two.get("/api/stats").json()["reports"] == 0  # cached by two (for 120 s)
     assert "0" in two.get("/dashboard").text
+    assert two.get("/api/reports").json()["reports"] == []  # the pinyin-ordered list, cached by two
     rid = _poll(two, _post(one, ("seed.txt", seed.read_bytes())))["reports"][0]["report_id"]
+    assert [r["id"] for r in two.get("/api/reports").json()["reports"]] == [rid]
     stats = two.get("/api/stats").json()
     assert stats["reports"] == 1 and stats["applications_by_year"] == {"2021": 36.0}
     assert "阳泉市人民政府" in two.get("/dashboard").text  # the ranking of agencies with errors
@@ -135,8 +137,10 @@ def test_the_cache_reads_the_generation_once_per_request(pair: tuple[TestClient,
     assert len(reads) == 1
     two.get("/api/stats")
     assert len(reads) == 2
-    two.get("/reports")  # a page that caches nothing reads nothing
-    assert len(reads) == 2
+    two.get("/reports")  # the pinyin-ordered list is cached too: one more read
+    assert len(reads) == 3
+    two.get("/reports", params={"sort": "year"})  # a page that caches nothing reads nothing
+    assert len(reads) == 3
 
 
 def test_job_summaries_show_no_server_paths(pair: tuple[TestClient, TestClient], seed: Path) -> None:

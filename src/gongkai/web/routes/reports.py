@@ -27,12 +27,15 @@ Sort = Annotated[str, Query(pattern="^-?(" + "|".join(SORTS) + ")$", description
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 
-def _listing(repo: Repo, selected: Selected, sort: str, page: int) -> dict[str, Any]:
+def _listing(request: Request, repo: Repo, selected: Selected, sort: str, page: int) -> dict[str, Any]:
     flt = selected.to_filter()
     counts = repo.facets(flt)
     descending = sort.startswith("-")
-    if sort.lstrip("-") == "agency":  # pinyin order, which the database cannot sort by
-        ordered = sorted(repo.list_reports(flt), key=lambda r: (pinyin_key(r.agency), r.year or 0, r.id))
+    if sort.lstrip("-") == "agency":  # pinyin order, which the database cannot sort by: kept until the next write
+        ordered = request.app.state.cache.get_or_compute(
+            ("reports-by-pinyin", selected.cache_key()),
+            lambda: sorted(repo.list_reports(flt), key=lambda r: (pinyin_key(r.agency), r.year or 0, r.id)),
+        )
         rows = (ordered[::-1] if descending else ordered)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     else:
         rows = repo.page_reports(flt, sort.lstrip("-"), descending, PAGE_SIZE, (page - 1) * PAGE_SIZE)
@@ -44,14 +47,16 @@ def _listing(repo: Repo, selected: Selected, sort: str, page: int) -> dict[str, 
 def reports_page(
     request: Request, repo: Repo, selected: Selected, sort: Sort = "agency", page: PageNumber = 1
 ) -> Response:
-    context = _listing(repo, selected, sort, page)
+    context = _listing(request, repo, selected, sort, page)
     template = "reports/_results.html" if is_htmx(request) else "reports/list.html"
     return render(request, template, context)
 
 
 @api.get("/reports", summary="报告列表（可筛选、排序、分页）")
-def reports_api(repo: Repo, selected: Selected, sort: Sort = "agency", page: PageNumber = 1) -> dict[str, Any]:
-    context = _listing(repo, selected, sort, page)
+def reports_api(
+    request: Request, repo: Repo, selected: Selected, sort: Sort = "agency", page: PageNumber = 1
+) -> dict[str, Any]:
+    context = _listing(request, repo, selected, sort, page)
     f = context["facets"]
     return {
         "total": f.total,
