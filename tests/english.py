@@ -27,7 +27,7 @@ ALLOWED = frozenset(
         "API", "URL", "CSRF", "TCP", "HTTP", "PNG", "JPG", "DPI",
         # programs and libraries named to the user
         "gongkai", "SQLite", "PostgreSQL", "LibreOffice", "Dask", "argon2", "gold", "OpenAPI", "Swagger", "UI",
-        "Markdown", "Cookie",
+        "Markdown", "Cookie", "Word",
         # units and ids
         "MB", "ID", "id", "A4",
     }
