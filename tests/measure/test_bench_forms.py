@@ -16,7 +16,7 @@ from gongkai.measure.bench_forms import bench_ocr
 def test_the_ocr_row_counts_pages_and_times_them_in_cpu_and_wall(tmp_path: Path) -> None:
     page = Image.fromarray(calibration_page(np.random.default_rng(1)), "L")  # a ruled table of numbers
     pdf = tmp_path / "scan.pdf"
-    page.save(pdf, save_all=True, append_images=[page], resolution=150)
+    page.save(pdf, resolution=150)  # one page: OCR is the slowest thing the suite runs
     rate = bench_ocr([pdf], replace(DEFAULT_OCR, threads=1))
-    assert rate.pages == 2
+    assert rate.pages == 1
     assert 0 < rate.cpu_rate < 100 and 0 < rate.wall_rate < 100

@@ -26,7 +26,7 @@ from .register_data import OTHER_AGENCY, Personal, fill, login, logout
 @pytest.fixture(scope="module")
 def register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Personal]]:
     with TestClient(create_app(settings_for(tmp_path_factory.mktemp("roles")))) as client:
-        personal = fill(client, applications=150)
+        personal = fill(client, applications=80)
         for name, role in (
             ("管理员甲", Role.ADMIN),
             ("登记员乙", Role.REGISTRAR),

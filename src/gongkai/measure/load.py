@@ -35,8 +35,8 @@ import httpx
 
 from ..store import open_database
 from ..store.db import database_url, shown_url
+from .bench import process_tree_cpu
 
-TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # (kind, weight): about what a reviewer's session asks for, most of it reading reports and lists
 MIX = (
     ("dashboard", 8),
@@ -265,16 +265,6 @@ def start_server(url: str, port: int, scratch: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("gongkai serve 两分钟内没有应答")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of process ``pid`` and its waited-for children (``/proc``; 0 where unknown)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
-    return (utime + stime + cutime + cstime) / TICKS
-
-
 # --- the clients ---------------------------------------------------------------------------------
 
 
@@ -317,13 +307,13 @@ def run_load(url: str, reports: int, clients: int, seconds: float, seed: int = 0
         port = free_port()
         server = start_server(url, port, Path(scratch))
         try:
-            cpu_before = cpu_seconds(server.pid)
+            cpu_before = process_tree_cpu(server.pid)
             client_before = time.process_time()
             result.load_before = os.getloadavg()
             asyncio.run(drive(f"http://127.0.0.1:{port}", clients, seconds, s, seed, result))
             result.load_after = os.getloadavg()
             result.client_cpu_seconds = time.process_time() - client_before
-            result.server_cpu_seconds = cpu_seconds(server.pid) - cpu_before
+            result.server_cpu_seconds = process_tree_cpu(server.pid) - cpu_before
         finally:
             server.terminate()
             try:
