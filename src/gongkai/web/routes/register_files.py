@@ -28,6 +28,7 @@ from ..deps import Repo
 from ..errors import WebError
 from ..register_view import work_calendar
 from ..templating import render
+from .versions import content_disposition
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(tags=["register"])
@@ -42,7 +43,7 @@ YearQ = Annotated[int | None, Query(ge=2000, le=2100, description="年度")]
 
 
 def _attachment(name: str, fallback: str) -> dict[str, str]:
-    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"}
+    return {"Content-Disposition": content_disposition(name, fallback)}
 
 
 @pages.get("/register/export.xlsx")
