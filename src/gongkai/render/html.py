@@ -12,8 +12,9 @@ _STYLE = (
 )
 
 
-def _table(layout: Layout) -> str:
-    lines = ['<table border="1">']
+def table_html(layout: Layout, opening: str = '<table border="1">') -> str:
+    """One official-layout table as HTML, merged cells as rowspan/colspan, every text escaped."""
+    lines = [opening]
     for row in layout:
         cells = []
         for cell in row:
@@ -37,7 +38,7 @@ def render_tables_html(format_id: str, values: CellTexts, title: str | None = No
     for heading, layout in report_parts(format_id, values):
         body.append(f"<h2>{escape(heading)}</h2>")
         if layout is not None:
-            body.append(_table(layout))
+            body.append(table_html(layout))
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"

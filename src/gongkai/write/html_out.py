@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..render.layout import Layout
+from ..render.html import table_html
 from .model import AnnualReport
 from .plan import Kind, plan
 from .profiles import TEMPLATE, Profile
@@ -24,21 +24,6 @@ def _style(profile: Profile) -> str:
         "td,th{border:1px solid #000;padding:2px 4px;text-align:center}"
         f"@page{{size:A4;margin:{top}mm {right}mm {bottom}mm {left}mm}}"
     )
-
-
-def _table(layout: Layout) -> str:
-    lines = ["<table>"]
-    for row in layout:
-        cells = []
-        for cell in row:
-            tag = "th" if cell.header else "td"
-            spans = "".join(
-                f' {name}="{n}"' for name, n in (("rowspan", cell.rowspan), ("colspan", cell.colspan)) if n > 1
-            )
-            cells.append(f"<{tag}{spans}>{escape(cell.text)}</{tag}>")
-        lines.append("<tr>" + "".join(cells) + "</tr>")
-    lines.append("</table>")
-    return "\n".join(lines)
 
 
 def _meta(report: AnnualReport, profile: Profile) -> str:
@@ -68,7 +53,7 @@ def render_body(report: AnnualReport) -> str:
             body.append(f"<p>{escape(block.text)}</p>")
         else:
             assert block.layout is not None
-            body.append(_table(block.layout))
+            body.append(table_html(block.layout, "<table>"))  # borders come from the sheet
     return "\n".join(body)
 
 
