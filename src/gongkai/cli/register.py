@@ -28,6 +28,7 @@ from .register_findings import FailOverdueOption, FindingsOption, overdue_exit, 
 
 if TYPE_CHECKING:
     from ..store.register import Register
+    from ..store.repository import Repository
 
 register_app = ChineseTyper(
     help="申请登记簿：登记政府信息公开申请、计算法定期限、生成表三和表四。",
@@ -81,17 +82,18 @@ def _calendar(path: Path | None, reg: Register | None = None) -> WorkCalendar:
 
 
 @contextmanager
-def _register(db: str | None) -> Iterator[Register]:
+def _register(db: str | None) -> Iterator[Repository]:
+    """The database's repository (its register, snapshots and stored calendar), closed afterwards."""
     from ..store import open_database
     from ..store.db import database_url, shown_url
-    from ..store.register import Register
+    from ..store.repository import Repository
 
     try:
         database = open_database(db)
     except Exception as exc:
         raise _fail(f"无法打开数据库 {shown_url(database_url(db))}：{exc}") from None
     try:
-        yield Register(database)
+        yield Repository(database)
     finally:
         database.close()
 

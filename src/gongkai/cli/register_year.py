@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,30 +25,13 @@ from ..register.notice import looks_like_notice, parse_notice
 from .chinese import ChineseTyper
 from .exits import ERROR_FINDINGS, UNREADABLE
 from .options import DbOption, JsonOption, console, dump, errors
-from .register import AgencyOption, _agency, _fail, register_app
+from .register import AgencyOption, _agency, _fail, _register, register_app
 
 if TYPE_CHECKING:
     from ..register.compare import Comparison
-    from ..store.repository import Repository
 
 YearOption = Annotated[int, typer.Option("--year", min=2004, max=2100, help="年度。")]
 RegionOption = Annotated[str | None, typer.Option("--region", help="地区（只对该地区适用的调整，如民族自治地方）。")]
-
-
-@contextmanager
-def _repository(db: str | None) -> Iterator[Repository]:
-    from ..store import open_database
-    from ..store.db import database_url, shown_url
-    from ..store.repository import Repository
-
-    try:
-        database = open_database(db)
-    except Exception as exc:
-        raise _fail(f"无法打开数据库 {shown_url(database_url(db))}：{exc}") from None
-    try:
-        yield Repository(database)
-    finally:
-        database.close()
 
 
 @register_app.command()
@@ -64,7 +45,7 @@ def snapshot(
     """冻结某年度的表三、表四（当前计算结果）：新快照取代旧快照，旧快照保留。"""
     from ..register.snapshot import freeze
 
-    with _repository(db) as repo:
+    with _register(db) as repo:
         name = _agency(repo, agency)
         frozen = freeze(repo.applications(name), year, name, repo.work_calendar())
         taken = repo.save_snapshot(frozen, by=by, note=note)
@@ -82,7 +63,7 @@ def snapshots(
     as_json: JsonOption = False,
 ) -> None:
     """列出年度快照（每个年度最新的一份为现行快照）。"""
-    with _repository(db) as repo:
+    with _register(db) as repo:
         found = repo.snapshots(agency, year)
     if as_json:
         dump({"snapshots": [s.to_json() for s in found]})
@@ -122,7 +103,7 @@ def compare(
     """
     from ..store.register_compare import compare_with_published
 
-    with _repository(db) as repo:
+    with _register(db) as repo:
         name = _agency(repo, agency)
         found = compare_with_published(repo, name, year)
     if found is None:
@@ -179,7 +160,7 @@ def calendar_list(
     as_json: JsonOption = False,
 ) -> None:
     """列出某年的放假和调休上班日（含来源、状态、确认人）。"""
-    with _repository(db) as repo:
+    with _register(db) as repo:
         days = repo.calendar_days(year, region=region)
         official = repo.work_calendar(region=region).official(year)
     if as_json:
@@ -227,7 +208,7 @@ def calendar_import(
             days = [d if d.region or not region else _in_region(d, region) for d in read_overrides(Path(source))]
     except (GongkaiError, OSError, UnicodeDecodeError) as exc:
         raise _fail(str(exc)) from None
-    with _repository(db) as repo:
+    with _register(db) as repo:
         try:
             done = repo.import_calendar(days, by=by, notice_year=notice_year)
         except GongkaiError as exc:
@@ -252,7 +233,7 @@ def calendar_confirm(
     db: DbOption = None,
 ) -> None:
     """管理员确认某年导入的放假安排：由暂定变为正式，涉及该年的期限随即按正式日历重算。"""
-    with _repository(db) as repo:
+    with _register(db) as repo:
         try:
             n = repo.confirm_calendar(year, by=by, region=region)
         except GongkaiError as exc:
