@@ -3,6 +3,7 @@ database itself refuses UPDATE and DELETE), personal data stay apart and ID numb
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from gongkai.register.clock import state
 from gongkai.register.demo import DemoSpec, demo_register
 from gongkai.register.events import CLOSING, T3, Applicant, Application, Channel, EventKind
 from gongkai.register.tables import year_tables
-from gongkai.store.db import Database
+from gongkai.store.db import Database, open_database
 from gongkai.store.models import RegisterApplication
 from gongkai.store.repository import Repository
 
@@ -162,3 +163,71 @@ def test_migration_0007_goes_down_and_up_again(tmp_path: Path) -> None:
         assert tables <= set(inspect(database.engine).get_table_names())
     finally:
         database.close()
+
+
+def _unnumbered(agency: str = AGENCY, arrived: date = date(2026, 9, 15)) -> Application:
+    return Application("", agency, Channel.EMAIL, arrived, Applicant(T3.person.id), "某项目批复")
+
+
+def test_numbers_continue_after_the_highest_taken(repository: Repository) -> None:
+    repository.add_applications(
+        [
+            replace(_unnumbered(), id="2026-00007"),
+            replace(_unnumbered(), id="外来-12"),  # an imported number of another form is passed over
+            replace(_unnumbered(arrived=date(2025, 12, 30)), id="2025-00040"),
+        ]
+    )
+    first = repository.add_numbered(_unnumbered(), by="登记员甲")
+    assert first.id == "2026-00008"
+    assert repository.application(AGENCY, "2026-00008").applicant.column == T3.person.id
+    assert repository.add_numbered(_unnumbered(arrived=date(2025, 12, 31))).id == "2025-00041"
+    assert repository.add_numbered(_unnumbered(agency="另一机关")).id == "2026-00001"
+
+
+def test_a_number_taken_meanwhile_is_passed_over(repository: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two registrars numbering at once: the loser's insert meets the unique constraint and takes the next."""
+    import gongkai.store.register as register_store
+
+    repository.add_numbered(_unnumbered())
+    real = register_store._next_number
+    answers = iter(["2026-00001"])  # what a registrar who looked before the other stored would choose
+    monkeypatch.setattr(register_store, "_next_number", lambda *a: next(answers, None) or real(*a))
+    assert repository.add_numbered(_unnumbered()).id == "2026-00002"
+    assert [a.id for a in repository.applications(AGENCY)] == ["2026-00001", "2026-00002"]
+
+
+def test_numbering_gives_up_with_a_sentence(repository: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gongkai.store.register as register_store
+
+    repository.add_numbered(_unnumbered())
+    monkeypatch.setattr(register_store, "_next_number", lambda *a: "2026-00001")
+    with pytest.raises(StoreError, match="未能取得新号"):
+        repository.add_numbered(_unnumbered())
+    assert len(repository.applications(AGENCY)) == 1
+
+
+def test_registrars_in_parallel_get_distinct_numbers(tmp_path: Path) -> None:
+    """Threads with their own connections to one SQLite file, numbering at the same time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    open_database(url).close()  # creates the schema once
+
+    def register(count: int) -> list[str]:
+        repo = Repository(open_database(url, upgrade=False))
+        return [repo.add_numbered(_unnumbered()).id for _ in range(count)]
+
+    with ThreadPoolExecutor(4) as pool:
+        numbers = [n for part in pool.map(register, [10] * 4) for n in part]
+    assert sorted(numbers) == [f"2026-{i:05d}" for i in range(1, 41)]
+
+
+def test_a_duplicate_insert_in_a_race_is_a_sentence(repository: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    """add_applications whose look-up missed a number stored meanwhile: a StoreError, not an IntegrityError."""
+    import gongkai.store.register as register_store
+
+    repository.add_applications([replace(_unnumbered(), id="2026-00001")])
+    real = register_store._insert_applications
+    monkeypatch.setattr(register_store, "_insert_applications", lambda *a, **k: real(*a, **{**k, "look": False}))
+    with pytest.raises(StoreError, match="已被同时登记的申请占用"):
+        repository.add_applications([replace(_unnumbered(), id="2026-00001")])

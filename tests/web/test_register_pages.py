@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from gongkai.cli import app as cli_app
+from gongkai.errors import StoreError
 from gongkai.register.demo import DEMO_AGENCY
 from gongkai.register.events import EventKind
 from gongkai.register.tables import year_tables
@@ -191,10 +192,14 @@ def test_form_errors_are_chinese_sentences_and_nothing_is_stored(
 def test_a_store_error_is_shown_on_the_form(filled: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     login(filled, "登记员甲", Role.REGISTRAR)
     repo = filled.app.state.repo  # type: ignore[attr-defined]
-    monkeypatch.setattr(repo, "next_number", lambda agency, year: "2026-00001")  # a number already taken
+
+    def taken(app: object, by: str | None = None) -> object:
+        raise StoreError(f"{OTHER_AGENCY} 的登记号被同时登记的申请占用，5 次未能取得新号，请重试")
+
+    monkeypatch.setattr(repo, "add_numbered", taken)
     refused = _form(filled, agency=OTHER_AGENCY, channel="email", arrived="2026-11-02", applicant_type="person")
     assert refused.status_code == 400
-    assert "登记号2026-00001已存在" in _flat(refused.text)
+    assert "5次未能取得新号" in _flat(refused.text)
 
 
 def test_one_application_shows_its_clock_and_timeline(filled: TestClient) -> None:

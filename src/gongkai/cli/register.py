@@ -254,12 +254,11 @@ def add(
     if applicant_type not in {c.id for c in T3.applicants}:
         raise _fail(f"未知申请人类型 {applicant_type!r}，可选：{'、'.join(c.id for c in T3.applicants)}")
     with _register(db) as reg:
-        number = reg.next_number(agency, day.year)
         app = Application(
-            number, agency, chosen, day, Applicant(applicant_type, name, id_number, contact, agent), request, form
+            "", agency, chosen, day, Applicant(applicant_type, name, id_number, contact, agent), request, form
         )
         try:
-            reg.add_applications([app])
+            number = reg.add_numbered(app).id
         except GongkaiError as exc:
             raise _fail(str(exc)) from None
     console.print(f"已登记：{number}（{agency}，{chosen.zh}，到达 {day}）")

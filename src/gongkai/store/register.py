@@ -13,9 +13,11 @@ import hmac
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, StoreError
@@ -33,6 +35,7 @@ from .base import Part, chunks, now
 from .models import RegisterApplication, RegisterEvent, RegisterSetting
 
 SALT_KEY = "id_hash_salt"
+NUMBERING_ATTEMPTS = 5  # tries of add_numbered against registrars numbering at the same moment
 
 
 class Register(Part):
@@ -56,33 +59,34 @@ class Register(Part):
         apps = list(applications)
         for app in apps:
             validate_application(app)
-        with self.database.sessions.begin() as session:
-            salt = self._salt(session)
-            numbers = {(a.agency, a.id) for a in apps}
-            if len(numbers) < len(apps):
-                raise StoreError("同一批申请中登记号重复")
-            for agency in {a.agency for a in apps}:
-                taken = set(
-                    session.scalars(select(RegisterApplication.number).where(RegisterApplication.agency == agency))
-                )
-                clash = sorted(n for a, n in numbers if a == agency and n in taken)
-                if clash:
-                    raise StoreError(f"登记号 {'、'.join(clash[:5])} 已存在（{agency}）")
-            rows = [_application_row(app, salt, by) for app in apps]
-            session.add_all(rows)
-            session.flush()
-            session.add_all(_event_row(row.id, e, by) for row, app in zip(rows, apps) for e in app.events)
+        try:
+            with self.database.sessions.begin() as session:
+                _insert_applications(session, apps, self._salt(session), by)
+        except IntegrityError:  # another registrar stored one of these numbers between our check and our insert
+            raise StoreError(_taken_sentence(apps)) from None
         return len(apps)
 
+    def add_numbered(self, app: Application, *, by: str | None = None) -> Application:
+        """Register one new application under its agency's next number of its year; the numbered application.
+
+        The number is chosen in the transaction that stores it. When another registrar stored the same
+        number first, the database's unique constraint refuses the insert and the next free number is tried.
+        """
+        validate_application(app)
+        for _ in range(NUMBERING_ATTEMPTS):
+            try:
+                with self.database.sessions.begin() as session:
+                    numbered = replace(app, id=_next_number(session, app.agency, app.arrived.year))
+                    _insert_applications(session, [numbered], self._salt(session), by, look=False)
+                return numbered
+            except IntegrityError:
+                continue
+        raise StoreError(f"{app.agency} 的登记号被同时登记的申请占用，{NUMBERING_ATTEMPTS} 次未能取得新号，请重试")
+
     def next_number(self, agency: str, year: int) -> str:
-        """The next register number of ``agency`` in ``year``: ``<year>-<sequence>``."""
+        """The next register number of ``agency`` in ``year``: ``<year>-<sequence>``, after the highest taken."""
         with self.database.sessions() as session:
-            count = session.scalar(
-                select(func.count())
-                .select_from(RegisterApplication)
-                .where(RegisterApplication.agency == agency, RegisterApplication.year == year)
-            )
-        return f"{year}-{(count or 0) + 1:05d}"
+            return _next_number(session, agency, year)
 
     def append_event(
         self,
@@ -135,6 +139,48 @@ class Register(Part):
             return list(
                 session.scalars(select(RegisterApplication.agency).distinct().order_by(RegisterApplication.agency))
             )
+
+
+def _next_number(session: Session, agency: str, year: int) -> str:
+    """``<year>-<sequence>`` one past the highest sequence of that form the agency holds for ``year``.
+
+    Imported numbers of other forms are skipped; a gap left by a removed number is not reused.
+    """
+    prefix = f"{year}-"
+    taken = session.scalars(
+        select(RegisterApplication.number).where(
+            RegisterApplication.agency == agency, RegisterApplication.number.startswith(prefix, autoescape=True)
+        )
+    )
+    sequences = [int(rest) for n in taken if (rest := n[len(prefix) :]).isascii() and rest.isdigit()]
+    return f"{prefix}{max(sequences, default=0) + 1:05d}"
+
+
+def _insert_applications(
+    session: Session, apps: list[Application], salt: str, by: str | None, *, look: bool = True
+) -> None:
+    """Insert applications and their events.
+
+    With ``look`` a number already taken is refused with a sentence before anything is inserted;
+    without it the database's unique constraint refuses it (an ``IntegrityError``).
+    """
+    numbers = {(a.agency, a.id) for a in apps}
+    if len(numbers) < len(apps):
+        raise StoreError("同一批申请中登记号重复")
+    for agency in {a.agency for a in apps} if look else ():
+        taken = set(session.scalars(select(RegisterApplication.number).where(RegisterApplication.agency == agency)))
+        clash = sorted(n for a, n in numbers if a == agency and n in taken)
+        if clash:
+            raise StoreError(f"登记号 {'、'.join(clash[:5])} 已存在（{agency}）")
+    rows = [_application_row(app, salt, by) for app in apps]
+    session.add_all(rows)
+    session.flush()
+    session.add_all(_event_row(row.id, e, by) for row, app in zip(rows, apps, strict=True) for e in app.events)
+
+
+def _taken_sentence(apps: list[Application]) -> str:
+    numbers = "、".join(sorted({a.id for a in apps})[:5])
+    return f"登记号 {numbers} 已被同时登记的申请占用，未存入任何申请，请重试"
 
 
 def _hash(salt: str, id_number: str) -> str:

@@ -313,12 +313,10 @@ def _new_application(repo: Repository, values: dict[str, str], who: str | None) 
         return values.get(key, "").strip() or None
 
     applicant = Applicant(column, kept("name"), kept("id_number"), kept("contact"), kept("agent"))
-    number = repo.next_number(agency, arrived.year)
     app = Application(
-        number, agency, channel, arrived, applicant, values.get("request", "").strip(), values.get("form", "").strip()
+        "", agency, channel, arrived, applicant, values.get("request", "").strip(), values.get("form", "").strip()
     )
-    repo.add_applications([app], by=who)
-    return app
+    return repo.add_numbered(app, by=who)
 
 
 async def _form_values(request: Request, keys: tuple[str, ...]) -> dict[str, str]:
