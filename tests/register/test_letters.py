@@ -204,6 +204,7 @@ APP = Application(
         (LetterKind.EXTENSION, "没有登记“延期答复”事件"),
         (LetterKind.CONSULTATION, "没有登记“征求意见”事件"),
         (LetterKind.FEE, "没有登记“收费通知”事件"),
+        (LetterKind.REASONS, "没有登记“要求说明理由”事件，不能出具说明理由告知书"),
         (LetterKind.ANSWER, "尚未作出答复决定"),
     ],
 )
@@ -218,6 +219,31 @@ def test_no_receipt_letter_before_the_receipt_is_confirmed() -> None:
         render_letter(unconfirmed, LetterKind.RECEIPT, calendar=CAL)
     confirmed = unconfirmed.with_event(Event(1, EventKind.CONFIRMED, date(2026, 9, 18), date(2026, 9, 18)))
     assert "2026年9月18日收到" in _text(render_letter(confirmed, LetterKind.RECEIPT, calendar=CAL))
+
+
+REASONS_ASKED = Event(
+    1,
+    EventKind.REASONS_REQUESTED,
+    date(2026, 9, 22),
+    date(2026, 9, 22),
+    {"reply_by": "2026-10-09", "note": "一月内申请237件"},
+)
+
+
+def test_the_reasons_notice_cites_article_35_and_keeps_the_clock() -> None:
+    app = APP.with_event(REASONS_ASKED)
+    text = _text(render_letter(app, LetterKind.REASONS, calendar=CAL))
+    assert "说明理由告知书" in text and "第三十五条" in text and "（一月内申请237件）" in text
+    assert "请于2026年10月9日前向本机关书面说明申请理由" in text and "2026年9月22日" in text
+    assert "不予处理" in text and "延迟答复的合理期限" in text
+    # asking for reasons pauses nothing: the due date is the one of the plain 20 working days
+    assert state(app, date(2026, 9, 30), CAL).due == state(APP, date(2026, 9, 30), CAL).due
+
+
+def test_a_reasons_request_without_its_dates_leaves_blank_lines() -> None:
+    bare = replace(REASONS_ASKED, data={})
+    text = _text(render_letter(APP.with_event(bare), "reasons", calendar=CAL))
+    assert "请于__________前" in text and "（__________）" in text
 
 
 def test_a_withheld_answer_needs_its_ground() -> None:
@@ -275,12 +301,12 @@ def test_a_broken_template_is_a_chinese_refusal(tmp_path: Path) -> None:
 
 def test_every_template_a_letter_can_ask_for_is_shipped(demo: list[Application]) -> None:
     names = set()
-    for app in demo:
+    for app in [*demo, APP.with_event(REASONS_ASKED)]:
         for kind in LetterKind:
             with contextlib.suppress(LetterRefused):
                 names.add(letter_context(app, kind, calendar=CAL).template)
     shipped = {p.name for p in DEFAULT_TEMPLATES.glob("*.docx")}
-    assert names == shipped and len(shipped) == 12
+    assert names == shipped and len(shipped) == 13
 
 
 def test_the_shipped_templates_are_what_the_script_builds(tmp_path: Path) -> None:

@@ -67,6 +67,7 @@ class EventKind(Enum):
     CONSULTATION_ANSWERED = "consultation_answered"  # refers: the consultation
     CONSULTATION_LAPSED = "consultation_lapsed"  # refers: the consultation; 15 working days passed
     EXTENSION = "extension"  # approved and notified on ``on`` (data: days ≤ 20)
+    REASONS_REQUESTED = "reasons_requested"  # Art. 35: the applicant asked to explain (data: reply_by); no pause
     CUSTOM_DEADLINE = "custom_deadline"  # Art. 35 (data: due, reason)
     FEE_NOTICE = "fee_notice"  # data: amount (元), basis (count | pages)
     FEE_PAID = "fee_paid"
@@ -95,6 +96,7 @@ _KIND_ZH = {
     EventKind.CONSULTATION_ANSWERED: "收到意见",
     EventKind.CONSULTATION_LAPSED: "征求意见期满",
     EventKind.EXTENSION: "延期答复（已批准并告知）",
+    EventKind.REASONS_REQUESTED: "要求说明理由（第三十五条）",
     EventKind.CUSTOM_DEADLINE: "第三十五条另行确定答复期限",
     EventKind.FEE_NOTICE: "收费通知",
     EventKind.FEE_PAID: "已缴费",

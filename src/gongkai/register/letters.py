@@ -36,6 +36,7 @@ class LetterKind(Enum):
     CORRECTION = "correction"
     EXTENSION = "extension"
     CONSULTATION = "consultation"
+    REASONS = "reasons"
     FEE = "fee"
     ANSWER = "answer"
 
@@ -49,6 +50,7 @@ _KIND_ZH = {
     LetterKind.CORRECTION: "补正告知书",
     LetterKind.EXTENSION: "延期答复告知书",
     LetterKind.CONSULTATION: "征求意见书",
+    LetterKind.REASONS: "说明理由告知书",
     LetterKind.FEE: "收费通知书",
     LetterKind.ANSWER: "答复告知书",
 }
@@ -65,7 +67,8 @@ VARIABLES: dict[str, str] = {
     "form": "获取信息的方式",
     "due": "答复期限（延期告知书中为延长后的期限）",
     "issued": "落款日期（该文书对应事件的日期）",
-    "reply_by": "补正期限 / 征求意见的答复期限",
+    "reply_by": "补正期限 / 征求意见的答复期限 / 说明理由的期限（登记了才有，否则为空线）",
+    "reasons_note": "数量、频次明显超过合理范围的情形（登记了才有，否则为空线）",
     "correction_items": "需补正的事项（登记了才有，否则为空线）",
     "extension_days": "延长的工作日数",
     "extension_reason": "延期理由（登记了才有，否则为空线）",
@@ -217,6 +220,16 @@ def letter_context(
             "party": PARTIES[party],
         }
         return Letter(kind, f"consultation_{party}.docx", {**base, **consulted}, kind.zh)
+    if kind is LetterKind.REASONS:
+        asked = _last(events, EventKind.REASONS_REQUESTED)
+        if asked is None:
+            raise LetterRefused(f"{app.id} 没有登记“要求说明理由”事件，不能出具说明理由告知书")
+        reasons: dict[str, object] = {
+            "reply_by": chinese_date(asked.date_of("reply_by")),
+            "reasons_note": asked.get("note") or BLANK,
+            "issued": chinese_date(asked.on),
+        }
+        return Letter(kind, "reasons.docx", {**base, **reasons}, kind.zh)
     if kind is LetterKind.FEE:
         return _fee(app, events, base)
     return _answer(app, events, base)

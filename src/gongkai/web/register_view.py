@@ -83,6 +83,10 @@ KIND_FIELDS: dict[EventKind, tuple[EventField, ...]] = {
         EventField("days", "延长工作日数（不超过20）", "number", required=True),
         EventField("approved_by", "批准人"),
     ),
+    EventKind.REASONS_REQUESTED: (
+        EventField("reply_by", "说明理由的期限", "date"),
+        EventField("note", "数量、频次超出合理范围的情形"),
+    ),
     EventKind.CUSTOM_DEADLINE: (
         EventField("due", "答复期限", "date", required=True),
         EventField("reason", "理由", required=True),
