@@ -1,4 +1,6 @@
-"""The pieces behind the web's defences, alone: Host names, the login throttle, the settings that set them."""
+"""The pieces behind the web's defences, alone: Host names, the login refusal, the settings that set them.
+
+The login throttle's counting is tested with the store (tests/store/test_login_throttle.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import pytest
 from gongkai.errors import SettingsError
 from gongkai.web import WebSettings
 from gongkai.web.hosts import HostPolicy, host_name
-from gongkai.web.throttle import MAX_KEYS, LoginThrottle, wait_message
+from gongkai.web.throttle import wait_message
 
 
 @pytest.mark.parametrize(
@@ -69,62 +71,6 @@ def test_allowed_hosts_and_secure_cookies_from_the_environment() -> None:
     assert WebSettings.from_env({"GONGKAI_HOST": "0.0.0.0"}).bind_host == "0.0.0.0"
     with pytest.raises(SettingsError, match="登录失败次数上限"):
         WebSettings(login_max_failures=0)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_the_throttle_locks_a_name_after_the_nth_failure_within_the_window() -> None:
-    clock = Clock()
-    throttle = LoginThrottle(max_failures=3, max_failures_per_address=100, window=60, lockout=300, clock=clock)
-    throttle.failed("甲", "10.0.0.1")
-    throttle.failed("甲", "10.0.0.2")
-    assert throttle.wait("甲", "10.0.0.3") == 0
-    throttle.failed("甲", "10.0.0.3")  # the third within the window, from anywhere
-    assert throttle.wait("甲", "10.0.0.9") == 300 and throttle.wait("乙", "10.0.0.1") == 0
-    clock.now = 299.5
-    assert throttle.wait("甲", "10.0.0.9") == pytest.approx(0.5)
-    clock.now = 300
-    assert throttle.wait("甲", "10.0.0.9") == 0
-
-
-def test_failures_outside_the_window_and_before_a_success_do_not_count() -> None:
-    clock = Clock()
-    throttle = LoginThrottle(max_failures=3, max_failures_per_address=100, window=60, lockout=300, clock=clock)
-    for step in range(10):  # one failure every 40 s: never three within 60 s
-        clock.now = step * 40.0
-        throttle.failed("甲", "a")
-    assert throttle.wait("甲", "a") == 0
-    throttle = LoginThrottle(max_failures=3, max_failures_per_address=100, window=60, lockout=300, clock=clock)
-    throttle.failed("甲", "a")
-    throttle.failed("甲", "a")
-    throttle.succeeded("甲")
-    throttle.failed("甲", "a")
-    throttle.failed("甲", "a")
-    assert throttle.wait("甲", "a") == 0
-
-
-def test_the_address_count_covers_every_name() -> None:
-    clock = Clock()
-    throttle = LoginThrottle(max_failures=100, max_failures_per_address=3, window=60, lockout=30, clock=clock)
-    for name in ("a", "b", "c"):
-        throttle.failed(name, "10.0.0.1")
-    assert throttle.wait("d", "10.0.0.1") == 30 and throttle.wait("d", "10.0.0.2") == 0
-
-
-def test_the_throttle_forgets_old_entries_beyond_its_size() -> None:
-    clock = Clock()
-    throttle = LoginThrottle(max_failures=5, max_failures_per_address=10**9, window=60, lockout=30, clock=clock)
-    for i in range(MAX_KEYS + 10):
-        clock.now = i * 0.001
-        throttle.failed(f"name{i}", "one address")
-    assert len(throttle._failures) + len(throttle._locked_until) <= MAX_KEYS + 1
-    assert "name:name0" not in throttle._failures and f"name:name{MAX_KEYS + 9}" in throttle._failures
 
 
 @pytest.mark.parametrize(

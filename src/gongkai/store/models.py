@@ -407,3 +407,27 @@ class RegisterCalendarDay(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_register_calendar_days_day", "day"),)
+
+
+class LoginFailure(Base):
+    """One wrong password, counted against a name and against an address (migration 0014).
+
+    ``key`` is ``name:<account name>`` or ``address:<client address>``; ``at`` is seconds since the epoch.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"), Index("ix_login_failures_at", "at"))
+
+
+class LoginLock(Base):
+    """A name or address refused logins until ``until`` (seconds since the epoch; migration 0014)."""
+
+    __tablename__ = "login_locks"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    until: Mapped[float] = mapped_column(Float)

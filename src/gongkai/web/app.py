@@ -55,7 +55,7 @@ from .security import BodyLimitMiddleware
 from .sessions import SESSION_MAX_AGE, SessionStampMiddleware, session_cookie_name
 from .settings import WebSettings
 from .sources import PageRenderer
-from .throttle import LoginThrottle
+from .throttle import throttle_for
 
 STATIC = Path(__file__).parent / "static"
 
@@ -80,6 +80,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         cache = TtlCache(settings.stats_cache_seconds, source_generation=lambda: corpus_generation(database))
         originals_root = settings.originals_root or default_root(database.url)
         app.state.repo = repo
+        app.state.login_throttle = throttle_for(settings, database)
         app.state.cache = cache
         app.state.originals = Originals(originals_root)
         app.state.pages = PageRenderer(settings.page_cache_dir or page_cache_beside(originals_root))
@@ -103,7 +104,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.login_throttle = LoginThrottle.from_settings(settings)
     errors.install(app)
     # each add_middleware wraps the ones before it: the last added runs first. From the outside in:
     # security headers on every answer, the Host check, the body limit on the raw stream, the
