@@ -56,14 +56,16 @@ def test_corrections_lists_the_history_and_withdraw_restores(db: str) -> None:
     _invoke("correct", "1", CARRIED, "1", "--reason", "扫描件上此格为1", "--db", db)
     code, out = _invoke("corrections", "1", "--db", db)
     assert code == 0 and "生效" in out and "扫描件上此格为1" in out
-    code, out = _invoke("correct", "1", CARRIED, "--withdraw", "--db", db, "--json")
+    code, out = _invoke("correct", "1", CARRIED, "--withdraw", "--by", "复核员", "--db", db, "--json")
     assert code == 0, out
     result = json.loads(out)
     assert result["withdrawn"] and result["value"] is None and result["state"] == "blank"
     assert [f["rule"] for f in result["findings_added"]] == ["balance"]
     code, out = _invoke("corrections", "1", "--db", db, "--json")
     [row] = json.loads(out)
-    assert row["in_force"] is False and row["withdrawn_at"]
+    assert row["in_force"] is False and row["withdrawn_at"] and row["withdrawn_by"] == "复核员"
+    code, out = _invoke("corrections", "1", "--db", db)
+    assert "已撤回（复核员）" in out
     code, out = _invoke("show", "1", "--db", db)
     assert "1†" not in out and "审核人更正的单元格" not in out
     code, out = _invoke("correct", "1", CARRIED, "--withdraw", "--db", db)

@@ -38,8 +38,8 @@ def _correct(
     return repository.correct_cell(rid, cell, value, reason=reason, check=check, cross_year=no_cross_year, **kw)  # type: ignore[arg-type]
 
 
-def _withdraw(repository: Repository, rid: int, cell: str) -> CorrectionResult:
-    return repository.withdraw_correction(rid, cell, check=check, cross_year=no_cross_year)
+def _withdraw(repository: Repository, rid: int, cell: str, by: str | None = None) -> CorrectionResult:
+    return repository.withdraw_correction(rid, cell, check=check, cross_year=no_cross_year, by=by)
 
 
 def _findings(repository: Repository, rid: int) -> list[FindingRow]:
@@ -132,7 +132,7 @@ def test_withdrawal_restores_the_read_value_its_findings_and_their_decisions(rep
     _correct(repository, rid, CARRIED, "1")
     _correct(repository, rid, CARRIED, "2", "再次核对")  # a second correction of the same cell
     assert repository.load_report(rid)[0].cells[CARRIED].value == 2  # type: ignore[index]
-    result = _withdraw(repository, rid, CARRIED)
+    result = _withdraw(repository, rid, CARRIED, by="复核员")
     assert result.withdrawn and result.value is None and result.state == "blank"
     cell = repository.load_report(rid)[0].cells[CARRIED]  # type: ignore[index]
     assert (cell.value, cell.state, cell.correction) == (None, CellState.BLANK, None)
@@ -141,9 +141,9 @@ def test_withdrawal_restores_the_read_value_its_findings_and_their_decisions(rep
     back = _on(after, "balance", CARRIED)[0]
     assert (back.status, back.reviewer, back.reason) == ("confirmed", "审核员", "确有问题")
     history = repository.corrections(rid)
-    assert [(h.value, h.in_force, h.withdrawn_at is not None) for h in history] == [
-        ("2", False, True),
-        ("1", False, True),
+    assert [(h.value, h.in_force, h.withdrawn_at is not None, h.withdrawn_by) for h in history] == [
+        ("2", False, True, "复核员"),
+        ("1", False, True, "复核员"),  # an older correction still standing is withdrawn with it, by the same
     ]
     assert repository.corrections_in_force([repository.report_row(rid).sha256]) == {}  # type: ignore[union-attr]
     with pytest.raises(NotFound, match="没有生效的更正"):

@@ -102,4 +102,4 @@ def test_the_report_page_marks_a_corrected_cell_and_its_panel_says_both_values(c
     html = client.get(f"/reports/{rid}").text
     assert "已更正" not in html.split(f'data-cell="{CELL}"')[1].split("</td>")[0]
     history = client.get(f"/reports/{rid}/cells/{CELL}/corrections").text
-    assert "已撤回" in history
+    assert "已撤回" in history and " 撤回）" in history

@@ -25,6 +25,6 @@ def correct(
     )
 
 
-def withdraw(repository: Repository, report_id: int, cell_id: str) -> CorrectionResult:
-    """Withdraw a cell's correction: the read value is in force again, and the report is checked again."""
-    return repository.withdraw_correction(report_id, cell_id, check=check, cross_year=cross_year_findings)
+def withdraw(repository: Repository, report_id: int, cell_id: str, by: str | None = None) -> CorrectionResult:
+    """Withdraw a cell's correction (``by`` whom): the read value is in force again, and the report is checked again."""
+    return repository.withdraw_correction(report_id, cell_id, check=check, cross_year=cross_year_findings, by=by)

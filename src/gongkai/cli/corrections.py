@@ -33,7 +33,7 @@ def correct_command(
         str | None, typer.Argument(metavar="值", help=f"更正后的数值；原文未印出的填“{NOT_PRINTED_HELP}”。撤回时不填。")
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由（必填），如“扫描件上此格为1”。")] = None,
-    author: Annotated[str | None, typer.Option("--by", help="更正人。")] = None,
+    author: Annotated[str | None, typer.Option("--by", help="更正人（撤回时为撤回人）。")] = None,
     withdraw: Annotated[bool, typer.Option("--withdraw", help="撤回这个单元格的更正，恢复读取值。")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -41,7 +41,7 @@ def correct_command(
     """更正一个读错或无法读取的单元格（读取值保留），并重新检查报告。Correct a misread cell.
 
     示例：gongkai correct 6 applications.carried.person 1 --reason "扫描件上此格为1" --by 王
-    撤回：gongkai correct 6 applications.carried.person --withdraw
+    撤回：gongkai correct 6 applications.carried.person --withdraw --by 王
     """
     from ..batch.corrections import correct
     from ..batch.corrections import withdraw as withdraw_correction
@@ -55,7 +55,7 @@ def correct_command(
     with _repository(db) as repository:
         try:
             if withdraw:
-                result = withdraw_correction(repository, report_id, cell_id)
+                result = withdraw_correction(repository, report_id, cell_id, author)
             else:
                 assert value is not None and reason is not None
                 result = correct(repository, report_id, cell_id, value, reason, author)
@@ -132,6 +132,8 @@ def corrections_command(
         table.add_column(name)
     for r in rows:
         state = "生效" if r.in_force else ("已撤回" if r.withdrawn_at else "已被新更正取代")
+        if r.withdrawn_by:
+            state += f"（{r.withdrawn_by}）"
         table.add_row(
             r.cell_id,
             r.value if r.value is not None else NOT_PRINTED_HELP,

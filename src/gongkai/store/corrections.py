@@ -133,6 +133,7 @@ def _row(c: CellCorrection, in_force: bool) -> CorrectionRow:
         at=c.at,
         withdrawn_at=c.withdrawn_at,
         in_force=in_force,
+        withdrawn_by=c.withdrawn_by,
     )
 
 
@@ -292,9 +293,11 @@ class Corrections(Part):
         )
 
     def withdraw_correction(
-        self, report_id: int, cell_id: str, *, check: ReportCheck, cross_year: CrossYearCheck
+        self, report_id: int, cell_id: str, *, check: ReportCheck, cross_year: CrossYearCheck, by: str | None = None
     ) -> CorrectionResult:
         """Withdraw the cell's correction (and any older one still standing): the read value is back in force.
+
+        ``by`` names who withdrew it; it is kept with the withdrawn rows.
 
         The report is checked again as in ``correct_cell``. Raises ``NotFound`` when
         there is no such report or the cell has no correction in force.
@@ -314,7 +317,9 @@ class Corrections(Part):
                 raise NotFound(f"报告 {report_id} 的单元格 {cell_id} 没有生效的更正")
             at = now()
             session.execute(
-                update(CellCorrection).where(CellCorrection.id.in_([c.id for c in standing])).values(withdrawn_at=at)
+                update(CellCorrection)
+                .where(CellCorrection.id.in_([c.id for c in standing]))
+                .values(withdrawn_at=at, withdrawn_by=by)
             )
             session.flush()
             newest = standing[-1]

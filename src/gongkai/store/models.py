@@ -220,6 +220,7 @@ class CellCorrection(Base):
     author: Mapped[str | None] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str | None] = mapped_column(String(80))  # migration 0015
 
     __table_args__ = (Index("ix_cell_corrections_sha256_cell_id", "sha256", "cell_id"),)
 

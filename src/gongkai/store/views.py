@@ -288,6 +288,7 @@ class CorrectionRow:
     at: datetime
     withdrawn_at: datetime | None
     in_force: bool
+    withdrawn_by: str | None = None
 
     def to_json(self) -> dict[str, object]:
         out = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]

@@ -40,7 +40,7 @@ def _write(
     load(repo, report_id)  # 404 for no such report
     try:
         if entry is None:
-            result = withdraw(repo, report_id, cell_id)
+            result = withdraw(repo, report_id, cell_id, who)
         else:
             result = correct(repo, report_id, cell_id, entry.value, entry.reason, who)
     except NotFound as exc:
