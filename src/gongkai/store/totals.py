@@ -1,0 +1,394 @@
+"""Corpus totals kept at write, so the statistics read a handful of rows, not one per report (migration 0012).
+
+What the unfiltered statistics (or those of some years) sum is kept per year and per agency:
+
+- ``totals_years``: per year (``year_key``, 0 for reports with no year read) the current
+  reports, and for each figure of ``FIGURE_CELLS`` its sum and how many reports hold it;
+- ``totals_findings``: per year, rule, severity and review status, the findings of current reports;
+- ``totals_agencies`` / ``totals_agency_years``: per agency key (and per agency-year) the current
+  reports, their error-level findings not dismissed (``reports.errors``), their warnings not
+  dismissed and the agency's name (the greatest, as ``MAX`` gives it), each ranked by an index;
+- ``totals_counted``: what each current report contributes to the year tables (its year, agency
+  key, figures and finding counts), so a change is applied as the difference between what a
+  report counted for and what it counts for now.
+
+Every transaction that changes what a report counts for calls ``refresh_totals(session, ids)``
+after its writes (SQLite then already holds the write lock; PostgreSQL takes a transaction-level
+advisory lock, so two writing processes apply their differences one after the other, each seeing
+what the other committed). The ids it is given widen to every report of the same agency in the
+same year and the year after, since superseding versions, deleting a version and linking years
+(``links.link_years``) change those reports too; the agencies touched are recomputed whole.
+
+Sums of figures are added and subtracted: exact while the figures are whole numbers, as
+application counts are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    case,
+    delete,
+    desc,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from .figures import FIGURE_CELLS
+from .models import Base, ReportFigures, StoredFinding, StoredReport
+
+NO_YEAR = 0  # year_key of reports with no year read (no report is of year 0)
+CHUNK = 500
+LOCK_KEY = 7_141_412  # PostgreSQL advisory lock held by the transaction refreshing the totals
+
+FIGURES = tuple(FIGURE_CELLS)
+
+
+def held(name: str) -> str:
+    """The column counting the reports that hold figure ``name``."""
+    return name + "_held"
+
+
+years_table = Table(
+    "totals_years",
+    Base.metadata,
+    Column("year_key", Integer, primary_key=True, autoincrement=False),
+    Column("reports", Integer, nullable=False, default=0),
+    *(Column(name, Float, nullable=False, default=0.0) for name in FIGURES),
+    *(Column(held(name), Integer, nullable=False, default=0) for name in FIGURES),
+)
+findings_table = Table(
+    "totals_findings",
+    Base.metadata,
+    Column("year_key", Integer, primary_key=True, autoincrement=False),
+    Column("rule", String(64), primary_key=True),
+    Column("severity", String(8), primary_key=True),
+    Column("status", String(16), primary_key=True),
+    Column("findings", Integer, nullable=False, default=0),
+)
+agencies_table = Table(
+    "totals_agencies",
+    Base.metadata,
+    Column("agency_key", String(80), primary_key=True),
+    Column("agency", Text),
+    Column("reports", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False),
+    Index("ix_totals_agencies_rank", desc("errors"), "agency_key"),
+)
+agency_years_table = Table(
+    "totals_agency_years",
+    Base.metadata,
+    Column("agency_key", String(80), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("agency", Text),
+    Column("reports", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False),
+    Index("ix_totals_agency_years_rank", "year", desc("errors"), "agency_key"),
+)
+counted_table = Table(
+    "totals_counted",
+    Base.metadata,
+    Column("report_id", Integer, primary_key=True, autoincrement=False),  # no FK: kept past a delete
+    Column("year_key", Integer, nullable=False),
+    Column("agency_key", String(80)),
+    Column("figures", Text, nullable=False),  # JSON {figure: value}, the figures held
+    Column("findings", Text, nullable=False),  # JSON [[rule, severity, status, n], ...]
+)
+TABLES = (years_table, findings_table, agencies_table, agency_years_table, counted_table)
+
+Bind = Session | Connection
+Delta = defaultdict[str, float]
+
+
+def _delta() -> Delta:
+    return defaultdict(float)
+
+
+Contribution = tuple[int, str | None, dict[str, float], dict[tuple[str, str, str], int]]
+"""(year key, agency key, figures held, finding counts by (rule, severity, status))."""
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def year_key(year: int | None) -> int:
+    return NO_YEAR if year is None else year
+
+
+def _lock(bind: Bind) -> None:
+    if _dialect(bind) == "postgresql":
+        bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def _dialect(bind: Bind) -> str:
+    return bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
+
+
+def _contributions(bind: Bind, ids: Sequence[int]) -> dict[int, Contribution]:
+    """What each of these reports counts for now (current reports only)."""
+    kept = ReportFigures.__table__.c
+    out: dict[int, Contribution] = {}
+    for part in _chunks(sorted(set(ids))):
+        for row in bind.execute(
+            select(StoredReport.id, StoredReport.year, StoredReport.agency_key, *(kept[name] for name in FIGURES))
+            .select_from(StoredReport)
+            .outerjoin(ReportFigures, kept.report_id == StoredReport.id)
+            .where(StoredReport.id.in_(part), StoredReport.superseded_by.is_(None))
+        ):
+            rid, year, key, *values = row
+            figures = {name: value for name, value in zip(FIGURES, values, strict=True) if value is not None}
+            out[rid] = (year_key(year), key, figures, {})
+        current = [rid for rid in part if rid in out]
+        if current:
+            for rid, rule, severity, status, n in bind.execute(
+                select(
+                    StoredFinding.report_id,
+                    StoredFinding.rule,
+                    StoredFinding.severity,
+                    StoredFinding.status,
+                    func.count(StoredFinding.id),
+                )
+                .where(StoredFinding.report_id.in_(current))
+                .group_by(StoredFinding.report_id, StoredFinding.rule, StoredFinding.severity, StoredFinding.status)
+            ):
+                out[rid][3][(rule, severity, status)] = n
+    return out
+
+
+def _counted(bind: Bind, ids: Sequence[int]) -> dict[int, Contribution]:
+    """What each of these reports was last counted for (the ledger)."""
+    c = counted_table.c
+    out: dict[int, Contribution] = {}
+    for part in _chunks(sorted(set(ids))):
+        for rid, ykey, key, figures, findings in bind.execute(
+            select(c.report_id, c.year_key, c.agency_key, c.figures, c.findings).where(c.report_id.in_(part))
+        ):
+            out[rid] = (ykey, key, json.loads(figures), {(r, s, st): n for r, s, st, n in json.loads(findings)})
+    return out
+
+
+def _ledger_row(rid: int, contribution: Contribution) -> dict[str, Any]:
+    ykey, key, figures, findings = contribution
+    return {
+        "report_id": rid,
+        "year_key": ykey,
+        "agency_key": key,
+        "figures": json.dumps(figures, sort_keys=True),
+        "findings": json.dumps(sorted([*k, n] for k, n in findings.items())),
+    }
+
+
+def _widened(bind: Bind, ids: Sequence[int], counted: dict[int, Contribution]) -> list[int]:
+    """``ids`` and every report of their agencies in their years and the years after."""
+    pairs: set[tuple[Any, Any]] = {(key, y) for y, key, _, _ in counted.values() if key is not None and y != NO_YEAR}
+    for part in _chunks(sorted(set(ids))):
+        pairs.update(
+            bind.execute(
+                select(StoredReport.agency_key, StoredReport.year).where(
+                    StoredReport.id.in_(part), StoredReport.agency_key.is_not(None), StoredReport.year.is_not(None)
+                )
+            ).all()
+        )
+    years_of: defaultdict[Any, set[int]] = defaultdict(set)
+    for key, y in pairs:
+        years_of[key].update((y, y + 1))
+    out = set(ids)
+    for part in _chunks(sorted(years_of)):
+        for rid, key, y in bind.execute(
+            select(StoredReport.id, StoredReport.agency_key, StoredReport.year).where(
+                StoredReport.agency_key.in_(part), StoredReport.year.is_not(None)
+            )
+        ):
+            if y in years_of[key]:
+                out.add(rid)
+    return sorted(out)
+
+
+def refresh_totals(bind: Bind, ids: Iterable[int | None]) -> None:
+    """Bring the totals up to date with these reports (stored, changed, superseded, deleted).
+
+    Runs in the caller's transaction, after its writes. Reports of the same agency in the same
+    year and the year after are refreshed with them.
+    """
+    given = [i for i in ids if i is not None]
+    if not given:
+        return
+    _lock(bind)
+    counted = _counted(bind, given)
+    every = _widened(bind, given, counted)
+    counted.update(_counted(bind, [i for i in every if i not in counted]))
+    now = _contributions(bind, every)
+    year_delta: defaultdict[int, Delta] = defaultdict(_delta)
+    finding_delta: Counter[tuple[int, str, str, str]] = Counter()
+    for rid in every:
+        for sign, contribution in ((-1, counted.get(rid)), (1, now.get(rid))):
+            if contribution is None:
+                continue
+            ykey, _, figures, findings = contribution
+            delta = year_delta[ykey]
+            delta["reports"] += sign
+            for name, value in figures.items():
+                delta[name] += sign * value
+                delta[held(name)] += sign
+            for (rule, severity, status), n in findings.items():
+                finding_delta[(ykey, rule, severity, status)] += sign * n
+    _apply_years(bind, year_delta)
+    _apply_findings(bind, finding_delta)
+    c = counted_table.c
+    changed = [rid for rid in every if counted.get(rid) != now.get(rid)]
+    for part in _chunks(changed):
+        bind.execute(delete(counted_table).where(c.report_id.in_(part)))
+    rows = [_ledger_row(rid, now[rid]) for rid in changed if rid in now]
+    if rows:
+        bind.execute(insert(counted_table), rows)
+    keys = {key for _, key, _, _ in counted.values()} | {key for _, key, _, _ in now.values()}
+    refresh_agencies(bind, sorted(k for k in keys if k is not None))
+
+
+def _ensure(bind: Bind, table: Table, keys: list[dict[str, Any]]) -> None:
+    """Insert the rows of these primary keys that are missing (other columns at their defaults)."""
+    if not keys:
+        return
+    if _dialect(bind) == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        bind.execute(pg_insert(table).on_conflict_do_nothing(), keys)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        bind.execute(sqlite_insert(table).on_conflict_do_nothing(), keys)
+
+
+def _apply_years(bind: Bind, deltas: dict[int, Delta]) -> None:
+    c = years_table.c
+    changed = {ykey: delta for ykey, delta in deltas.items() if any(delta.values())}
+    _ensure(bind, years_table, [{"year_key": ykey} for ykey in sorted(changed)])
+    for ykey, delta in sorted(changed.items()):
+        values = {n: c[n] + (amount if n in FIGURES else int(amount)) for n, amount in delta.items() if amount}
+        bind.execute(update(years_table).where(c.year_key == ykey).values(**values))
+        # a figure no report holds any more sums nothing: no float remainder is carried on
+        emptied = [name for name in FIGURES if delta.get(held(name), 0) < 0]
+        if emptied:
+            bind.execute(
+                update(years_table)
+                .where(c.year_key == ykey)
+                .values({name: case((c[held(name)] == 0, 0.0), else_=c[name]) for name in emptied})
+            )
+
+
+def _apply_findings(bind: Bind, deltas: Counter[tuple[int, str, str, str]]) -> None:
+    c = findings_table.c
+    changed = sorted((k, n) for k, n in deltas.items() if n)
+    names = ("year_key", "rule", "severity", "status")
+    _ensure(bind, findings_table, [dict(zip(names, k, strict=True)) for k, _ in changed])
+    for (ykey, rule, severity, status), n in changed:
+        bind.execute(
+            update(findings_table)
+            .where(c.year_key == ykey, c.rule == rule, c.severity == severity, c.status == status)
+            .values(findings=c.findings + n)
+        )
+
+
+def refresh_agencies(bind: Bind, keys: Sequence[str]) -> None:
+    """Recompute the ranking rows of these agency keys from their current reports."""
+    for part in _chunks(list(keys)):
+        current = (StoredReport.agency_key.in_(part), StoredReport.superseded_by.is_(None))
+        whole = bind.execute(
+            select(
+                StoredReport.agency_key,
+                func.max(StoredReport.agency),
+                func.count(StoredReport.id),
+                func.coalesce(func.sum(StoredReport.errors), 0),
+            )
+            .where(*current)
+            .group_by(StoredReport.agency_key)
+        ).all()
+        by_year = bind.execute(
+            select(
+                StoredReport.agency_key,
+                StoredReport.year,
+                func.max(StoredReport.agency),
+                func.count(StoredReport.id),
+                func.coalesce(func.sum(StoredReport.errors), 0),
+            )
+            .where(*current, StoredReport.year.is_not(None))
+            .group_by(StoredReport.agency_key, StoredReport.year)
+        ).all()
+        warned: Counter[tuple[Any, Any]] = Counter()
+        for key, year, n in bind.execute(
+            select(StoredReport.agency_key, StoredReport.year, func.count(StoredFinding.id))
+            .join(StoredFinding, StoredFinding.report_id == StoredReport.id)
+            .where(*current, StoredFinding.severity == "warning", StoredFinding.status != "dismissed")
+            .group_by(StoredReport.agency_key, StoredReport.year)
+        ):
+            warned[(key, year)] += n
+        warnings_of: Counter[Any] = Counter()
+        for (key, _), n in warned.items():
+            warnings_of[key] += n
+        bind.execute(delete(agencies_table).where(agencies_table.c.agency_key.in_(part)))
+        bind.execute(delete(agency_years_table).where(agency_years_table.c.agency_key.in_(part)))
+        rows = [
+            {"agency_key": k, "agency": name, "reports": n, "errors": int(e), "warnings": warnings_of[k]}
+            for k, name, n, e in whole
+        ]
+        if rows:
+            bind.execute(insert(agencies_table), rows)
+        year_rows = [
+            {"agency_key": k, "year": y, "agency": name, "reports": n, "errors": int(e), "warnings": warned[(k, y)]}
+            for k, y, name, n, e in by_year
+        ]
+        if year_rows:
+            bind.execute(insert(agency_years_table), year_rows)
+
+
+def rebuild_totals(bind: Bind) -> None:
+    """Fill every totals table from the stored reports (the migration, and a repair): what a scan gives."""
+    _lock(bind)
+    for table in TABLES:
+        bind.execute(delete(table))
+    ids = list(bind.scalars(select(StoredReport.id).where(StoredReport.superseded_by.is_(None))))
+    year_delta: defaultdict[int, Delta] = defaultdict(_delta)
+    finding_delta: Counter[tuple[int, str, str, str]] = Counter()
+    for part in _chunks(ids):
+        now = _contributions(bind, part)
+        for ykey, _, figures, findings in now.values():
+            delta = year_delta[ykey]
+            delta["reports"] += 1
+            for name, value in figures.items():
+                delta[name] += value
+                delta[held(name)] += 1
+            for (rule, severity, status), n in findings.items():
+                finding_delta[(ykey, rule, severity, status)] += n
+        rows = [_ledger_row(rid, c) for rid, c in now.items()]
+        if rows:
+            bind.execute(insert(counted_table), rows)
+    _apply_years(bind, year_delta)
+    _apply_findings(bind, finding_delta)
+    keys = list(
+        bind.scalars(
+            select(StoredReport.agency_key)
+            .where(StoredReport.agency_key.is_not(None), StoredReport.superseded_by.is_(None))
+            .distinct()
+        )
+    )
+    refresh_agencies(bind, sorted(k for k in keys if k is not None))
