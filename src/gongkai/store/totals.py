@@ -39,6 +39,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     case,
     delete,
     desc,
@@ -64,6 +65,8 @@ def held(name: str) -> str:
     """The column counting the reports that hold figure ``name``."""
     return name + "_held"
 
+
+HELD = {name: held(name) for name in FIGURES}
 
 years_table = Table(
     "totals_years",
@@ -240,22 +243,14 @@ def refresh_totals(bind: Bind, ids: Iterable[int | None]) -> None:
     now = _contributions(bind, every)
     year_delta: defaultdict[int, Delta] = defaultdict(_delta)
     finding_delta: Counter[tuple[int, str, str, str]] = Counter()
-    for rid in every:
+    changed = [rid for rid in every if counted.get(rid) != now.get(rid)]
+    for rid in changed:
         for sign, contribution in ((-1, counted.get(rid)), (1, now.get(rid))):
-            if contribution is None:
-                continue
-            ykey, _, figures, findings = contribution
-            delta = year_delta[ykey]
-            delta["reports"] += sign
-            for name, value in figures.items():
-                delta[name] += sign * value
-                delta[held(name)] += sign
-            for (rule, severity, status), n in findings.items():
-                finding_delta[(ykey, rule, severity, status)] += sign * n
+            if contribution is not None:
+                _add(year_delta, finding_delta, contribution, sign)
     _apply_years(bind, year_delta)
     _apply_findings(bind, finding_delta)
     c = counted_table.c
-    changed = [rid for rid in every if counted.get(rid) != now.get(rid)]
     for part in _chunks(changed):
         bind.execute(delete(counted_table).where(c.report_id.in_(part)))
     rows = [_ledger_row(rid, now[rid]) for rid in changed if rid in now]
@@ -263,6 +258,23 @@ def refresh_totals(bind: Bind, ids: Iterable[int | None]) -> None:
         bind.execute(insert(counted_table), rows)
     keys = {key for _, key, _, _ in counted.values()} | {key for _, key, _, _ in now.values()}
     refresh_agencies(bind, sorted(k for k in keys if k is not None))
+
+
+def _add(
+    year_delta: defaultdict[int, Delta],
+    finding_delta: Counter[tuple[int, str, str, str]],
+    contribution: Contribution,
+    sign: int,
+) -> None:
+    """Add (``sign`` 1) or take away (-1) one report's contribution."""
+    ykey, _, figures, findings = contribution
+    delta = year_delta[ykey]
+    delta["reports"] += sign
+    for name, value in figures.items():
+        delta[name] += sign * value
+        delta[HELD[name]] += sign
+    for (rule, severity, status), n in findings.items():
+        finding_delta[(ykey, rule, severity, status)] += sign * n
 
 
 def _ensure(bind: Bind, table: Table, keys: list[dict[str, Any]]) -> None:
@@ -280,33 +292,45 @@ def _ensure(bind: Bind, table: Table, keys: list[dict[str, Any]]) -> None:
 
 
 def _apply_years(bind: Bind, deltas: dict[int, Delta]) -> None:
+    """Add each year's differences, in one statement run once per year."""
     c = years_table.c
-    changed = {ykey: delta for ykey, delta in deltas.items() if any(delta.values())}
-    _ensure(bind, years_table, [{"year_key": ykey} for ykey in sorted(changed)])
-    for ykey, delta in sorted(changed.items()):
-        values = {n: c[n] + (amount if n in FIGURES else int(amount)) for n, amount in delta.items() if amount}
-        bind.execute(update(years_table).where(c.year_key == ykey).values(**values))
+    changed = sorted((k, d) for k, d in deltas.items() if any(d.values()))
+    if not changed:
+        return
+    _ensure(bind, years_table, [{"year_key": k} for k, _ in changed])
+    values: dict[str, Any] = {"reports": c.reports + bindparam("d_reports", type_=Integer)}
+    for name in FIGURES:
+        count = HELD[name]
+        held_now = c[count] + bindparam("d_" + count, type_=Integer)
+        values[count] = held_now
         # a figure no report holds any more sums nothing: no float remainder is carried on
-        emptied = [name for name in FIGURES if delta.get(held(name), 0) < 0]
-        if emptied:
-            bind.execute(
-                update(years_table)
-                .where(c.year_key == ykey)
-                .values({name: case((c[held(name)] == 0, 0.0), else_=c[name]) for name in emptied})
-            )
+        values[name] = case((held_now == 0, 0.0), else_=c[name] + bindparam("d_" + name, type_=Float))
+    rows = [
+        {
+            "k_year": k,
+            "d_reports": int(d["reports"]),
+            **{"d_" + name: d[name] for name in FIGURES},
+            **{"d_" + HELD[name]: int(d[HELD[name]]) for name in FIGURES},
+        }
+        for k, d in changed
+    ]
+    bind.execute(update(years_table).where(c.year_key == bindparam("k_year")).values(values), rows)
 
 
 def _apply_findings(bind: Bind, deltas: Counter[tuple[int, str, str, str]]) -> None:
+    """Add each (year, rule, severity, status)'s difference, in one statement run once per row."""
     c = findings_table.c
     changed = sorted((k, n) for k, n in deltas.items() if n)
+    if not changed:
+        return
     names = ("year_key", "rule", "severity", "status")
     _ensure(bind, findings_table, [dict(zip(names, k, strict=True)) for k, _ in changed])
-    for (ykey, rule, severity, status), n in changed:
-        bind.execute(
-            update(findings_table)
-            .where(c.year_key == ykey, c.rule == rule, c.severity == severity, c.status == status)
-            .values(findings=c.findings + n)
-        )
+    bind.execute(
+        update(findings_table)
+        .where(*(c[name] == bindparam("k_" + name) for name in names))
+        .values(findings=c.findings + bindparam("d_findings", type_=Integer)),
+        [{**{"k_" + name: v for name, v in zip(names, k, strict=True)}, "d_findings": n} for k, n in changed],
+    )
 
 
 def refresh_agencies(bind: Bind, keys: Sequence[str]) -> None:
@@ -371,14 +395,8 @@ def rebuild_totals(bind: Bind) -> None:
     finding_delta: Counter[tuple[int, str, str, str]] = Counter()
     for part in _chunks(ids):
         now = _contributions(bind, part)
-        for ykey, _, figures, findings in now.values():
-            delta = year_delta[ykey]
-            delta["reports"] += 1
-            for name, value in figures.items():
-                delta[name] += value
-                delta[held(name)] += 1
-            for (rule, severity, status), n in findings.items():
-                finding_delta[(ykey, rule, severity, status)] += n
+        for contribution in now.values():
+            _add(year_delta, finding_delta, contribution, 1)
         rows = [_ledger_row(rid, c) for rid, c in now.items()]
         if rows:
             bind.execute(insert(counted_table), rows)
