@@ -112,7 +112,7 @@ counted_table = Table(
     Column("report_id", Integer, primary_key=True, autoincrement=False),  # no FK: kept past a delete
     Column("year_key", Integer, nullable=False),
     Column("agency_key", String(80)),
-    Column("figures", Text, nullable=False),  # JSON {figure: value}, the figures held
+    Column("figures", Text, nullable=False),  # JSON [value or null, ...] in FIGURES order
     Column("findings", Text, nullable=False),  # JSON [[rule, severity, status, n], ...]
 )
 TABLES = (years_table, findings_table, agencies_table, agency_years_table, counted_table)
@@ -186,8 +186,14 @@ def _counted(bind: Bind, ids: Sequence[int]) -> dict[int, Contribution]:
         for rid, ykey, key, figures, findings in bind.execute(
             select(c.report_id, c.year_key, c.agency_key, c.figures, c.findings).where(c.report_id.in_(part))
         ):
-            out[rid] = (ykey, key, json.loads(figures), {(r, s, st): n for r, s, st, n in json.loads(findings)})
+            held_figures = {n: float(v) for n, v in zip(FIGURES, json.loads(figures), strict=False) if v is not None}
+            out[rid] = (ykey, key, held_figures, {(r, s, st): n for r, s, st, n in json.loads(findings)})
     return out
+
+
+def _compact(value: float | None) -> float | int | None:
+    """A whole number written without its ``.0`` (read back as the same float)."""
+    return int(value) if value is not None and value.is_integer() else value
 
 
 def _ledger_row(rid: int, contribution: Contribution) -> dict[str, Any]:
@@ -196,8 +202,8 @@ def _ledger_row(rid: int, contribution: Contribution) -> dict[str, Any]:
         "report_id": rid,
         "year_key": ykey,
         "agency_key": key,
-        "figures": json.dumps(figures, sort_keys=True),
-        "findings": json.dumps(sorted([*k, n] for k, n in findings.items())),
+        "figures": json.dumps([_compact(figures.get(name)) for name in FIGURES], separators=(",", ":")),
+        "findings": json.dumps(sorted([*k, n] for k, n in findings.items()), separators=(",", ":")),
     }
 
 

@@ -11,7 +11,8 @@ Create Date: 2026-12-02 06:00:00
   reports, errors, warnings not dismissed and the agency's name, with ranking indexes
   (errors descending, then key);
 - ``totals_counted``: what each current report was counted for (year, agency key, figures and
-  finding counts as JSON), so a later change applies as a difference (``gongkai.store.totals``);
+  finding counts as JSON, the figures in ``FIGURE_CELLS`` order), so a later change applies
+  as a difference (``gongkai.store.totals``);
 - ``ix_sources_failed``: a partial index of the sources that failed to read, which the statistics count.
 
 A corpus already stored gets its totals here (``rebuild_totals``: what a scan of it gives).
