@@ -41,6 +41,7 @@ from .links import CrossYearCheck, link_years
 from .models import CellCorrection, StoredCell, StoredFinding
 from .records import cell_row, finding_record, parse_value, value_text
 from .reviews import decisions, finding_values
+from .totals import refresh_totals
 from .views import CorrectionResult, CorrectionRow, FindingRow
 
 ReportCheck = Callable[[Report], Iterable[Finding]]
@@ -219,6 +220,7 @@ def _recheck(
     session.flush()
     link_years(session, [report_id], cross_year)
     refresh_error_counts(session, [report_id])
+    refresh_totals(session, [report_id])  # its figures (``_write_cell``) and findings, and the year after's
     now_ = findings_of(session, [report_id])[report_id]
     before_keys = {_key(f): f for f in was}
     after_keys = {_key(f): f for f in now_}

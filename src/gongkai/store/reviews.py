@@ -33,6 +33,7 @@ from .base import (
 )
 from .models import FindingEvent, Review, Source, StoredFinding, StoredReport
 from .records import Record
+from .totals import refresh_totals
 from .views import REVIEW_STATUSES, FindingRow, ReportFilter, ReportRow
 from .workflow import FindingEventRow, check_transition, status_choices
 
@@ -105,6 +106,7 @@ class Reviews(Part):
             _step(session, finding, identities(session, [report_id])[report_id], status, reviewer, reason, now())
             session.flush()
             refresh_error_counts(session, [report_id])
+            refresh_totals(session, [report_id])
             return finding_row(finding)
 
     def send_confirmed(
@@ -145,6 +147,7 @@ class Reviews(Part):
                     moved.append(finding)
             session.flush()
             refresh_error_counts(session, ids)
+            refresh_totals(session, ids)
             return [finding_row(f) for f in moved]
 
     def finding_history(self, report_id: int) -> dict[str, list[FindingEventRow]]:

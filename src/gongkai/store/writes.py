@@ -28,6 +28,7 @@ from .links import CrossYearCheck, link_years, regions_agree
 from .models import ReportFigures, Source, StoredCell, StoredFinding, StoredReport, StoredSection
 from .records import Record
 from .reviews import decisions, finding_values
+from .totals import refresh_totals
 from .views import VERSION_POLICIES, WriteResult
 
 Stored = dict[str, tuple[int, int | None]]  # sha256 → (source id, report id or None)
@@ -102,6 +103,7 @@ class Writes(Part):
             severities = _insert_findings(session, report_ids, [r for _, r in readable])
             link_years(session, report_ids, cross_year)
             refresh_error_counts(session, report_ids)
+            refresh_totals(session, [*report_ids, *saved])  # stats totals (totals.py): after every write
         return WriteResult(
             reports=len(report_ids),
             failed=len(fresh) - len(readable),
@@ -128,6 +130,7 @@ class Writes(Part):
                     update(StoredReport).where(StoredReport.superseded_by == report_id).values(superseded_by=successor)
                 )
             session.execute(delete(Source).where(Source.id == source_id))
+            refresh_totals(session, [report_id])  # stats totals (totals.py): its agency-year's versions too
         return True
 
     def rename_sources(self, names: dict[str, str]) -> None:
