@@ -101,7 +101,7 @@ def test_half_width_brackets_in_chinese_labels_become_full_width() -> None:
 
 def test_defaults_are_the_measured_settings() -> None:
     assert (DEFAULT_OCR.det_max_side, DEFAULT_OCR.det_int8, DEFAULT_OCR.device) == (1280, False, "auto")
-    assert (DEFAULT_OCR.rec_strip_px, DEFAULT_OCR.rec_gap_px) == (480, 48)
+    assert (DEFAULT_OCR.rec_strip_px, DEFAULT_OCR.rec_gap_px, DEFAULT_OCR.rec_line_px) == (480, 48, 24)
     assert engine_key(replace(DEFAULT_OCR, threads=1)) == (1, 1280, False, "auto")
 
 

@@ -80,6 +80,13 @@ def bench_ocr(paths: list[Path], settings: OcrSettings) -> OcrRate:
     return OcrRate(pages, pages / cpu, pages / wall)
 
 
+def _load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:  # not Linux
+        return "?"
+
+
 def main(argv: list[str]) -> None:
     paths = [Path(a) for a in argv] or sorted(DEV_CORPUS.glob("*.pdf"))
     if not paths:
@@ -94,6 +101,7 @@ def main(argv: list[str]) -> None:
     print(f"ocr: {rate.pages} pages at {settings.dpi} dpi, 1 onnxruntime thread, page -> words + rules -> blocks:")
     print(f"  CPU  {rate.cpu_rate:6.2f} pages/s/core ({1 / rate.cpu_rate:.2f} s/page)")
     print(f"  wall {rate.wall_rate:6.2f} pages/s      ({1 / rate.wall_rate:.2f} s/page)")
+    print(f"  load average {_load_average()} (wall time is only comparable at the same load)")
 
 
 if __name__ == "__main__":
