@@ -110,7 +110,7 @@ def test_the_bench_row_is_the_load_test(corpus: str, tmp_path: Path) -> None:
     row = bench.row_web().to_json()
     assert row["row"] == "web" and row["errors"] == 0 and row["requests"] > 0
     assert row["wall_s"] >= 2 and row["cpu_s"] > 0 and row["server_cpu_ms_per_request"] > 0
-    assert set(row["by_kind"]) <= {kind for kind, _ in MIX}
+    assert set(row["by_kind"]) == {"dashboard", "report-page"} and row["mix"] == "pages"
 
 
 def test_the_command(corpus: str, capsys: pytest.CaptureFixture[str]) -> None:
