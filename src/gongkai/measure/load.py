@@ -312,9 +312,11 @@ def start_server(url: str, port: int, scratch: Path, workers: int | None = None)
     raise RuntimeError(f"gongkai serve {START_SECONDS} 秒内没有应答")
 
 
-def warm_up(base: str, workers: int | None) -> None:
-    """Every dashboard filter and the statistics once per server process (new connections land anywhere)."""
-    paths = ["/dashboard" + query for query in DASHBOARD_QUERIES] + ["/api/stats"]
+def warm_up(base: str, workers: int | None, report_id: int) -> None:
+    """What is kept per corpus generation, once per server process (new connections land anywhere): every
+    dashboard filter, the statistics, the report list's facets and order, the agency list, a review queue."""
+    kept = ["/api/stats", "/reports", "/compare", f"/reports/{report_id}"]
+    paths = ["/dashboard" + query for query in DASHBOARD_QUERIES] + kept
     rounds = 2 * (workers or os.cpu_count() or 1)
     with httpx.Client(base_url=base, timeout=300) as http:
         for path in paths:  # the first of each computes, then the others of this process hit the cache
@@ -381,7 +383,7 @@ def run_load(
         base = f"http://{HOST}:{port}"
         server = start_server(url, port, Path(scratch), workers)
         try:
-            warm_up(base, workers)
+            warm_up(base, workers, s.ids[0])
             cpu_before = process_tree_cpu(server.pid)
             client_before = time.process_time()
             result.load_before = os.getloadavg()
