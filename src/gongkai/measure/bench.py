@@ -10,7 +10,8 @@ Rows (all by default, in this order):
     stats      ``Repository.stats()`` warm, in process, whole corpus and one year (kept totals),
                and the whole corpus scanned (``scan_stats``, what any other filter costs)
     dashboard  the first, uncached ``/dashboard`` of a fresh app (in process)
-    web        ``gongkai serve --workers N`` on loopback, 50 clients for a while: p50/p95
+    web        ``gongkai serve --workers N`` on loopback, 50 clients asking for dashboards and report
+               pages (``gongkai.measure.load --mix pages``): req/s, p50/p95/p99, server CPU a request
     text       read+check of the synthetic text reports, one process
     pdf        text-layer PDFs of the dev corpus: pages read+checked per CPU second
     ocr        a few dev PDF pages rendered and OCRed with one onnxruntime thread
@@ -277,11 +278,13 @@ class Bench:
         return Row("dashboard", timing, {"cached_wall_s": round(cached.wall, 4), "cached_cpu_s": round(cached.cpu, 4)})
 
     def row_web(self) -> Row:
-        from .web_load import load
+        from .load import run_load
 
         self.ensure_corpus()
-        result = load(self.db, self.clients, self.seconds, self.server_workers)
-        return Row("web", Timing(result.pop("wall_s"), result.pop("server_cpu_s")), result)
+        # the row: dashboards and report pages, half each (``--mix realistic`` of the load command for the rest)
+        result = run_load(self.url, self.clients, self.seconds, workers=self.server_workers, mix="pages").to_json()
+        wall, cpu = result.pop("seconds"), result.pop("server_cpu_seconds")
+        return Row("web", Timing(float(wall), float(cpu)), result)  # type: ignore[arg-type]
 
     def row_text(self) -> Row:
         from ..api import read_and_check

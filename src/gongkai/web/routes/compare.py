@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from ...errors import NotFound
 from ...model import Report
@@ -24,6 +25,7 @@ from ..deps import MAX_ID, Repo
 from ..errors import WebError
 from ..layout import compare_tables, shown_value
 from ..order import pinyin_key
+from ..shared_reads import cached
 from ..templating import render
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -68,6 +70,14 @@ def agencies(repo: Repository, part: str | None = None, limit: int | None = None
     out = [Agency(key, name, tuple(sorted(years))) for key, (name, years) in found.items()]
     out.sort(key=lambda a: pinyin_key(a.name))
     return out[:limit] if limit else out
+
+
+def suggestion_options(repo: Repository) -> Markup:
+    """The datalist's options (every agency, pinyin order, its years), built once per corpus generation."""
+    return Markup("").join(
+        Markup('<option value="{}">{}年</option>').format(a.name, "、".join(map(str, a.years)))
+        for a in agencies(repo, limit=SUGGESTIONS)
+    )
 
 
 def resolve_agency(repo: Repository, typed: str) -> tuple[str | None, list[Agency]]:
@@ -172,7 +182,7 @@ def compare_page(
         "series": None,
         "matches": None,
         "changes_only": changes_only,
-        "suggestions": agencies(repo, limit=SUGGESTIONS),
+        "suggestions": cached(request, ("agency-suggestions",), lambda: suggestion_options(repo)),
         "trend_chart": None,
         "trend_cells": [],
     }

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
 
 from ...store.views import CorpusStats
@@ -51,7 +54,16 @@ def dashboard_page(request: Request, repo: Repo, selected: Selected) -> Response
     return render(request, "dashboard/index.html", {"body": _body(request, repo, selected), "selected": selected})
 
 
-@api.get("/stats", summary="统计：按年度申请量、办理结果构成、纠错率、按规则问题数、错误最多的机关")
-def stats_api(request: Request, repo: Repo, selected: Selected) -> dict[str, object]:
-    """The same shape as ``gongkai stats --json`` (``CorpusStats.to_json``)."""
-    return _stats(request, repo, selected).to_json()
+@api.get(
+    "/stats",
+    summary="统计：按年度申请量、办理结果构成、纠错率、按规则问题数、错误最多的机关",
+    response_model=dict[str, Any],
+)
+def stats_api(request: Request, repo: Repo, selected: Selected) -> Response:
+    """The same shape as ``gongkai stats --json`` (``CorpusStats.to_json``), encoded once per filter and generation."""
+
+    def encoded() -> bytes:
+        return bytes(JSONResponse(jsonable_encoder(_stats(request, repo, selected).to_json())).body)
+
+    body = request.app.state.cache.get_or_compute(("stats-json", selected.cache_key()), encoded)
+    return Response(body, media_type="application/json")

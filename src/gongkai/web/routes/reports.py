@@ -14,6 +14,7 @@ from ..errors import WebError
 from ..layout import report_tables, shown_value
 from ..order import pinyin_key
 from ..security import writer
+from ..shared_reads import facets, next_in_queue
 from ..sources import decoded_text, source_kind, text_excerpt
 from ..templating import is_htmx, render
 from ._common import load
@@ -29,7 +30,7 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 def _listing(request: Request, repo: Repo, selected: Selected, sort: str, page: int) -> dict[str, Any]:
     flt = selected.to_filter()
-    counts = repo.facets(flt)
+    counts = facets(request, repo, selected)
     descending = sort.startswith("-")
     if sort.lstrip("-") == "agency":  # pinyin order, which the database cannot sort by: kept until the next write
         ordered = request.app.state.cache.get_or_compute(
@@ -78,7 +79,7 @@ def report_page(request: Request, repo: Repo, selected: Selected, report_id: Rep
     loaded = load(repo, report_id)
     review = {
         "history": repo.finding_history(report_id),
-        "next_report": repo.next_in_queue(report_id, selected.to_filter()),
+        "next_report": next_in_queue(request, repo, report_id, selected),
         "queue_query": selected.query(),
     }
     return render(request, "reports/detail.html", {**_detail(loaded), **version_context(repo, loaded.row), **review})
