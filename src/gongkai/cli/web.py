@@ -9,6 +9,8 @@ import typer
 from .chinese import ChineseTyper
 from .options import DbOption, JsonOption, console, dump, errors
 
+KEEP_ALIVE_SECONDS = 30  # uvicorn's 5 s default drops idle keep-alive connections of busy clients under load
+
 if TYPE_CHECKING:
     from ..store.roles import Role
 
@@ -102,7 +104,14 @@ def serve(
     if settings.allowed_hosts:
         console.print(f"允许的主机名：{'、'.join(settings.allowed_hosts)}（以及本机名称和IP地址）")
     if settings.workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=False,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
         return
     if secret is not None:
         console.print("未设置 GONGKAI_SECRET：各服务进程共用本次随机生成的会话密钥（重启后需重新登录）")
@@ -116,6 +125,7 @@ def serve(
         port=port,
         log_level="info",
         proxy_headers=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
