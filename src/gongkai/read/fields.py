@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from .values import Kind, Parsed, parse_value
 
@@ -31,23 +32,24 @@ PAGE_FOOTER = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a report makes hundreds, and a frozen init costs three times as much
 class Field:
     text: str
     start: int  # linear offsets
     end: int
     parsed: Parsed
+    kind: Kind = dc_field(init=False, repr=False, compare=False)  # ``parsed.kind``, asked for at every turn
 
-    @property
-    def kind(self) -> Kind:
-        return self.parsed.kind
+    def __post_init__(self) -> None:
+        self.kind = self.parsed.kind
 
 
 def _field(text: str, start: int) -> Field:
     stripped = text.strip(_WHITE)
-    lead = len(text) - len(text.lstrip(_WHITE))
-    s = start + lead if stripped else start
-    return Field(text, s, s + len(stripped) if stripped else start + len(text), parse_value(text))
+    if len(stripped) == len(text) or not stripped:
+        return Field(text, start, start + len(text), parse_value(text))
+    s = start + len(text) - len(text.lstrip(_WHITE))
+    return Field(text, s, s + len(stripped), parse_value(text))
 
 
 def tab_fields(line: str, offset: int) -> list[Field]:
