@@ -18,6 +18,8 @@ _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _is_md_row(line: str) -> bool:
+    if "|" not in line:
+        return False
     stripped = line.strip()
     return stripped.startswith("|") and stripped.count("|") >= 2
 
@@ -60,7 +62,7 @@ def text_document(text: str, name: str, kind: str = "txt") -> Document:
                 grid_rows.append(_md_cells(line, line_no, offset))
         else:
             flush()
-            blocks.append(Paragraph(line, SourcePlace(line=line_no, start=offset, end=offset + len(line))))
+            blocks.append(Paragraph(line, SourcePlace(line_no, offset, offset + len(line))))
         offset += len(line_with_end)
     flush()
     return Document(name=name, kind=kind, blocks=tuple(blocks))

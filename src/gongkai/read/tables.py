@@ -51,9 +51,12 @@ _UNPLACED = Placement(PlacedBy.ORDER, evidence="行标签缺失，无法唯一�
 Assignment = list[tuple[int, list[Field]]]
 
 
+_PLACED = {by: Placement(by) for by in PlacedBy}  # frozen: one for every row placed by its label
+
+
 def _placement(m: LabelMatch) -> Placement:
     by = PlacedBy.VARIANT if m.variant and m.how == "exact" else _BY_MATCH[m.how]
-    return Placement(by, m.score if by in (PlacedBy.FUZZY, PlacedBy.PREFIX) else None)
+    return Placement(by, m.score) if by in (PlacedBy.FUZZY, PlacedBy.PREFIX) else _PLACED[by]
 
 
 def _cell_from_field(cell_id: str, f: Field, lt: LinearText, placement: Placement) -> Cell:
