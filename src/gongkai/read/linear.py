@@ -41,7 +41,7 @@ _NUMBERING_COMMA = re.compile(r"(?<=[0-9０-９])、")
 
 
 def _fill_cache(chars: set[str]) -> None:
-    missing = sorted(c for c in chars if c not in _CHAR_CACHE)
+    missing = sorted(chars.difference(_CHAR_CACHE))
     if not missing:
         return
     folded = [unicodedata.normalize("NFKC", c) for c in missing]
@@ -66,12 +66,21 @@ def _fill_cache(chars: set[str]) -> None:
 @lru_cache(maxsize=4096)
 def normalize_label(text: str) -> str:
     """The normalised form of a label, as matched against ``LinearText.norm``."""
-    return normalize(text)[0]
+    return fold(text)
+
+
+def fold(text: str) -> str:
+    """``normalize(text)[0]``: the normalised text without the map back to ``text``."""
+    if "、" in text:
+        text = _NUMBERING_COMMA.sub(".", text)
+    _fill_cache(set(text))
+    return text.translate(_FOLD)
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
     """Normalise ``text``; return it with the source index of each output char."""
-    text = _NUMBERING_COMMA.sub(".", text)  # "1、属于国家秘密" numbers a row like "1."
+    if "、" in text:
+        text = _NUMBERING_COMMA.sub(".", text)  # "1、属于国家秘密" numbers a row like "1."
     _fill_cache(set(text))
     norm = text.translate(_FOLD)
     lengths = text.translate(_FOLD_LENGTH)
