@@ -44,6 +44,7 @@ class TableRead:
 
 
 _NUMBER = Kind.NUMBER
+_READ, _BLANK, _ABSENT = CellState.READ, CellState.BLANK, CellState.ABSENT
 _BY_MATCH = {"exact": PlacedBy.LABEL, "fuzzy": PlacedBy.FUZZY, "prefix": PlacedBy.PREFIX, "fallback": PlacedBy.FALLBACK}
 _BY_POSITION = Placement(PlacedBy.POSITION)
 _BY_ORDER = Placement(PlacedBy.ORDER, evidence=ORDER_EVIDENCE)
@@ -62,11 +63,12 @@ def _placement(m: LabelMatch) -> Placement:
 def _cell_from_field(cell_id: str, f: Field, lt: LinearText, placement: Placement) -> Cell:
     place = lt.place(f.start, f.end)
     raw = f.text.strip(" \t\r\n")
-    if f.kind is Kind.NUMBER:
+    if f.kind is _NUMBER:
         if len(raw) > MAX_CELL_DIGITS and sum(map(str.isdigit, raw)) > MAX_CELL_DIGITS:
-            return Cell(cell_id, None, raw, CellState.ABSENT, place)
-        return Cell(cell_id, f.parsed.value, raw, CellState.READ, place, f.parsed.unit, placement)
-    return Cell(cell_id, None, raw, CellState.BLANK, place, placement=placement)
+            return Cell(cell_id, None, raw, _ABSENT, place)
+        parsed = f.parsed
+        return Cell(cell_id, parsed.value, raw, _READ, place, parsed.unit, placement)
+    return Cell(cell_id, None, raw, _BLANK, place, None, placement)
 
 
 def _absent(cell_id: str, lt: LinearText, at: int | None, raw: str | None = None) -> Cell:
