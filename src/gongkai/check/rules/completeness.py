@@ -95,8 +95,8 @@ def blank_cell(report: Report, previous: Report | None) -> Iterator[Finding]:
 
 def _blank_in(report: Report, table: Table) -> Iterator[Finding]:
     ids = table.cell_ids()
-    cells = report.cells
-    blank = {c for c in ids if (cell := cells.get(c)) is not None and cell.state is CellState.BLANK}
+    read = report.cells
+    blank = {c for c in ids if (cell := read.get(c)) is not None and cell.state is CellState.BLANK}
     if not blank:
         return
 
