@@ -63,6 +63,10 @@ def _fill_cache(chars: set[str]) -> None:
         _FOLD_LENGTH[ord(char)] = chr(min(len(out), 2))
 
 
+_fill_cache({"\x00", "\x01", "\x02"})
+_UNSEEN = re.compile("[^\x00-\x02]")  # in ``text.translate(_FOLD_LENGTH)``: a char not in the tables yet
+
+
 @lru_cache(maxsize=4096)
 def normalize_label(text: str) -> str:
     """The normalised form of a label, as matched against ``LinearText.norm``."""
@@ -81,9 +85,11 @@ def normalize(text: str) -> tuple[str, list[int]]:
     """Normalise ``text``; return it with the source index of each output char."""
     if "、" in text:
         text = _NUMBERING_COMMA.sub(".", text)  # "1、属于国家秘密" numbers a row like "1."
-    _fill_cache(set(text))
-    norm = text.translate(_FOLD)
     lengths = text.translate(_FOLD_LENGTH)
+    if _UNSEEN.search(lengths):  # a char not seen before is left as it is (the three below are always seen)
+        _fill_cache(set(text))
+        lengths = text.translate(_FOLD_LENGTH)
+    norm = text.translate(_FOLD)
     if "\x02" not in lengths:  # every char kept as one char or dropped: the kept chars' indexes
         return norm, list(compress(range(len(text)), lengths.encode("latin-1")))
     cache = _CHAR_CACHE
@@ -130,7 +136,10 @@ class LinearText:
                     pos += 1
             else:
                 text = block.text
-                segments.append(_segment(pos, text, block.place))
+                place = block.place
+                at, to = place.start, place.end  # ``_segment``, inline: a text file has a block per line
+                verbatim = at is not None and to is not None and to - at == len(text)
+                segments.append((pos, pos + len(text), place, at if verbatim else None))
                 parts.append(text)
                 parts.append("\n")
                 pos += len(text) + 1
