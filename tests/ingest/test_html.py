@@ -189,3 +189,17 @@ def test_empty_document_is_unsupported() -> None:
 def test_absurd_nesting_is_one_clear_error() -> None:
     with pytest.raises(UnsupportedSource, match="nested too deeply"):
         _doc("<div>" * 5000 + "深" + "</div>" * 5000)
+
+
+def test_text_keys_drop_exactly_the_whitespace_the_regex_does() -> None:
+    import re
+
+    from gongkai.ingest.html import _key
+
+    for text in ("a b", "\u3000申请\u00a0人\n", "x\x1cy\u2028z\u200bw", "", "  "):
+        assert _key(text) == re.sub(r"\s+", "", text)
+
+
+def test_a_page_of_nothing_but_a_comment_is_unsupported() -> None:
+    with pytest.raises(UnsupportedSource):
+        html_document(b"<!-- nothing -->", Path("comment.html"))

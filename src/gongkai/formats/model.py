@@ -112,19 +112,19 @@ class Table:
     _row_ids: list[tuple[tuple[CellId, ...], ...]] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def cell_ids(self) -> list[CellId]:
-        if not self._ids:
-            self._ids.extend(
+        if not self._ids:  # one slice assignment: threads that fill it at once leave it whole
+            self._ids[:] = [
                 cell_id(self.id, row.id, col.id) for block in self.blocks for row in block.rows for col in block.columns
-            )
+            ]
         return list(self._ids)
 
     def row_cell_ids(self, block: Block) -> tuple[tuple[CellId, ...], ...]:
         """The cell ids of each row of one of the table's blocks, in column order."""
         if not self._row_ids:
-            self._row_ids.extend(
+            self._row_ids[:] = [
                 tuple(tuple(cell_id(self.id, row.id, col.id) for col in b.columns) for row in b.rows)
                 for b in self.blocks
-            )
+            ]
         for i, b in enumerate(self.blocks):
             if b is block:
                 return self._row_ids[i]
@@ -296,7 +296,7 @@ class Format:
 
     def cell_ids(self) -> list[CellId]:
         if not self._ids:
-            self._ids.extend(cid for table in self.tables for cid in table.cell_ids())
+            self._ids[:] = [cid for table in self.tables for cid in table.cell_ids()]
         return list(self._ids)
 
     def covers(self, year: int) -> bool:

@@ -58,9 +58,11 @@ def _fill_cache(chars: set[str]) -> None:
             fold = simplified.get(fold, fold)
             fold = "".join(c for c in fold if c not in _DROP)
             out = _COMMA_LIKE.get(fold, fold)
-        _CHAR_CACHE[char] = out
+        # in this order, for readers in other threads: a char in _CHAR_CACHE (what ``fold`` asks) is in both
+        # tables, a char in _FOLD_LENGTH (what ``normalize`` asks) is in _FOLD
         _FOLD[ord(char)] = out
         _FOLD_LENGTH[ord(char)] = chr(min(len(out), 2))
+        _CHAR_CACHE[char] = out
 
 
 _fill_cache({"\x00", "\x01", "\x02"})
@@ -92,8 +94,8 @@ def normalize(text: str) -> tuple[str, list[int]]:
     norm = text.translate(_FOLD)
     if "\x02" not in lengths:  # every char kept as one char or dropped: the kept chars' indexes
         return norm, list(compress(range(len(text)), lengths.encode("latin-1")))
-    cache = _CHAR_CACHE
-    index = [i for i, c in enumerate(text) for _ in cache[c]]
+    table = _FOLD
+    index = [i for i, c in enumerate(text) for _ in table[ord(c)]]
     return norm, index
 
 
