@@ -95,3 +95,14 @@ def test_linear_text_maps_normalised_positions_back_and_places_ranges() -> None:
     assert lt.place(2, 4) == SourcePlace(1, 2, 4)
     assert lt.place(13, 15) == SourcePlace(3, 16, 18)
     assert lt.place(7, 9) == SourcePlace(3, 10, 12)
+
+
+def test_numbering_commas_become_points_only_after_a_digit() -> None:
+    import re
+
+    from gongkai.read.linear import _numbering_commas
+
+    rng = random.Random(9)
+    for _ in range(500):
+        text = "".join(rng.choice("、1２a一、、0９") for _ in range(rng.randrange(0, 12)))
+        assert _numbering_commas(text) == re.sub(r"(?<=[0-9０-９])、", ".", text)

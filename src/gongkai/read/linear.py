@@ -37,7 +37,26 @@ def _t2s():  # type: ignore[no-untyped-def]
 _CHAR_CACHE: dict[str, str] = {}
 _FOLD: dict[int, str] = {}
 _FOLD_LENGTH: dict[int, str] = {}
-_NUMBERING_COMMA = re.compile(r"(?<=[0-9０-９])、")
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def _numbering_commas(text: str) -> str:
+    """``re.sub(r"(?<=[0-9０-９])、", ".", text)``: "1、属于国家秘密" numbers a row like "1.".
+
+    A loop over the 、 found, not the regex: a lookbehind is tried at every character.
+    """
+    at = text.find("、")
+    parts: list[str] = []
+    kept = 0
+    while at >= 0:
+        if at > 0 and text[at - 1] in _DIGITS:
+            parts += (text[kept:at], ".")
+            kept = at + 1
+        at = text.find("、", at + 1)
+    if not parts:
+        return text
+    parts.append(text[kept:])
+    return "".join(parts)
 
 
 def _fill_cache(chars: set[str]) -> None:
@@ -77,16 +96,14 @@ def normalize_label(text: str) -> str:
 
 def fold(text: str) -> str:
     """``normalize(text)[0]``: the normalised text without the map back to ``text``."""
-    if "、" in text:
-        text = _NUMBERING_COMMA.sub(".", text)
+    text = _numbering_commas(text)
     _fill_cache(set(text))
     return text.translate(_FOLD)
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
     """Normalise ``text``; return it with the source index of each output char."""
-    if "、" in text:
-        text = _NUMBERING_COMMA.sub(".", text)  # "1、属于国家秘密" numbers a row like "1."
+    text = _numbering_commas(text)
     lengths = text.translate(_FOLD_LENGTH)
     if _UNSEEN.search(lengths):  # a char not seen before is left as it is (the three below are always seen)
         _fill_cache(set(text))
