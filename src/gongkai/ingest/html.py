@@ -56,7 +56,23 @@ _TOKENS = re.compile(
 _PAD = r"(?:\s|&nbsp;?|&#0*160;|&#x0*a0;|&ensp;|&emsp;|&#0*12288;|\u3000)*"
 _LEAD = re.compile("^" + _PAD)
 _TRAIL = re.compile(_PAD + "$")
+_PAD_CHARS = "&#;nbspemxa01268"  # what the entities of _PAD are spelt with (whitespace aside)
 _LOOKAHEAD = 200
+
+
+def _pad_tail(raw: str) -> int:
+    """Where the longest tail of whitespace and entity letters starts: ``_TRAIL`` cannot match before it.
+
+    ``_TRAIL.search(raw)`` alone tries every position of a long text run (a quadratic-looking cost).
+    """
+    tail = raw
+    while True:
+        shorter = tail.rstrip().rstrip(_PAD_CHARS)
+        if len(shorter) == len(tail):
+            return len(tail)
+        tail = shorter
+
+
 _UNPARSABLE = "HTML 无法解析，或没有内容（the HTML cannot be parsed）"
 
 
@@ -78,7 +94,7 @@ class _TextRuns:
             if not key:
                 continue
             lead = _LEAD.match(raw)
-            trail = _TRAIL.search(raw)
+            trail = _TRAIL.search(raw, _pad_tail(raw))
             start = match.start(2) + (lead.end() if lead else 0)
             end = match.start(2) + (trail.start() if trail else len(raw))
             self._runs.append((key, start, max(end, start)))
