@@ -149,6 +149,8 @@ class _Flow:
             self._line = line
 
     def flush(self) -> None:
+        if not self._parts:  # nothing since the last one (every block element flushes as it opens and closes)
+            return
         text = _SPACES.sub(" ", "".join(self._parts)).strip()
         if text:
             start, end = self._span if self._span else (None, None)
