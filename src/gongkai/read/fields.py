@@ -38,7 +38,7 @@ class Field:
     start: int  # linear offsets
     end: int
     parsed: Parsed
-    kind: Kind = dc_field(repr=False, compare=False)  # ``parsed.kind``, asked for at every turn
+    kind: Kind = dc_field(init=False, repr=False, compare=False)  # ``parsed.kind``, asked for at every turn
 
     def __init__(self, text: str, start: int, end: int, parsed: Parsed) -> None:
         self.text = text
