@@ -50,3 +50,35 @@ def test_outcome_rows_over_all_formats() -> None:
     assert t21 is not None and t19 is not None
     assert ids[: len(t21.outcomes)] == [r.id for r in t21.outcomes]
     assert set(ids) == {r.id for r in t21.outcomes} | {r.id for r in t19.outcomes}
+
+
+def test_cell_ids_worked_out_once_are_handed_out_as_fresh_lists() -> None:
+    table = FORMAT_2021.tables[0]
+    first = table.cell_ids()
+    first.append("changed.by.caller")
+    assert "changed.by.caller" not in table.cell_ids()
+    assert table.cell_ids() == [
+        cell_id(table.id, row.id, col.id) for block in table.blocks for row in block.rows for col in block.columns
+    ]
+    ids = FORMAT_2021.cell_ids()
+    ids.clear()
+    assert FORMAT_2021.cell_ids() == [cid for t in FORMAT_2021.tables for cid in t.cell_ids()]
+
+
+def test_row_cell_ids_of_each_block_row_by_row() -> None:
+    for fmt in (FORMAT_2019, FORMAT_2021):
+        for table in fmt.tables:
+            for block in table.blocks:
+                rows = table.row_cell_ids(block)
+                assert rows == tuple(tuple(table.cell(r.id, c.id) for c in block.columns) for r in block.rows)
+                assert table.row_cell_ids(block) is rows  # worked out once
+
+
+def test_a_table_built_again_works_its_ids_out_afresh() -> None:
+    from dataclasses import replace
+
+    table = FORMAT_2021.tables[0]
+    table.cell_ids()
+    other = replace(table, id="renamed")
+    assert other.cell_ids()[0].startswith("renamed.")
+    assert other.row_cell_ids(other.blocks[0])[0][0].startswith("renamed.")

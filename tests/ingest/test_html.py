@@ -189,3 +189,30 @@ def test_empty_document_is_unsupported() -> None:
 def test_absurd_nesting_is_one_clear_error() -> None:
     with pytest.raises(UnsupportedSource, match="nested too deeply"):
         _doc("<div>" * 5000 + "深" + "</div>" * 5000)
+
+
+def test_text_keys_drop_exactly_the_whitespace_the_regex_does() -> None:
+    import re
+
+    from gongkai.ingest.html import _key
+
+    for text in ("a b", "\u3000申请\u00a0人\n", "x\x1cy\u2028z\u200bw", "", "  "):
+        assert _key(text) == re.sub(r"\s+", "", text)
+
+
+def test_a_page_of_nothing_but_a_comment_is_unsupported() -> None:
+    with pytest.raises(UnsupportedSource):
+        html_document(b"<!-- nothing -->", Path("comment.html"))
+
+
+def test_the_trailing_padding_search_starts_where_padding_can_start() -> None:
+    import random
+
+    from gongkai.ingest.html import _TRAIL, _pad_tail
+
+    rng = random.Random(4)
+    pieces = ["&nbsp;", "&nbsp", "&#160;", "&#x0a0;", "&ensp;", "&emsp;", "&#12288;", "\u3000", " ", "\n", "中", "a"]
+    pieces += ["&", "#", ";", "x", "0", "6", "&amp;", "\u00a0", "N"]
+    for _ in range(3000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 9)))
+        assert _TRAIL.search(raw, _pad_tail(raw)).start() == _TRAIL.search(raw).start(), raw  # type: ignore[union-attr]

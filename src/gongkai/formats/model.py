@@ -107,11 +107,28 @@ class Table:
     title: str  # Chinese name shown to users
     section: int  # which of the six sections holds it
     blocks: tuple[Block, ...]
+    # worked out once: the table's cell ids, and each block's (by its position) row by row
+    _ids: list[CellId] = field(default_factory=list, init=False, compare=False, repr=False)
+    _row_ids: list[tuple[tuple[CellId, ...], ...]] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def cell_ids(self) -> list[CellId]:
-        return [
-            cell_id(self.id, row.id, col.id) for block in self.blocks for row in block.rows for col in block.columns
-        ]
+        if not self._ids:  # one slice assignment: threads that fill it at once leave it whole
+            self._ids[:] = [
+                cell_id(self.id, row.id, col.id) for block in self.blocks for row in block.rows for col in block.columns
+            ]
+        return list(self._ids)
+
+    def row_cell_ids(self, block: Block) -> tuple[tuple[CellId, ...], ...]:
+        """The cell ids of each row of one of the table's blocks, in column order."""
+        if not self._row_ids:
+            self._row_ids[:] = [
+                tuple(tuple(cell_id(self.id, row.id, col.id) for col in b.columns) for row in b.rows)
+                for b in self.blocks
+            ]
+        for i, b in enumerate(self.blocks):
+            if b is block:
+                return self._row_ids[i]
+        return tuple(tuple(cell_id(self.id, row.id, col.id) for col in block.columns) for row in block.rows)
 
     def cell(self, row: str, column: str) -> CellId:
         return cell_id(self.id, row, column)
@@ -275,9 +292,12 @@ class Format:
     fee_section: int | None = None  # the section that must report 信息处理费 (国办函〔2020〕109号)
     _columns: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
     _labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _ids: list[CellId] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def cell_ids(self) -> list[CellId]:
-        return [cid for table in self.tables for cid in table.cell_ids()]
+        if not self._ids:
+            self._ids[:] = [cid for table in self.tables for cid in table.cell_ids()]
+        return list(self._ids)
 
     def covers(self, year: int) -> bool:
         """The format was in force for reports on ``year``."""

@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.etree
-import lxml.html
 
 from ..document import Document, Grid, GridCell, Paragraph, SourcePlace
 from ..errors import LimitExceeded, UnsupportedSource
@@ -57,15 +56,28 @@ _TOKENS = re.compile(
 _PAD = r"(?:\s|&nbsp;?|&#0*160;|&#x0*a0;|&ensp;|&emsp;|&#0*12288;|\u3000)*"
 _LEAD = re.compile("^" + _PAD)
 _TRAIL = re.compile(_PAD + "$")
+_PAD_CHARS = "&#;nbspemxa01268"  # what the entities of _PAD are spelt with (whitespace aside)
 _LOOKAHEAD = 200
+
+
+def _pad_tail(raw: str) -> int:
+    """Where the longest tail of whitespace and entity letters starts: ``_TRAIL`` cannot match before it.
+
+    ``_TRAIL.search(raw)`` alone tries every position of a long text run (a quadratic-looking cost).
+    """
+    tail = raw
+    while True:
+        shorter = tail.rstrip().rstrip(_PAD_CHARS)
+        if len(shorter) == len(tail):
+            return len(tail)
+        tail = shorter
+
+
 _UNPARSABLE = "HTML 无法解析，或没有内容（the HTML cannot be parsed）"
 
 
-_WHITE = re.compile(r"\s+")
-
-
 def _key(text: str) -> str:
-    return _WHITE.sub("", text)
+    return "".join(text.split())  # all whitespace out (str.split's whitespace is exactly the regex \s)
 
 
 class _TextRuns:
@@ -82,7 +94,7 @@ class _TextRuns:
             if not key:
                 continue
             lead = _LEAD.match(raw)
-            trail = _TRAIL.search(raw)
+            trail = _TRAIL.search(raw, _pad_tail(raw))
             start = match.start(2) + (lead.end() if lead else 0)
             end = match.start(2) + (trail.start() if trail else len(raw))
             self._runs.append((key, start, max(end, start)))
@@ -137,6 +149,8 @@ class _Flow:
             self._line = line
 
     def flush(self) -> None:
+        if not self._parts:  # nothing since the last one (every block element flushes as it opens and closes)
+            return
         text = _SPACES.sub(" ", "".join(self._parts)).strip()
         if text:
             start, end = self._span if self._span else (None, None)
@@ -235,6 +249,8 @@ def _own_cells(row: lxml.etree._Element) -> Iterator[lxml.etree._Element]:
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     match = re.match(r"\s*(\d+)", value or "")
     return int(match.group(1)) if match and int(match.group(1)) > 0 else 1
 
@@ -252,9 +268,12 @@ def html_document(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> D
     source = _XML_DECL.sub(lambda m: " " * len(m.group(0)), source, count=1)
     if source.startswith("\ufeff"):
         source = " " + source[1:]
-    parser = lxml.html.HTMLParser(no_network=True, remove_blank_text=False, huge_tree=True)
+    # lxml.etree's parser, not lxml.html's: the same tree, without a Python class lookup for every element
+    parser = lxml.etree.HTMLParser(no_network=True, remove_blank_text=False, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(source, parser=parser)
+        root = lxml.etree.fromstring(source, parser)
+        if root is None:
+            raise lxml.etree.ParserError("Document is empty")  # as lxml.html.document_fromstring says it
     except (lxml.etree.LxmlError, ValueError) as exc:  # ParserError "Document is empty", bad characters
         raise UnsupportedSource(
             path, "HTML 无法解析，或没有内容（the HTML cannot be parsed）", detail=str(exc)

@@ -18,13 +18,19 @@ _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _is_md_row(line: str) -> bool:
+    if "|" not in line:
+        return False
     stripped = line.strip()
     return stripped.startswith("|") and stripped.count("|") >= 2
 
 
 def _md_cells(line: str, line_no: int, offset: int) -> tuple[GridCell, ...]:
     cells = []
-    bars = [i for i, ch in enumerate(line) if ch == "|"]
+    bars = []
+    bar = line.find("|")
+    while bar >= 0:
+        bars.append(bar)
+        bar = line.find("|", bar + 1)
     first = line.index("|")
     if bars[-1] != len(line.rstrip()) - 1:
         bars.append(len(line.rstrip()))  # a row without a closing bar
@@ -59,8 +65,9 @@ def text_document(text: str, name: str, kind: str = "txt") -> Document:
             if not _MD_RULE.match(line):
                 grid_rows.append(_md_cells(line, line_no, offset))
         else:
-            flush()
-            blocks.append(Paragraph(line, SourcePlace(line=line_no, start=offset, end=offset + len(line))))
+            if grid_place is not None:  # a Markdown table ends here
+                flush()
+            blocks.append(Paragraph(line, SourcePlace(line_no, offset, offset + len(line))))
         offset += len(line_with_end)
     flush()
     return Document(name=name, kind=kind, blocks=tuple(blocks))

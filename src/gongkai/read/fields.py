@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from .values import Kind, Parsed, parse_value
 
@@ -31,30 +32,40 @@ PAGE_FOOTER = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a report makes hundreds, and a frozen init costs three times as much
 class Field:
     text: str
     start: int  # linear offsets
     end: int
     parsed: Parsed
+    kind: Kind = dc_field(init=False, repr=False, compare=False)  # ``parsed.kind``, asked for at every turn
 
-    @property
-    def kind(self) -> Kind:
-        return self.parsed.kind
+    def __init__(self, text: str, start: int, end: int, parsed: Parsed) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.parsed = parsed
+        self.kind = parsed.kind
 
 
 def _field(text: str, start: int) -> Field:
     stripped = text.strip(_WHITE)
-    lead = len(text) - len(text.lstrip(_WHITE))
-    s = start + lead if stripped else start
-    return Field(text, s, s + len(stripped) if stripped else start + len(text), parse_value(text))
+    if len(stripped) == len(text) or not stripped:
+        return Field(text, start, start + len(text), parse_value(text))
+    s = start + len(text) - len(text.lstrip(_WHITE))
+    return Field(text, s, s + len(stripped), parse_value(text))
 
 
 def tab_fields(line: str, offset: int) -> list[Field]:
     out = []
-    pos = 0
+    pos = offset
     for part in line.split("\t"):
-        out.append(_field(part, offset + pos))
+        stripped = part.strip(_WHITE)  # ``_field``, inline: a report has hundreds of cells
+        if len(stripped) == len(part) or not stripped:
+            out.append(Field(part, pos, pos + len(part), parse_value(part)))
+        else:
+            s = pos + len(part) - len(part.lstrip(_WHITE))
+            out.append(Field(part, s, s + len(stripped), parse_value(part)))
         pos += len(part) + 1
     return out
 
@@ -79,15 +90,17 @@ def _lines(text: str, offset: int) -> list[tuple[str, int]]:
 
 def split_row(text: str, offset: int) -> tuple[str, list[Field]]:
     """Fields of the row whose label ends at linear ``offset``; ``text`` runs to the next label."""
+    newline = text.find("\n")
+    first = text if newline < 0 else text[:newline]
+    if "\t" in first:
+        fields = tab_fields(first, offset)
+        if fields and fields[0].kind is not Kind.NUMBER:
+            fields = fields[1:]  # the rest of the label's own cell
+        return "tab", fields
     first_line, *rest_lines = _lines(text, offset)
     # the label's own line is the row's ("规范性文件 - 0 -" looks like a footer); later lines may be page numbers
     lines = [first_line, *((line, at) for line, at in rest_lines if not PAGE_FOOTER.match(line))]
     first, first_at = lines[0]
-    if "\t" in first:
-        fields = tab_fields(first, first_at)
-        if fields and fields[0].kind is not Kind.NUMBER:
-            fields = fields[1:]  # the rest of the label's own cell
-        return "tab", fields
     rest = [(line, at) for line, at in lines[1:]]
     tokens = drop_text(space_tokens(first, first_at))
     if tokens:

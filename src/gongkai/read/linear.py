@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from ..document import Document, Grid, SourcePlace
 
@@ -32,12 +32,35 @@ def _t2s():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
+# char → its normalised form; the same as str.translate tables (by code point): the mapped text
+# and, for the position map, the length of each char's form as a char ("\x00" dropped, "\x01" one char)
 _CHAR_CACHE: dict[str, str] = {}
-_NUMBERING_COMMA = re.compile(r"(?<=[0-9０-９])、")
+_FOLD: dict[int, str] = {}
+_FOLD_LENGTH: dict[int, str] = {}
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def _numbering_commas(text: str) -> str:
+    """``re.sub(r"(?<=[0-9０-９])、", ".", text)``: "1、属于国家秘密" numbers a row like "1.".
+
+    A loop over the 、 found, not the regex: a lookbehind is tried at every character.
+    """
+    at = text.find("、")
+    parts: list[str] = []
+    kept = 0
+    while at >= 0:
+        if at > 0 and text[at - 1] in _DIGITS:
+            parts += (text[kept:at], ".")
+            kept = at + 1
+        at = text.find("、", at + 1)
+    if not parts:
+        return text
+    parts.append(text[kept:])
+    return "".join(parts)
 
 
 def _fill_cache(chars: set[str]) -> None:
-    missing = sorted(c for c in chars if c not in _CHAR_CACHE)
+    missing = sorted(chars.difference(_CHAR_CACHE))
     if not missing:
         return
     folded = [unicodedata.normalize("NFKC", c) for c in missing]
@@ -49,35 +72,59 @@ def _fill_cache(chars: set[str]) -> None:
             simplified = dict(zip(cjk, converted))
     for char, fold in zip(missing, folded):
         if char in _DROP or fold.isspace() or fold in _DROP:
-            _CHAR_CACHE[char] = ""
-            continue
-        fold = simplified.get(fold, fold)
-        fold = "".join(c for c in fold if c not in _DROP)
-        _CHAR_CACHE[char] = _COMMA_LIKE.get(fold, fold)
+            out = ""
+        else:
+            fold = simplified.get(fold, fold)
+            fold = "".join(c for c in fold if c not in _DROP)
+            out = _COMMA_LIKE.get(fold, fold)
+        # in this order, for readers in other threads: a char in _CHAR_CACHE (what ``fold`` asks) is in both
+        # tables, a char in _FOLD_LENGTH (what ``normalize`` asks) is in _FOLD
+        _FOLD[ord(char)] = out
+        _FOLD_LENGTH[ord(char)] = chr(min(len(out), 2))
+        _CHAR_CACHE[char] = out
+
+
+_fill_cache({"\x00", "\x01", "\x02"})
+_UNSEEN = re.compile("[^\x00-\x02]")  # in ``text.translate(_FOLD_LENGTH)``: a char not in the tables yet
 
 
 @lru_cache(maxsize=4096)
 def normalize_label(text: str) -> str:
     """The normalised form of a label, as matched against ``LinearText.norm``."""
-    return normalize(text)[0]
+    return fold(text)
+
+
+def fold(text: str) -> str:
+    """``normalize(text)[0]``: the normalised text without the map back to ``text``."""
+    text = _numbering_commas(text)
+    _fill_cache(set(text))
+    return text.translate(_FOLD)
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
     """Normalise ``text``; return it with the source index of each output char."""
-    text = _NUMBERING_COMMA.sub(".", text)  # "1、属于国家秘密" numbers a row like "1."
-    _fill_cache(set(text))
-    cache = _CHAR_CACHE
-    mapped = [cache[c] for c in text]
-    index = [i for i, m in enumerate(mapped) if m for _ in m]
-    return "".join(mapped), index
+    text = _numbering_commas(text)
+    lengths = text.translate(_FOLD_LENGTH)
+    if _UNSEEN.search(lengths):  # a char not seen before is left as it is (the three below are always seen)
+        _fill_cache(set(text))
+        lengths = text.translate(_FOLD_LENGTH)
+    norm = text.translate(_FOLD)
+    if "\x02" not in lengths:  # every char kept as one char or dropped: the kept chars' indexes
+        return norm, list(compress(range(len(text)), lengths.encode("latin-1")))
+    table = _FOLD
+    index = [i for i, c in enumerate(text) for _ in table[ord(c)]]
+    return norm, index
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    start: int  # linear offset
-    end: int
-    place: SourcePlace
-    text: str
+# a piece of the linear text from one block or cell: (linear start, linear end, its place, the source
+# offset of its first char where the text stands verbatim in the source (place spans exactly it), else None)
+_Segment = tuple[int, int, SourcePlace, int | None]
+
+
+def _segment(start: int, text: str, place: SourcePlace) -> _Segment:
+    at, to = place.start, place.end
+    verbatim = at is not None and to is not None and to - at == len(text)
+    return (start, start + len(text), place, at if verbatim else None)
 
 
 class LinearText:
@@ -98,21 +145,27 @@ class LinearText:
                             parts.append("\t")
                             pos += 1
                         first = False
-                        text = cell.text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-                        segments.append(_Segment(pos, pos + len(text), cell.place, text))
+                        text = cell.text
+                        if "\r" in text or "\n" in text or "\t" in text:
+                            text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+                        segments.append(_segment(pos, text, cell.place))
                         parts.append(text)
                         pos += len(text)
                     parts.append("\n")
                     pos += 1
             else:
-                segments.append(_Segment(pos, pos + len(block.text), block.place, block.text))
-                parts.append(block.text)
+                text = block.text
+                place = block.place
+                at, to = place.start, place.end  # ``_segment``, inline: a text file has a block per line
+                verbatim = at is not None and to is not None and to - at == len(text)
+                segments.append((pos, pos + len(text), place, at if verbatim else None))
+                parts.append(text)
                 parts.append("\n")
-                pos += len(block.text) + 1
+                pos += len(text) + 1
         self.text = "".join(parts)
         self._grid_lines = set(grid_lines)
         self._segments = segments
-        self._starts = [s.start for s in segments]
+        self._starts = [s[0] for s in segments]
         self.norm, self.norm_to_lin = normalize(self.text)
 
     # --- positions -----------------------------------------------------------
@@ -142,11 +195,9 @@ class LinearText:
         i = bisect_right(self._starts, start) - 1
         if i < 0:
             return None
-        seg = self._segments[i]
-        p = seg.place
-        verbatim = p.start is not None and p.end is not None and p.end - p.start == len(seg.text)
-        if verbatim and p.start is not None and seg.start <= start <= seg.end:
-            s = p.start + (start - seg.start)
-            e = p.start + (min(end, seg.end) - seg.start)
-            return SourcePlace(line=p.line, start=s, end=e, page=p.page, bbox=p.bbox, confidence=p.confidence)
+        seg_start, seg_end, p, at = self._segments[i]
+        if at is not None and start <= seg_end:
+            s = at + (start - seg_start)
+            e = at + ((end if end < seg_end else seg_end) - seg_start)
+            return SourcePlace(p.line, s, e, p.page, p.bbox, p.confidence)
         return p

@@ -11,7 +11,7 @@ from datetime import date
 from ..formats import FORMATS
 from ..law.agencies import ORGAN, ORGAN_SUFFIX, PLAIN_REGION, ZONE_SUFFIXES, entity_type, has_place_name
 from ..model import EntityType
-from .linear import LinearText, normalize
+from .linear import LinearText, fold
 from .settings import ReaderSettings
 
 _FIRST_HEADING = re.compile(
@@ -40,7 +40,7 @@ def _lines(text: str, limit: int) -> Iterator[str]:
     count = 0
     for line in text[:limit].split("\n"):
         if line.strip():
-            compact = normalize(line)[0]
+            compact = fold(line)
             if compact:
                 yield _TITLE_PREFIX.sub("", compact)
                 count += 1
@@ -169,7 +169,7 @@ def _is_signature(rest: str) -> bool:
 
     A date inside a sentence ("将于2023年6月30日前完成") is a plan, not the publication date.
     """
-    rest = normalize(rest)[0].strip("()[]:,.。")
+    rest = fold(rest).strip("()[]:,.。")
     return not rest or ORGAN.fullmatch(rest) is not None or rest in ("日期", "发布日期", "落款")
 
 
@@ -205,7 +205,7 @@ def strip_signature(text: str, agency: str | None) -> str:
     """Drop a closing signature (the agency's name, a date) from the end of the last section."""
     lines = text.rstrip().split("\n")
     while lines:
-        last = normalize(lines[-1])[0]
+        last = fold(lines[-1])
         is_date = _DATE.fullmatch(last.strip("()")) is not None
         is_name = bool(last) and (last == agency or (len(last) <= 30 and ORGAN.fullmatch(last) is not None))
         if not last or is_date or is_name:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from ..document import SourcePlace
 from ..formats import Block, BlockLayout, Format, IdentityKind, Row, Table
 from ..formats.narrative import vocabulary
 from ..limits import DEFAULT_LIMITS, Limits
@@ -42,6 +43,8 @@ class TableRead:
     statements: list[Statement] = field(default_factory=list)  # the prose figures, read around the tables
 
 
+_NUMBER = Kind.NUMBER
+_READ, _BLANK, _ABSENT = CellState.READ, CellState.BLANK, CellState.ABSENT
 _BY_MATCH = {"exact": PlacedBy.LABEL, "fuzzy": PlacedBy.FUZZY, "prefix": PlacedBy.PREFIX, "fallback": PlacedBy.FALLBACK}
 _BY_POSITION = Placement(PlacedBy.POSITION)
 _BY_ORDER = Placement(PlacedBy.ORDER, evidence=ORDER_EVIDENCE)
@@ -49,19 +52,23 @@ _UNPLACED = Placement(PlacedBy.ORDER, evidence="行标签缺失，无法唯一�
 Assignment = list[tuple[int, list[Field]]]
 
 
+_PLACED = {by: Placement(by) for by in PlacedBy}  # frozen: one for every row placed by its label
+
+
 def _placement(m: LabelMatch) -> Placement:
     by = PlacedBy.VARIANT if m.variant and m.how == "exact" else _BY_MATCH[m.how]
-    return Placement(by, m.score if by in (PlacedBy.FUZZY, PlacedBy.PREFIX) else None)
+    return Placement(by, m.score) if by in (PlacedBy.FUZZY, PlacedBy.PREFIX) else _PLACED[by]
 
 
 def _cell_from_field(cell_id: str, f: Field, lt: LinearText, placement: Placement) -> Cell:
     place = lt.place(f.start, f.end)
     raw = f.text.strip(" \t\r\n")
-    if f.kind is Kind.NUMBER:
-        if sum(ch.isdigit() for ch in raw) > MAX_CELL_DIGITS:
-            return Cell(cell_id, None, raw, CellState.ABSENT, place)
-        return Cell(cell_id, f.parsed.value, raw, CellState.READ, place, f.parsed.unit, placement)
-    return Cell(cell_id, None, raw, CellState.BLANK, place, placement=placement)
+    if f.kind is _NUMBER:
+        if len(raw) > MAX_CELL_DIGITS and sum(map(str.isdigit, raw)) > MAX_CELL_DIGITS:
+            return Cell(cell_id, None, raw, _ABSENT, place)
+        parsed = f.parsed
+        return Cell(cell_id, parsed.value, raw, _READ, place, parsed.unit, placement)
+    return Cell(cell_id, None, raw, _BLANK, place, None, placement)
 
 
 def _absent(cell_id: str, lt: LinearText, at: int | None, raw: str | None = None) -> Cell:
@@ -96,7 +103,7 @@ def _glue_candidate(layout: str, fields: list[Field], n: int) -> bool:
         return False
     if any(f.kind is not Kind.NUMBER or "," in f.text or f.parsed.negative for f in fields):
         return False
-    return sum(ch.isdigit() for f in fields for ch in f.text) >= n
+    return sum(sum(map(str.isdigit, f.text)) for f in fields) >= n
 
 
 def _unplaceable(layout: str, fields: list[Field], n: int) -> bool:
@@ -197,7 +204,7 @@ class TableReader:
         lin = self.lt.lin(m.start)
         start = self.lt.text.rfind("\n", 0, lin) + 1
         line = self.lt.text[start : self._line_end(m)]
-        if line.count("\t") < 2 or any(ch.isdigit() for ch in line.replace("数据", "")):
+        if line.count("\t") < 2 or any(map(str.isdigit, line.replace("数据", ""))):
             return False
         norm_line = normalize_label(line)
         return any(owner != row.id and text in norm_line for owner, text in self.labels)
@@ -230,59 +237,76 @@ class TableReader:
 
     def read_rows(self, table: Table, block: Block, start: int, end: int) -> None:
         lt = self.lt
+        text = lt.text
+        cells = self.out.cells
+        spans = self.out.spans
         matches = self._locate_rows(block.rows, start, end)
         n = len(block.columns)
         total_index = None
         if block.total_column is not None:
             total_index = [c.id for c in block.columns].index(block.total_column)
+        # where the next label found after each row starts (the block's end after the last)
+        following = [end] * len(matches)
+        after = end
+        for i in range(len(matches) - 1, -1, -1):
+            following[i] = after
+            found = matches[i]
+            if found is not None:
+                after = found.start
         shown: list[RowChunks] = []
         empty: set[int] = set()
-        for i, (row, m) in enumerate(zip(block.rows, matches)):
-            ids: list[str] = [table.cell(row.id, c.id) for c in block.columns]
+        for i, (row, m, row_ids) in enumerate(zip(block.rows, matches, table.row_cell_ids(block))):
+            ids: list[str] = list(row_ids)
             if m is None:
                 empty.add(i)
                 for cid in ids:
-                    self.out.cells[cid] = _absent(cid, lt, None)
+                    cells[cid] = Cell(cid, None, None, CellState.ABSENT, None)
                 continue
-            nxt = next((x.start for x in matches[i + 1 :] if x is not None), end)
+            nxt = following[i]
             layout, fields, m = self._row_fields(row, m, nxt)
             lin_a = lt.lin_end(m.end)
             label_at = lt.lin(m.start)
-            if not any(f.kind is Kind.NUMBER for f in fields):
-                orphans = number_lines(lt.text[lin_a : lt.lin(nxt)], lin_a, n)
+            if not any(f.kind is _NUMBER for f in fields):
+                orphans = number_lines(text[lin_a : lt.lin(nxt)], lin_a, n)
                 if orphans:  # the label stands apart from lines of numbers (a table split by a converter)
                     shown.append(RowChunks(i, None, orphans))
-                    self.out.spans.append((label_at, orphans[-1][-1].end))
+                    spans.append((label_at, orphans[-1][-1].end))
                 else:
                     empty.add(i)
             elif layout == "tab":
-                own_line_end = lt.text.find("\n", fields[-1].end)
+                own_line_end = text.find("\n", fields[-1].end)
                 own_line_end = lt.lin(nxt) if own_line_end < 0 else own_line_end
-                extra = number_lines(lt.text[own_line_end : lt.lin(nxt)], own_line_end, n)
-                on_label_line = "\n" not in lt.text[lin_a : fields[0].start]
+                extra = number_lines(text[own_line_end : lt.lin(nxt)], own_line_end, n)
+                on_label_line = "\n" not in text[lin_a : fields[0].start]
                 # a stand-in label (（六）其他处理 for its rows) does not pin its line to one row
                 pinned = 0 if on_label_line and m.how != "fallback" else None
                 shown.append(RowChunks(i, pinned, [trim(fields, n), *extra]))
                 if extra:
                     fields_end = extra[-1][-1].end
-                    self.out.spans.append((label_at, fields_end))
-            self.out.spans.append((label_at, max(lin_a, fields[-1].end if fields else lin_a)))
+                    spans.append((label_at, fields_end))
+            spans.append((label_at, max(lin_a, fields[-1].end if fields else lin_a)))
             if _glue_candidate(layout, fields, n):
                 self._read_glued(block, ids, fields, label_at)
                 continue
             if _unplaceable(layout, fields, n):
                 self._read_sparse(block, ids, fields, label_at)
                 continue
-            if _several_rows(layout, fields, n, lt.text[lin_a : fields[0].start] if fields else ""):
-                raw = " ".join(f.text.strip() for f in fields if f.kind is Kind.NUMBER)
+            if _several_rows(layout, fields, n, text[lin_a : fields[0].start] if fields else ""):
+                raw = " ".join(f.text.strip() for f in fields if f.kind is _NUMBER)
                 for cid in ids:
                     cell = _absent(cid, lt, fields[0].start, raw)
                     cell.placement = _UNPLACED
-                    self.out.cells[cid] = cell
+                    cells[cid] = cell
                 continue
             placement = _placement(m)
+            absent_place: SourcePlace | None = None
             for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
-                self.out.cells[cid] = _cell_from_field(cid, slot, lt, placement) if slot else _absent(cid, lt, label_at)
+                if slot is not None:
+                    cells[cid] = _cell_from_field(cid, slot, lt, placement)
+                else:
+                    if absent_place is None:
+                        absent_place = lt.place(label_at, label_at + 1)
+                    cells[cid] = Cell(cid, None, None, CellState.ABSENT, absent_place)
         if block.total_column is not None:
             self._leading_lines(block, matches, start, shown, empty)
         if self.settings.orphan_rows and any(len(r.chunks) > 1 for r in shown):

@@ -9,6 +9,8 @@ from ...model import CellState, Report, cell_text
 from ..finding import Finding
 from ..registry import RULES
 
+_ABSENT = CellState.ABSENT
+
 
 def make(rule_id: str, cells: Sequence[str], message: str, **evidence: object) -> Finding:
     return Finding(rule_id, RULES[rule_id].severity, tuple(cells), message, dict(evidence))
@@ -20,12 +22,24 @@ def shown(report: Report, cell_id: str) -> str:
 
 
 def total(report: Report, cell_ids: tuple[str, ...] | list[str]) -> int | Decimal:
-    return sum((report.number(c) for c in cell_ids), 0)
+    """The sum of the cells, blank and absent counting as zero (``Report.number``), in order."""
+    cells = report.cells
+    out: int | Decimal = 0
+    for c in cell_ids:
+        cell = cells.get(c)
+        if cell is not None and cell.value is not None:
+            out += cell.value
+    return out
 
 
 def printed(report: Report, cell_ids: tuple[str, ...] | list[str]) -> bool:
     """True when every cell was printed (read, blank or inferred), so arithmetic can be judged."""
-    return all(report.state(c) is not CellState.ABSENT for c in cell_ids)
+    cells = report.cells
+    for c in cell_ids:
+        cell = cells.get(c)
+        if cell is None or cell.state is _ABSENT:
+            return False
+    return True
 
 
 def label(report: Report, cell_id: str) -> str:

@@ -13,6 +13,7 @@ from .common import label, make
 
 _FILLED_ELSEWHERE = "而同表其他单元格均有填写；空白与0含义不同，请核实。"
 BLANK_CONVENTION = 0.1  # above this share of blank cells, blank is the table's way of writing zero
+_ABSENT = CellState.ABSENT
 
 
 @rule("missing-cells", Severity.WARNING, "表格单元格缺失", "Table prints fewer cells than the format has")
@@ -29,14 +30,9 @@ def missing_cells(report: Report, previous: Report | None) -> Iterator[Finding]:
         return
     for table in report.format.tables:
         ids = table.cell_ids()
-        missing = [
-            c
-            for c in ids
-            if report.state(c) is CellState.ABSENT
-            and report.cells.get(c, None) is not None
-            and report.cells[c].raw is None
-        ]
-        missing += [c for c in ids if c not in report.cells]
+        cells = report.cells
+        missing = [c for c in ids if (cell := cells.get(c)) is not None and cell.state is _ABSENT and cell.raw is None]
+        missing += [c for c in ids if c not in cells]
         if not missing:
             continue
         if len(missing) == len(ids):
@@ -99,7 +95,8 @@ def blank_cell(report: Report, previous: Report | None) -> Iterator[Finding]:
 
 def _blank_in(report: Report, table: Table) -> Iterator[Finding]:
     ids = table.cell_ids()
-    blank = {c for c in ids if report.state(c) is CellState.BLANK}
+    read = report.cells
+    blank = {c for c in ids if (cell := read.get(c)) is not None and cell.state is CellState.BLANK}
     if not blank:
         return
 
