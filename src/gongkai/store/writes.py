@@ -26,6 +26,7 @@ from .base import Part, chunks, now, refresh_error_counts
 from .figures import figure_rows
 from .links import CrossYearCheck, link_years, regions_agree
 from .models import ReportFigures, Source, StoredCell, StoredFinding, StoredReport, StoredSection
+from .places import pack_cell
 from .records import Record
 from .reviews import decisions, finding_values
 from .views import VERSION_POLICIES, WriteResult
@@ -332,19 +333,19 @@ def _insert_reports(session: Session, readable: list[tuple[int, Record]], keep_i
     for report_id, (_, record) in zip(report_ids, readable, strict=True):
         rep = record["report"]
         pairs: list[tuple[str, float | None]] = []
-        for cid, text, raw, state, unit, place in rep["cells"]:
-            number = float(text) if text is not None else None
-            pairs.append((cid, number))
+        for seq, (cid, text, raw, state, unit, place) in enumerate(rep["cells"]):
+            pairs.append((cid, float(text) if text is not None else None))
+            stored_raw, stored_place = pack_cell(text, raw, place)
             cells.append(
                 {
                     "report_id": report_id,
                     "cell_id": cid,
+                    "seq": seq,
                     "value_text": text,
-                    "number": number,
-                    "raw": raw,
+                    "raw": stored_raw,
                     "state": state,
                     "unit": unit,
-                    "place": place,
+                    "place": stored_place,
                 }
             )
         numbers.append((report_id, pairs))
