@@ -34,7 +34,7 @@ down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-REPORTS_A_BATCH = 500
+REPORTS_A_BATCH = 500  # a test may ask for fewer: Config.attributes["reports_a_batch"]
 BUMP = "UPDATE corpus_generation SET value = value + 1 WHERE id = 1"  # as in 0003
 
 
@@ -104,9 +104,11 @@ def _trigger() -> None:
 def _report_batches(old: sa.TableClause) -> Iterator[tuple[int, int]]:
     """(first, last) report id of each batch of reports holding cells, in order."""
     bind = op.get_bind()
+    config = op.get_context().config
+    size = int(config.attributes.get("reports_a_batch", REPORTS_A_BATCH)) if config else REPORTS_A_BATCH
     last = None
     while True:
-        query = sa.select(old.c.report_id).distinct().order_by(old.c.report_id).limit(REPORTS_A_BATCH)
+        query = sa.select(old.c.report_id).distinct().order_by(old.c.report_id).limit(size)
         if last is not None:
             query = query.where(old.c.report_id > last)
         ids = bind.execute(query).scalars().all()
