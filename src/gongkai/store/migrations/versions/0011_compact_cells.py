@@ -16,7 +16,7 @@ as a word. Now (``gongkai.store.places``):
   text; ``state`` a small integer (``places.STATE_CODES``); ``number`` is gone (the
   figures are kept in ``report_figures``; the model computes it from ``value_text``).
 
-Both ways copy the cells into a new table a few hundred reports at a time (memory does
+Both ways copy the cells into a new table 200 reports at a time (memory does
 not grow with the corpus), then drop the old one; every cell reads back the same. The
 corpus-generation trigger on updates of cells (0003) is made again on the new table.
 """
@@ -34,7 +34,7 @@ down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-REPORTS_A_BATCH = 500  # a test may ask for fewer: Config.attributes["reports_a_batch"]
+REPORTS_A_BATCH = 200  # a test may ask for fewer: Config.attributes["reports_a_batch"]
 BUMP = "UPDATE corpus_generation SET value = value + 1 WHERE id = 1"  # as in 0003
 
 
