@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -351,8 +352,8 @@ def _insert_reports(session: Session, readable: list[tuple[int, Record]], keep_i
         numbers.append((report_id, pairs))
         for number, heading, text in rep.get("sections", []):
             sections.append({"report_id": report_id, "number": number, "heading": heading, "text": text})
-    if cells:
-        session.execute(insert(StoredCell), cells)
+    if cells:  # in key order: SQLite appends to full pages instead of splitting them
+        session.execute(insert(StoredCell), sorted(cells, key=itemgetter("report_id", "cell_id")))
     if sections:
         session.execute(insert(StoredSection), sections)
     session.execute(insert(ReportFigures), figure_rows(numbers))

@@ -148,10 +148,12 @@ def _compacted(rows: Any) -> list[dict[str, Any]]:
                 "place": place,
             }
         )
+    out.sort(key=lambda row: (row["report_id"], row["cell_id"]))  # the key's order: full pages on SQLite
     return out
 
 
 def _widened(rows: Any) -> list[dict[str, Any]]:
+    """The old rows, in ``seq`` order: the new ids keep the cells' order."""
     out: list[dict[str, Any]] = []
     for row in rows:
         text = row["value_text"]
