@@ -26,7 +26,7 @@ def _counts(url: str) -> tuple[int, list[int], int]:
             reports = session.execute(select(func.count(StoredReport.id))).scalar_one()
             per_report = (
                 session.execute(
-                    select(func.count(StoredCell.id))
+                    select(func.count(StoredCell.cell_id))
                     .select_from(StoredReport)
                     .outerjoin(StoredCell, StoredCell.report_id == StoredReport.id)
                     .group_by(StoredReport.id)

@@ -15,6 +15,7 @@ from gongkai.formats import FORMATS
 from gongkai.model import CellState, Report
 from gongkai.store.corrections import apply_corrections, correction_value
 from gongkai.store.models import CellCorrection, StoredCell
+from gongkai.store.places import decode_place
 from gongkai.store.repository import Repository
 from gongkai.store.views import CorrectionResult, FindingRow
 
@@ -94,7 +95,7 @@ def test_the_read_value_is_kept_beside_the_corrected_one(repository: Repository)
             select(StoredCell).where(StoredCell.report_id == rid, StoredCell.cell_id == CARRY_FORWARD)
         ).one()
         assert (stored.value_text, stored.number) == ("0", 0.0)  # figures over the corpus count the correction
-        assert stored.place["correction"]["read"] == "1"  # type: ignore[index]
+        assert decode_place(stored.place)["correction"]["read"] == "1"  # type: ignore[index]
 
 
 def test_a_correction_that_breaks_an_identity_that_held(repository: Repository) -> None:

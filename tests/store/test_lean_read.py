@@ -7,6 +7,7 @@ from sqlalchemy import select
 from gongkai.model import CellState, Placement
 from gongkai.store.base import finding_row
 from gongkai.store.models import StoredCell, StoredFinding, StoredReport
+from gongkai.store.places import decode_place
 from gongkai.store.repository import Repository
 from gongkai.store.views import ReportFilter
 
@@ -31,7 +32,8 @@ def test_findings_and_cells_as_the_orm_gave_them(stored: Repository) -> None:
             for cell in session.scalars(select(StoredCell).where(StoredCell.report_id == rid)):
                 shown = report.cells[cell.cell_id]
                 assert shown.state is CellState(cell.state)
-                placed = cell.place.get("placement") if cell.place else None
+                place = decode_place(cell.place)
+                placed = place.get("placement") if place else None
                 assert shown.placement == (Placement.from_json(placed) if placed else None)
 
 

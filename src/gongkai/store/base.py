@@ -18,6 +18,7 @@ from ..model import Report
 from .db import Database
 from .figures import CELLS, figure_rows
 from .models import Agency, ReportFigures, Source, StoredCell, StoredFinding, StoredReport, StoredSection
+from .places import unpack_cell
 from .records import Record, report_from_record
 from .views import FindingRow, ReportFilter, ReportRow
 
@@ -206,12 +207,12 @@ def refresh_figures(session: Session, ids: Sequence[int]) -> None:
     table = ReportFigures.__table__
     for part in chunks(list(dict.fromkeys(ids))):
         cells: dict[int, list[tuple[str, float | None]]] = {rid: [] for rid in part}
-        for rid, cell_id, number in session.execute(
-            select(StoredCell.report_id, StoredCell.cell_id, StoredCell.number).where(
+        for rid, cell_id, text in session.execute(
+            select(StoredCell.report_id, StoredCell.cell_id, StoredCell.value_text).where(
                 StoredCell.report_id.in_(part), StoredCell.cell_id.in_(CELLS.wanted)
             )
         ):
-            cells[rid].append((cell_id, number))
+            cells[rid].append((cell_id, float(text) if text is not None else None))  # as at ingest
         present = set(session.scalars(select(StoredReport.id).where(StoredReport.id.in_(part))))
         session.execute(table.delete().where(table.c.report_id.in_(part)))
         rows = figure_rows([(rid, pairs) for rid, pairs in cells.items() if rid in present])
@@ -291,9 +292,10 @@ def load_reports(session: Session, ids: list[int]) -> dict[int, Report]:
                 StoredCell.place,
             )
             .where(StoredCell.report_id.in_(part))
-            .order_by(StoredCell.report_id, StoredCell.id)
+            .order_by(StoredCell.report_id, StoredCell.seq)
         ):
-            records[c.report_id]["cells"].append([c.cell_id, c.value_text, c.raw, c.state, c.unit, c.place])
+            raw, place = unpack_cell(c.value_text, c.raw, c.place)
+            records[c.report_id]["cells"].append([c.cell_id, c.value_text, raw, c.state, c.unit, place])
         for s in session.execute(
             select(StoredSection.report_id, StoredSection.number, StoredSection.heading, StoredSection.text)
             .where(StoredSection.report_id.in_(part))

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..check.finding import Finding
@@ -39,6 +39,7 @@ from .base import Part, chunks, findings_of, identities, load_reports, now, refr
 from .figures import WANTED_CELLS
 from .links import CrossYearCheck, link_years
 from .models import CellCorrection, StoredCell, StoredFinding
+from .places import pack_cell
 from .records import cell_row, finding_record, parse_value, value_text
 from .reviews import decisions, finding_values
 from .totals import refresh_totals
@@ -170,16 +171,12 @@ def _store_cell(session: Session, report_id: int, cell_id: str, cell: Cell | Non
         session.execute(delete(StoredCell).where(*where))
         return
     _, text, raw, state, unit, place = cell_row(cell)
-    values = {
-        "value_text": text,
-        "number": float(text) if text is not None else None,
-        "raw": raw,
-        "state": state,
-        "unit": unit,
-        "place": place,
-    }
+    stored_raw, stored_place = pack_cell(text, raw, place)
+    values = {"value_text": text, "raw": stored_raw, "state": state, "unit": unit, "place": stored_place}
     if session.execute(update(StoredCell).where(*where).values(**values)).rowcount == 0:  # type: ignore[attr-defined]
-        session.execute(insert(StoredCell).values(report_id=report_id, cell_id=cell_id, **values))
+        last = session.scalar(select(func.max(StoredCell.seq)).where(StoredCell.report_id == report_id))
+        seq = 0 if last is None else last + 1  # after the cells read, as a new row always came
+        session.execute(insert(StoredCell).values(report_id=report_id, cell_id=cell_id, seq=seq, **values))
 
 
 def _key(f: FindingRow) -> tuple[str, bool]:

@@ -10,8 +10,9 @@
     agencies  the registry of organs (─0:1─ agencies: parent); reports meet it by agency_key
 
 A source is one file's content (sha256); a file that could not be read keeps its
-error and has no report. Cell values are kept twice: ``value_text`` is the exact
-decimal as read, ``number`` a float for sums and averages.
+error and has no report. A cell's value is kept as ``value_text``, the exact decimal as
+read (``number``, a float for sums, is computed from it); its raw text and place are
+kept compactly (``places.py``).
 """
 
 from __future__ import annotations
@@ -29,14 +30,19 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
+    cast,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 from .figures import FIGURE_CELLS
+from .places import STATE_CODES, STATES
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -92,24 +98,43 @@ class StoredReport(Base):
     )
 
 
+class CellStateCode(TypeDecorator[str]):
+    """A cell's state as a small integer in the database (``places.STATE_CODES``), its name in Python."""
+
+    impl = SmallInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> int | None:
+        return None if value is None else STATE_CODES[value]
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> str | None:
+        return None if value is None else STATES[value]
+
+
 class StoredCell(Base):
+    """One cell of a report, keyed by (report, cell id); stored compactly (``places.py``, migration 0011).
+
+    ``seq`` keeps the order the cells were stored in (the reader's order). ``raw`` is NULL when
+    it is the value's text; ``place`` is the compact text of ``places.encode_place``: read both
+    through ``places.unpack_cell``. ``number`` is the value as a float, computed from the text.
+    On SQLite the table has no rowid: the primary key is the table.
+    """
+
     __tablename__ = "cells"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
-    cell_id: Mapped[str] = mapped_column(String(64))
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    cell_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(SmallInteger)
     value_text: Mapped[str | None] = mapped_column(String(40))
-    number: Mapped[float | None] = mapped_column(Float)
     raw: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(CellStateCode)
     unit: Mapped[str | None] = mapped_column(String(8))
-    place: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    place: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (
-        # every read of cells goes by report; the statistics read report_figures (0010 dropped the
-        # covering index of cell sums over the corpus, ix_cells_cell_id_report_number)
-        UniqueConstraint("report_id", "cell_id", name="uq_cells_report_cell"),
-    )
+    number: Mapped[float | None] = column_property(cast(value_text, Float))
+
+    # every read of cells goes by report (the primary key); the statistics read report_figures
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class ReportFigures(Base):

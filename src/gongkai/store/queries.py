@@ -32,6 +32,7 @@ from .base import (
 from .base import report_ids as report_ids_query
 from .links import regions_agree
 from .models import Source, StoredCell, StoredFinding, StoredReport
+from .places import decode_place
 from .records import value_text
 from .views import SORTS, CellDiff, Facets, FindingRow, ReportFilter, ReportRow, VersionDiff, VersionRow
 
@@ -218,10 +219,10 @@ class Queries(Part):
             query = (
                 select(*columns)
                 .where(StoredCell.report_id.in_(report_ids_query(flt)))
-                .order_by(StoredCell.report_id, StoredCell.id)
+                .order_by(StoredCell.report_id, StoredCell.seq)
             )
             for row in session.execute(query).yield_per(5000):
-                place = row.place if with_placement else None
+                place = decode_place(row.place) if with_placement else None
                 placement = Placement.from_json(place["placement"]) if place and place.get("placement") else None
                 yield row.report_id, row.cell_id, row.value_text, row.state, placement
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -26,6 +27,7 @@ from .base import Part, chunks, now, refresh_error_counts
 from .figures import figure_rows
 from .links import CrossYearCheck, link_years, regions_agree
 from .models import ReportFigures, Source, StoredCell, StoredFinding, StoredReport, StoredSection
+from .places import pack_cell
 from .records import Record
 from .reviews import decisions, finding_values
 from .totals import refresh_totals
@@ -335,26 +337,26 @@ def _insert_reports(session: Session, readable: list[tuple[int, Record]], keep_i
     for report_id, (_, record) in zip(report_ids, readable, strict=True):
         rep = record["report"]
         pairs: list[tuple[str, float | None]] = []
-        for cid, text, raw, state, unit, place in rep["cells"]:
-            number = float(text) if text is not None else None
-            pairs.append((cid, number))
+        for seq, (cid, text, raw, state, unit, place) in enumerate(rep["cells"]):
+            pairs.append((cid, float(text) if text is not None else None))
+            stored_raw, stored_place = pack_cell(text, raw, place)
             cells.append(
                 {
                     "report_id": report_id,
                     "cell_id": cid,
+                    "seq": seq,
                     "value_text": text,
-                    "number": number,
-                    "raw": raw,
+                    "raw": stored_raw,
                     "state": state,
                     "unit": unit,
-                    "place": place,
+                    "place": stored_place,
                 }
             )
         numbers.append((report_id, pairs))
         for number, heading, text in rep.get("sections", []):
             sections.append({"report_id": report_id, "number": number, "heading": heading, "text": text})
-    if cells:
-        session.execute(insert(StoredCell), cells)
+    if cells:  # in key order: SQLite appends to full pages instead of splitting them
+        session.execute(insert(StoredCell), sorted(cells, key=itemgetter("report_id", "cell_id")))
     if sections:
         session.execute(insert(StoredSection), sections)
     session.execute(insert(ReportFigures), figure_rows(numbers))
