@@ -1,7 +1,7 @@
 """corpus totals: per-year and per-agency sums kept at write, so the statistics read a handful of rows
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02 06:00:00
 
 - ``totals_years``: per year (``year_key``; 0 = no year read) the current reports, and for each
@@ -27,7 +27,7 @@ from alembic import op
 from gongkai.store.figures import FIGURE_CELLS
 
 revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
