@@ -10,6 +10,13 @@ JSON-able dicts. The same shape rebuilds a ``Report`` (for cross-year rules, for
                 "cells": [[cell_id, value_text, raw, state, unit, place], ...],
                 "sections": [[number, heading, text], ...]} | None,
      "findings": [{"rule", "severity", "cells", "message", "evidence", "fingerprint"}, ...]}
+
+The worker goes one step further (``prepare``): it turns the report into the rows the
+database takes (``report_rows``: the reports row's values, each cell as its row of
+``cells`` in column order with the place already encoded, the sections, the kept
+figures), so the single writing process only executes them. A prepared record's
+``report`` keeps only what the writer decides by (agency, key, region, kind, year);
+the rows are under ``rows``. The store prepares a record handed to it unprepared.
 """
 
 from __future__ import annotations
@@ -37,6 +44,12 @@ from ..model import (
 
 Record = dict[str, Any]
 CellRow = tuple[str, str | None, str | None, str, str | None, dict[str, object] | None]
+StoredCellRow = tuple[str, str | None, float | None, str | None, str, str | None, str | None]
+"""A cell as its row of ``cells``, less ``report_id``: the columns of ``CELL_COLUMNS``."""
+CELL_COLUMNS = ("cell_id", "value_text", "number", "raw", "state", "unit", "place")
+SECTION_COLUMNS = ("number", "heading", "text")
+META = ("agency", "agency_key", "region", "entity_type", "year")
+"""What a prepared record's ``report`` keeps: what the writer decides versions, links and the registry by."""
 
 
 def value_text(value: int | Decimal | None) -> str | None:
@@ -104,6 +117,78 @@ def report_record(report: Report) -> Record:
         "cells": cells,
         "sections": [[s.number, s.heading, s.text] for s in sorted(report.sections.values(), key=lambda s: s.number)],
     }
+
+
+def stored_cell(cell: CellRow | list[Any]) -> StoredCellRow:
+    """A cell record ``[id, value text, raw, state, unit, place]`` as its row of ``cells`` (``CELL_COLUMNS``).
+
+    The one function that builds a cell's row: the number for sums, the place encoded as JSON text
+    (NULL when there is none), so the writer hands the row to the database as it is.
+    """
+    cid, text, raw, state, unit, place = cell
+    return (cid, text, float(text) if text is not None else None, raw, state, unit, _encode(place) if place else None)
+
+
+def _encode(place: dict[str, object]) -> str:
+    return json.dumps(place, ensure_ascii=False, separators=(",", ":"))
+
+
+def report_values(rep: Record) -> dict[str, Any]:
+    """The values of a report's ``reports`` row from its record (without source, id, version or error count).
+
+    ``published`` stays ISO text (the record stays JSON-able); ``stored_report`` makes it a date.
+    """
+    published = rep.get("published")
+    return {
+        "agency": rep.get("agency"),
+        "agency_key": rep.get("agency_key"),
+        "region": rep.get("region"),
+        "entity_type": rep.get("entity_type") or "other",
+        "year": rep.get("year"),
+        "format": rep.get("format"),
+        "published": published.isoformat() if isinstance(published, date) else published,
+        "title": rep.get("title"),
+        "reader_version": rep.get("reader_version") or "",
+        "notes": list(rep.get("notes") or []),
+    }
+
+
+def report_rows(rep: Record) -> Record:
+    """What the database takes for one report record: ``report`` values, ``cells``, ``sections``, ``figures``."""
+    from .figures import figures_of
+
+    cells = [stored_cell(c) for c in rep.get("cells", [])]
+    return {
+        "report": report_values(rep),
+        "cells": cells,
+        "sections": [tuple(s) for s in rep.get("sections", [])],
+        "figures": figures_of((c[0], c[2]) for c in cells),
+    }
+
+
+def prepare(record: Record) -> Record:
+    """The record with its report as rows ready for the database (see the module docstring); done by the worker."""
+    rep = record.get("report")
+    if rep is None or "rows" in record:
+        return record
+    out = dict(record)
+    out["report"] = {key: rep.get(key) for key in META}
+    out["rows"] = report_rows(rep)
+    return out
+
+
+def report_from_rows(source: str, rows: Record) -> Report:
+    """The Report a prepared record holds, as ``load_reports`` would rebuild it from the stored rows."""
+    values = rows["report"]
+    record = {
+        **values,
+        "cells": [
+            [cid, text, raw, state, unit, json.loads(place) if place else None]
+            for cid, text, _, raw, state, unit, place in rows["cells"]
+        ],
+        "sections": rows["sections"],
+    }
+    return report_from_record(source, record)
 
 
 _STATES = {state.value: state for state in CellState}  # a dict lookup: Enum(value) costs more, per cell
