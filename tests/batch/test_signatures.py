@@ -137,3 +137,39 @@ def test_iter_sources_finds_what_sorted_rglob_found(tmp_path: Path) -> None:
     assert [r.name for r in found if isinstance(r, Skipped)] == [str(root / "lo.txt"), str(root / "n.exe")]
     sized = [r for r in iter_sources([root]) if not isinstance(r, Skipped)]
     assert all(r.signature is not None and r.size == r.signature[0] for r in sized)
+
+
+@pytest.mark.usefixtures("settled_now")
+def test_signatures_another_ingest_remembered_at_once_are_let_go(
+    repository: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    def collide(session, rows):  # type: ignore[no-untyped-def]
+        raise IntegrityError("INSERT INTO source_signatures", {}, Exception("duplicate key"))
+
+    write_series(tmp_path / "c", 1, range(2022, 2024))
+    monkeypatch.setattr(signatures, "remember", collide)
+    assert _ingest(tmp_path / "c", repository).read == 2  # the reports are stored; the hint is not kept
+    monkeypatch.undo()
+    assert _ingest(tmp_path / "c", repository).already == 2
+
+
+def test_migration_0013_makes_and_drops_the_signature_table(tmp_path: Path) -> None:
+    from sqlalchemy import inspect
+
+    from gongkai.store import open_database
+    from gongkai.store.db import alembic_config
+
+    database = open_database(f"sqlite:///{tmp_path / 'm.sqlite'}")
+    try:
+        assert inspect(database.engine).has_table("source_signatures")
+        from alembic import command
+
+        with database.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0010")
+            assert not inspect(conn).has_table("source_signatures")
+            command.upgrade(alembic_config(conn), "head")
+            assert inspect(conn).get_pk_constraint("source_signatures")["constrained_columns"] == ["path"]
+    finally:
+        database.close()

@@ -42,8 +42,11 @@ SIGNATURES = Table(
 
 
 def signature_key(path: os.PathLike[str] | str, member: str | None = None) -> str:
-    """The path a signature is kept by: absolute, with ``!member`` for a member of an archive."""
-    absolute = os.path.abspath(path)
+    """The path a signature is kept by: absolute, with ``!member`` for a member of an archive.
+
+    An absolute path is taken as written (two spellings of one file only miss, never mislead)."""
+    text = os.fspath(path)
+    absolute = text if os.path.isabs(text) else os.path.abspath(text)
     return f"{absolute}!{member}" if member else absolute
 
 

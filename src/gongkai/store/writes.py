@@ -62,9 +62,13 @@ class Writes(Part):
         """Remember (path, stat signature, sha256) of files just hashed (``signatures``), in a transaction of its own.
 
         Kept apart from the batch's transaction: a signature is a hint, checked against the stored sources."""
-        if rows:
+        if not rows:
+            return
+        try:
             with self.database.sessions.begin() as session:
                 signatures.remember(session, rows)
+        except IntegrityError:
+            pass  # another ingest remembered some of these paths at the same moment: they are hashed next time
 
     def write(
         self,
