@@ -5,7 +5,15 @@ findings) in one transaction, then links each new report to its agency's previou
 year (and the following year's report to it) and stores the findings of the
 cross-year check it was handed, still inside that transaction. A crash at any
 moment leaves either the whole batch or none of it. Content already stored (by
-sha256) is skipped, so writing a batch twice stores it once. Two writers that store the same
+sha256) is skipped, so writing a batch twice stores it once.
+
+The records come prepared by the workers (``records.prepare``: each report as the rows the
+database takes), so this process only executes them: cells and sections through the
+driver's executemany (``execute_many``), the rest through SQLAlchemy Core. Versions and
+year pairs come from a ``links.YearIndex`` of the batch's agencies, read once per batch
+(inside the transaction, so another writer's reports are seen) and kept up to date in
+memory; the batch's own reports are never read back. A record handed in unprepared (a
+test, a caller of the store) is prepared here. Two writers that store the same
 new content at once (without the ingest lock) collide on the sources' unique sha256: the one that
 loses writes its batch again, and finds that content already stored.
 """
