@@ -181,6 +181,9 @@ class Bench:
         row.figures = {"sources": figures["sources"], "stored": figures["reports"], **row.figures}
         for name in ("reports", "reports_per_s", "reports_per_cpu_s", "cpu_ms_per_report"):
             row.figures.pop(name, None)
+        for name in ("writer_ms_per_report", "coordinator_ms_per_report", "readers_ms_per_report"):
+            row.figures.pop(name, None)  # nothing stored: per source instead
+        row.figures["cpu_us_per_source"] = round(1e6 * row.timing.cpu / max(figures["sources"], 1), 1)
         return row
 
     @staticmethod
