@@ -41,7 +41,8 @@ def test_a_batch_is_read_from_memory_into_plain_records() -> None:
     assert [r["kind"] for r in records] == ["txt", "pdf"]
     assert all(r["error"] is None and r["report"] is not None for r in records)
     assert [r["size"] for r in records] == [len(txt), len(pdf)]
-    assert len(records[0]["report"]["cells"]) == 200
+    assert len(records[0]["rows"]["cells"]) == 200  # prepared: the rows of ``cells``, ready for the database
+    assert records[0]["report"]["agency_key"] and "cells" not in records[0]["report"]
     pickle.loads(pickle.dumps(records))  # crosses process boundaries
     json.dumps(records, ensure_ascii=False)  # and machine boundaries
 

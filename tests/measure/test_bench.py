@@ -38,6 +38,10 @@ def test_the_rows_at_a_toy_size(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert all(r["wall_s"] > 0 and r["cpu_s"] >= 0 for r in by_row.values())
     assert by_row["ingest"]["reports"] == 12 and by_row["ingest"]["cpu_ms_per_report"] > 0
     assert by_row["reingest"] == {**by_row["reingest"], "sources": 12, "stored": 0}
+    ingest = by_row["ingest"]  # a figure, not a timed assertion: the coordinator's memory, the writer's share
+    assert ingest["coordinator_peak_mib"] > 0 and by_row["reingest"]["coordinator_peak_mib"] > 0
+    assert 0 < ingest["writer_cpu_s"] <= ingest["coordinator_cpu_s"] <= ingest["cpu_s"]
+    assert ingest["readers_cpu_s"] >= 0 and ingest["writer_ms_per_report"] > 0
     sizes = by_row["dbsize"]["bytes_per_report"]
     assert by_row["dbsize"]["reports"] == 12 and "cells" in sizes and "report_figures" in sizes
     assert by_row["stats"]["reports"] == 12 and by_row["text"]["reports"] == 12

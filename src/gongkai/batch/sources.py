@@ -7,11 +7,16 @@ archives, and everything after the archive's total uncompressed budget is spent.
 The budgets are the library's one ``gongkai.limits.Limits`` (re-exported here).
 Whatever ``zipfile`` raises on a damaged archive becomes a ``Skipped`` with a
 Chinese reason; nothing of it escapes.
+
+``iter_sources`` finds them one at a time (the ingest holds no list of the corpus);
+each file's ``SourceRef`` carries the stat signature (size, mtime, ctime, inode) the
+ingest remembers its content hash by (``store.signatures``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +26,18 @@ from ..ingest import open_problem
 from ..ingest.zips import ZIP_ERRORS
 from ..limits import Limits
 
-__all__ = ["ARCHIVE_SUFFIXES", "REPORT_SUFFIXES", "Limits", "Loaded", "Skipped", "SourceRef", "discover", "load"]
+__all__ = [
+    "ARCHIVE_SUFFIXES",
+    "REPORT_SUFFIXES",
+    "Limits",
+    "Loaded",
+    "Skipped",
+    "SourceRef",
+    "count_sources",
+    "discover",
+    "iter_sources",
+    "load",
+]
 
 REPORT_SUFFIXES = frozenset(
     (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".pdf")
@@ -37,6 +53,7 @@ class SourceRef:
     path: Path
     member: str | None = None
     size: int = 0  # declared size (a member's header may lie; reading checks again)
+    signature: tuple[int, int, int, int] | None = None  # the file's (size, mtime_ns, ctime_ns, inode) when found
 
     @property
     def name(self) -> str:
@@ -73,23 +90,55 @@ def _outside(child: Path, root: Path) -> bool:
     return False
 
 
-def _walk(path: Path) -> Iterator[Path | Skipped]:
+def signature_of(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells a file changed without reading it: size, modification and change times (ns), inode."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+Found = tuple[Path, os.stat_result | None]
+
+
+def _walk(path: Path, sized: bool = True) -> Iterator[Found | Skipped]:
     if path.is_dir():
-        root = path.resolve()
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                if _outside(child, root):
-                    yield Skipped(str(child), "符号链接指向所选文件夹以外，不读取（symlink leads out of the folder）")
-                elif child.suffix.lower() in REPORT_SUFFIXES | ARCHIVE_SUFFIXES:
-                    yield child
-                else:
-                    yield Skipped(str(child), _not_a_form(child.suffix))
+        yield from _walk_folder(path, path.resolve(), sized)
     elif path.is_file():
-        yield path
+        yield (path, path.stat() if sized else None)
     elif path.exists():
         yield Skipped(str(path), "不是普通文件（设备、管道或套接字），不读取（not a regular file）")
     else:
         yield Skipped(str(path), "没有这个文件或文件夹（no such file or folder）")
+
+
+def _walk_folder(folder: Path, root: Path, sized: bool) -> Iterator[Found | Skipped]:
+    """The files under ``folder`` in the order of ``sorted(folder.rglob("*"))``, hidden ones left out.
+
+    Sorting each folder's entries by name and going down in place gives that order. Like ``rglob``
+    it does not go down symbolic links to folders; only an entry that is itself a link can lead out.
+    """
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue  # hidden, and so is everything under it
+        child = folder / entry.name
+        try:
+            is_link = entry.is_symlink()
+            if entry.is_dir() and not is_link:
+                yield from _walk_folder(child, root, sized)
+                continue
+            if not entry.is_file():
+                continue
+        except OSError:
+            continue
+        if is_link and _outside(child, root):
+            yield Skipped(str(child), "符号链接指向所选文件夹以外，不读取（symlink leads out of the folder）")
+        elif child.suffix.lower() in REPORT_SUFFIXES | ARCHIVE_SUFFIXES:
+            yield (child, entry.stat() if sized else None)
+        else:
+            yield Skipped(str(child), _not_a_form(child.suffix))
 
 
 def _unsafe_member(name: str) -> str | None:
@@ -137,21 +186,40 @@ def _archive_members(path: Path, limits: Limits) -> Iterator[SourceRef | Skipped
             yield ref
 
 
+def iter_sources(paths: list[Path], limits: Limits | None = None, sized: bool = True) -> Iterator[SourceRef | Skipped]:
+    """Every source under ``paths``, in a stable order, and what was skipped and why, one at a time.
+
+    ``sized=False`` leaves out each file's size and signature (no ``stat``): enough to count them.
+    """
+    limits = limits or Limits()
+    for path in paths:
+        for found in _walk(path, sized):
+            if isinstance(found, Skipped):
+                yield found
+                continue
+            file, stat = found
+            if file.suffix.lower() in ARCHIVE_SUFFIXES or (
+                file == path and zipfile.is_zipfile(file) and file.suffix.lower() not in REPORT_SUFFIXES
+            ):
+                signature = signature_of(stat) if stat is not None else None
+                for member in _archive_members(file, limits):
+                    if isinstance(member, SourceRef) and signature is not None:
+                        member = SourceRef(member.path, member.member, member.size, signature)
+                    yield member
+            elif stat is None:
+                yield SourceRef(file)
+            else:
+                yield SourceRef(file, None, stat.st_size, signature_of(stat))
+
+
 def discover(paths: list[Path], limits: Limits | None = None) -> list[SourceRef | Skipped]:
     """Every source under ``paths``, in a stable order, and what was skipped and why."""
-    limits = limits or Limits()
-    out: list[SourceRef | Skipped] = []
-    for path in paths:
-        for found in _walk(path):
-            if isinstance(found, Skipped):
-                out.append(found)
-            elif found.suffix.lower() in ARCHIVE_SUFFIXES or (
-                found == path and zipfile.is_zipfile(found) and found.suffix.lower() not in REPORT_SUFFIXES
-            ):
-                out.extend(_archive_members(found, limits))
-            else:
-                out.append(SourceRef(found, None, found.stat().st_size))
-    return out
+    return list(iter_sources(paths, limits))
+
+
+def count_sources(paths: list[Path], limits: Limits | None = None) -> int:
+    """How many sources ``iter_sources`` will find (a walk without ``stat``), for progress shown as done of all."""
+    return sum(1 for ref in iter_sources(paths, limits, sized=False) if not isinstance(ref, Skipped))
 
 
 def load(ref: SourceRef, limits: Limits | None = None) -> Loaded | Skipped:

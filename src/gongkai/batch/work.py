@@ -1,7 +1,9 @@
 """The worker's job: read and check a batch of sources, hand back plain records.
 
 Runs in another process (``ProcessPoolExecutor``) or on another machine (Dask), so
-it takes bytes, not paths, and returns only JSON-able dicts (see ``store.records``).
+it takes bytes, not paths, and returns only plain dicts (see ``store.records``): each
+report already turned into the rows the database takes (``store.records.prepare``),
+so the one process that writes spends nothing on them but the insert.
 The bytes go straight to the library's front door (``read_and_check_bytes``);
 nothing is written to disk. A source that cannot be read becomes a record with its
 ``error`` (the Chinese problem of the ``SourceError``); the batch goes on.
@@ -26,7 +28,7 @@ from ..errors import GongkaiError, SourceError
 from ..ingest import source_kind
 from ..limits import DEFAULT_LIMITS, Limits
 from ..store.corrections import apply_corrections
-from ..store.records import Record, finding_record, report_record
+from ..store.records import Record, finding_record, prepare, report_record
 from ..store.views import CorrectionRow
 from .budget import can_isolate, run_budgeted
 
@@ -134,7 +136,7 @@ def read_batch(
     accept_unrecognised: bool = False,
     corrections: Mapping[str, Sequence[CorrectionRow]] | None = None,
 ) -> list[Record]:
-    """Read and check every source of one task (the unit of work sent to a worker).
+    """Read and check every source of one task (the unit of work sent to a worker), as prepared records.
 
     ``corrections``: sha256 → the reviewers' corrections in force for that content.
 
@@ -142,10 +144,11 @@ def read_batch(
     may fork (a pool worker); elsewhere (a threaded server, a Dask worker) it is read in place.
     """
     fixes = corrections or {}
-    if not can_isolate():
-        return [read_one(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
-    _warm()
-    return [read_budgeted(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
+    reader = read_one if not can_isolate() else read_budgeted
+    if reader is read_budgeted:
+        _warm()
+    read = [reader(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
+    return [prepare(record) for record in read]
 
 
 def lost_batch(task: Task) -> list[Record]:

@@ -171,6 +171,10 @@ def ingest_command(
         ),
     ] = True,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="重新读取入库时出错的来源。")] = False,
+    rehash: Annotated[
+        bool,
+        typer.Option("--rehash", help="读取每个文件重新计算哈希，不凭记下的文件大小和修改时间跳过未改动的文件。"),
+    ] = False,
     accept_unrecognised: Annotated[
         bool,
         typer.Option(
@@ -205,6 +209,7 @@ def ingest_command(
         retry_failed=retry_failed,
         accept_unrecognised=accept_unrecognised,
         versions="supersede" if supersede else "keep-both",
+        rehash=rehash,
     )
     with _repository(db) as repository, ingest_lock(repository.database):
         progress = _progress("读取")

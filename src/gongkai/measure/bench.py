@@ -4,8 +4,9 @@
 
 Rows (all by default, in this order):
 
-    ingest     synthetic reports (``bench_ingest.generate``) into a new SQLite corpus
-    reingest   the same files again: nothing new to store
+    ingest     synthetic reports (``bench_ingest.generate``) into a new SQLite corpus, in a fresh
+               process: CPU of the writer vs the readers, the coordinator's peak memory
+    reingest   the same files again: nothing new to store (files known by their stat signatures)
     dbsize     bytes a report takes, per table and index (SQLite ``dbstat``)
     stats      ``Repository.stats()`` warm, in process, whole corpus and one year (kept totals),
                and the whole corpus scanned (``scan_stats``, what any other filter costs)
@@ -161,6 +162,7 @@ class Bench:
     def row_ingest(self) -> Row:
         from ..store import open_database
         from ..store.repository import Repository
+        from .bench_ingest import ingest_in_child
 
         self.files()  # generating the files is not ingest time
         database = open_database(self.url)
@@ -169,22 +171,38 @@ class Bench:
                 raise SystemExit(f"{self.db} already holds reports: the ingest row needs a new --db")
         finally:
             database.close()
-        timing, summary = self._ingest()
-        return Row(
-            "ingest",
-            timing,
-            {
-                "reports": summary.read,
-                "reports_per_s": round(summary.read / timing.wall, 1),
-                "reports_per_cpu_s": round(summary.read / timing.cpu, 1) if timing.cpu else None,
-                "cpu_ms_per_report": round(1000 * timing.cpu / max(summary.read, 1), 2),
-            },
-        )
+        figures = ingest_in_child(self.url, self.corpus, self.workers)
+        return self._ingest_row("ingest", figures)
 
     def row_reingest(self) -> Row:
+        from .bench_ingest import ingest_in_child
+
         self.ensure_corpus()
-        timing, summary = self._ingest()
-        return Row("reingest", timing, {"sources": summary.sources, "stored": summary.read})
+        figures = ingest_in_child(self.url, self.corpus, self.workers)
+        row = self._ingest_row("reingest", figures)
+        row.figures = {"sources": figures["sources"], "stored": figures["reports"], **row.figures}
+        for name in ("reports", "reports_per_s", "reports_per_cpu_s", "cpu_ms_per_report"):
+            row.figures.pop(name, None)
+        for name in ("writer_ms_per_report", "coordinator_ms_per_report", "readers_ms_per_report"):
+            row.figures.pop(name, None)  # nothing stored: per source instead
+        row.figures["cpu_us_per_source"] = round(1e6 * row.timing.cpu / max(figures["sources"], 1), 1)
+        return row
+
+    @staticmethod
+    def _ingest_row(name: str, figures: dict[str, Any]) -> Row:
+        timing = Timing(figures.pop("wall_s"), figures.pop("cpu_s"))
+        reports = figures["reports"]
+        return Row(
+            name,
+            timing,
+            {
+                "reports": reports,
+                "reports_per_s": round(reports / timing.wall, 1) if timing.wall else None,
+                "reports_per_cpu_s": round(reports / timing.cpu, 1) if timing.cpu else None,
+                "cpu_ms_per_report": round(1000 * timing.cpu / max(reports, 1), 2),
+                **{k: v for k, v in figures.items() if k not in ("reports", "sources", "already")},
+            },
+        )
 
     def row_dbsize(self) -> Row:
         import sqlite3

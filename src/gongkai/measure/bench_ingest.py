@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -123,3 +126,56 @@ def run_bench(
         stats_cli_seconds=cli_seconds,
         rerun_seconds=rerun,
     )
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ingest_figures(url: str, folder: Path, workers: int | None, options: IngestOptions | None = None) -> dict[str, Any]:
+    """Ingest ``folder`` into ``url`` in this process; wall and CPU split by who spent it, and peak memory.
+
+    ``coordinator_cpu_s`` is this process (finding, hashing, handing out, writing), ``writer_cpu_s`` the
+    part of it inside the store's writes, ``readers_cpu_s`` the reading processes. ``coordinator_peak_mib``
+    is this process's peak resident memory: meaningful when the process did nothing before (``ingest_in_child``).
+    """
+    database = open_database(url)
+    try:
+        wall, cpu, children = time.perf_counter(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+        with open_executor(workers) as executor:
+            summary = ingest([folder], Repository(database), executor, options or IngestOptions())
+        wall = time.perf_counter() - wall
+        cpu = _cpu(resource.RUSAGE_SELF) - cpu
+        readers = _cpu(resource.RUSAGE_CHILDREN) - children  # the pool's processes, waited for at its shutdown
+    finally:
+        database.close()
+    per = max(summary.read, 1)
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu + readers, 3),
+        "sources": summary.sources,
+        "reports": summary.read,
+        "already": summary.already,
+        "coordinator_cpu_s": round(cpu, 3),
+        "writer_cpu_s": round(summary.write_cpu, 3),
+        "readers_cpu_s": round(readers, 3),
+        "writer_ms_per_report": round(1000 * summary.write_cpu / per, 2),
+        "coordinator_ms_per_report": round(1000 * cpu / per, 2),
+        "readers_ms_per_report": round(1000 * readers / per, 2),
+        "coordinator_peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def ingest_in_child(url: str, folder: Path, workers: int | None, rehash: bool = False) -> dict[str, Any]:
+    """``ingest_figures`` in a fresh Python process, so its peak memory is the ingest's alone."""
+    code = "import json, sys; from gongkai.measure.bench_ingest import _child; print(json.dumps(_child(sys.argv[1:])))"
+    args = [url, str(folder), "" if workers is None else str(workers), "1" if rehash else ""]
+    done = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    url, folder, workers, rehash = args
+    return ingest_figures(url, Path(folder), int(workers) if workers else None, IngestOptions(rehash=bool(rehash)))

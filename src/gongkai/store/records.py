@@ -10,6 +10,13 @@ JSON-able dicts. The same shape rebuilds a ``Report`` (for cross-year rules, for
                 "cells": [[cell_id, value_text, raw, state, unit, place], ...],
                 "sections": [[number, heading, text], ...]} | None,
      "findings": [{"rule", "severity", "cells", "message", "evidence", "fingerprint"}, ...]}
+
+The worker goes one step further (``prepare``): it turns the report into the rows the
+database takes (``report_rows``: the reports row's values, each cell as its row of
+``cells`` in column order with the place already encoded, the sections, the kept
+figures), so the single writing process only executes them. A prepared record's
+``report`` keeps only what the writer decides by (agency, key, region, kind, year);
+the rows are under ``rows``. The store prepares a record handed to it unprepared.
 """
 
 from __future__ import annotations
@@ -34,9 +41,16 @@ from ..model import (
     format_by_id,
     format_value,
 )
+from .places import STATE_CODES, STATES, pack_cell, unpack_cell
 
 Record = dict[str, Any]
 CellRow = tuple[str, str | None, str | None, str, str | None, dict[str, object] | None]
+StoredCellRow = tuple[str, int, str | None, str | None, int, str | None, str | None]
+"""A cell as its row of ``cells``, less ``report_id``: the columns of ``CELL_COLUMNS`` (compact, ``places.py``)."""
+CELL_COLUMNS = ("cell_id", "seq", "value_text", "raw", "state", "unit", "place")
+SECTION_COLUMNS = ("number", "heading", "text")
+META = ("agency", "agency_key", "region", "entity_type", "year")
+"""What a prepared record's ``report`` keeps: what the writer decides versions, links and the registry by."""
 
 
 def value_text(value: int | Decimal | None) -> str | None:
@@ -104,6 +118,81 @@ def report_record(report: Report) -> Record:
         "cells": cells,
         "sections": [[s.number, s.heading, s.text] for s in sorted(report.sections.values(), key=lambda s: s.number)],
     }
+
+
+def stored_cell(cell: CellRow | list[Any], seq: int) -> StoredCellRow:
+    """A cell record ``[id, value text, raw, state, unit, place]``, the ``seq``-th of its report, as its row of
+    ``cells`` (``CELL_COLUMNS``).
+
+    The one function that builds a cell's row, in the compact form of ``places.py`` (raw only where it
+    differs from the value's text, the place as a short text, the state as its code), so the writer
+    hands the row to the database as it is.
+    """
+    cid, text, raw, state, unit, place = cell
+    stored_raw, stored_place = pack_cell(text, raw, place)
+    return (cid, seq, text, stored_raw, STATE_CODES[state], unit, stored_place)
+
+
+def report_values(rep: Record) -> dict[str, Any]:
+    """The values of a report's ``reports`` row from its record (without source, id, version or error count).
+
+    ``published`` stays ISO text (the record stays JSON-able); ``stored_report`` makes it a date.
+    """
+    published = rep.get("published")
+    return {
+        "agency": rep.get("agency"),
+        "agency_key": rep.get("agency_key"),
+        "region": rep.get("region"),
+        "entity_type": rep.get("entity_type") or "other",
+        "year": rep.get("year"),
+        "format": rep.get("format"),
+        "published": published.isoformat() if isinstance(published, date) else published,
+        "title": rep.get("title"),
+        "reader_version": rep.get("reader_version") or "",
+        "notes": list(rep.get("notes") or []),
+    }
+
+
+def report_rows(rep: Record) -> Record:
+    """What the database takes for one report record: ``report`` values, ``cells``, ``sections``, ``figures``."""
+    from .figures import figures_of
+
+    cells = [stored_cell(c, seq) for seq, c in enumerate(rep.get("cells", []))]
+    return {
+        "report": report_values(rep),
+        "cells": cells,
+        "sections": [tuple(s) for s in rep.get("sections", [])],
+        "figures": figures_of((c[0], float(c[2]) if c[2] is not None else None) for c in cells),
+    }
+
+
+def prepare(record: Record) -> Record:
+    """The record with its report as rows ready for the database (see the module docstring); done by the worker."""
+    rep = record.get("report")
+    if rep is None or "rows" in record:
+        return record
+    out = dict(record)
+    out["report"] = {key: rep.get(key) for key in META}
+    out["rows"] = report_rows(rep)
+    return out
+
+
+def report_from_rows(source: str, rows: Record) -> Report:
+    """The Report a prepared record holds, as ``load_reports`` would rebuild it from the stored rows."""
+    values = rows["report"]
+    record = {
+        **values,
+        "cells": [_cell_record(row) for row in rows["cells"]],
+        "sections": rows["sections"],
+    }
+    return report_from_record(source, record)
+
+
+def _cell_record(row: StoredCellRow) -> list[Any]:
+    """A stored cell row back as its record ``[id, value text, raw, state, unit, place]``."""
+    cid, _, text, stored_raw, state, unit, stored_place = row
+    raw, place = unpack_cell(text, stored_raw, stored_place)
+    return [cid, text, raw, STATES[state], unit, place]
 
 
 _STATES = {state.value: state for state in CellState}  # a dict lookup: Enum(value) costs more, per cell

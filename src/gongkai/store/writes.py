@@ -5,7 +5,15 @@ findings) in one transaction, then links each new report to its agency's previou
 year (and the following year's report to it) and stores the findings of the
 cross-year check it was handed, still inside that transaction. A crash at any
 moment leaves either the whole batch or none of it. Content already stored (by
-sha256) is skipped, so writing a batch twice stores it once. Two writers that store the same
+sha256) is skipped, so writing a batch twice stores it once.
+
+The records come prepared by the workers (``records.prepare``: each report as the rows the
+database takes), so this process only executes them: cells and sections through the
+driver's executemany (``execute_many``), the rest through SQLAlchemy Core. Versions and
+year pairs come from a ``links.YearIndex`` of the batch's agencies, read once per batch
+(inside the transaction, so another writer's reports are seen) and kept up to date in
+memory; the batch's own reports are never read back. A record handed in unprepared (a
+test, a caller of the store) is prepared here. Two writers that store the same
 new content at once (without the ingest lock) collide on the sources' unique sha256: the one that
 loses writes its batch again, and finds that content already stored.
 """
@@ -15,24 +23,25 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
-from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import signatures
 from .agencies import register_reported
-from .base import Part, chunks, now, refresh_error_counts
-from .figures import figure_rows
-from .links import CrossYearCheck, link_years, regions_agree
+from .base import Part, chunks, now
+from .links import CrossYearCheck, Held, Version, YearIndex, link_held, regions_agree
 from .models import ReportFigures, Source, StoredCell, StoredFinding, StoredReport, StoredSection
-from .places import pack_cell
-from .records import Record
+from .records import CELL_COLUMNS, SECTION_COLUMNS, Record, prepare
 from .reviews import decisions, finding_values
+from .signatures import Signature
 from .totals import refresh_totals
 from .views import VERSION_POLICIES, WriteResult
 
+REPORTS = cast(Table, StoredReport.__table__)
+FINDINGS = cast(Table, StoredFinding.__table__)
 Stored = dict[str, tuple[int, int | None]]  # sha256 → (source id, report id or None)
 VersionState = dict[int, tuple[int, int | None]]  # report id → (version, superseded_by)
 
@@ -49,6 +58,26 @@ class Writes(Part):
                 rows = session.execute(select(Source.sha256, Source.error).where(Source.sha256.in_(part)))
                 found.update({sha: error is not None for sha, error in rows})
         return found
+
+    def signed_hashes(self, wanted: Sequence[tuple[str, Signature]]) -> dict[str, tuple[str, bool]]:
+        """Path → (sha256, failed) for files whose remembered stat signature is unchanged and whose content
+        is stored (``signatures``)."""
+        if not wanted:
+            return {}
+        with self.database.sessions() as session:
+            return signatures.signed_hashes(session, wanted)
+
+    def remember_signatures(self, rows: Sequence[tuple[str, Signature, str]]) -> None:
+        """Remember (path, stat signature, sha256) of files just hashed (``signatures``), in a transaction of its own.
+
+        Kept apart from the batch's transaction: a signature is a hint, checked against the stored sources."""
+        if not rows:
+            return
+        try:
+            with self.database.sessions.begin() as session:
+                signatures.remember(session, rows)
+        except IntegrityError:
+            pass  # another ingest remembered some of these paths at the same moment: they are hashed next time
 
     def write(
         self,
@@ -86,7 +115,7 @@ class Writes(Part):
                 sha = record["sha256"]
                 if sha not in seen and (replace or sha not in stored):
                     seen.add(sha)
-                    fresh.append(record)
+                    fresh.append(prepare(record))
             if not fresh:
                 return WriteResult(already=len(records))
             saved: VersionState = {}
@@ -97,14 +126,22 @@ class Writes(Part):
             source_ids = _store_sources(session, fresh, stored)
             readable = [(sid, r) for sid, r in zip(source_ids, fresh, strict=True) if r.get("report") is not None]
             keep_ids = [stored.get(r["sha256"], (None, None))[1] for _, r in readable]
+            # read once, after the first insert took the write lock and before the reports go in: the
+            # versions of the batch's agencies; what this batch adds is known here, never read back
+            index = YearIndex.of(session, {r["report"].get("agency_key") for _, r in readable})
             report_ids = _insert_reports(session, readable, keep_ids)
             register_reported(session, [r["report"] for _, r in readable])
-            _restore_versions(session, saved, set(report_ids))
-            new_ids = [rid for rid, keep in zip(report_ids, keep_ids, strict=True) if keep is None]
-            superseded = _place_versions(session, new_ids, keep_both=versions == "keep-both")
-            severities = _insert_findings(session, report_ids, [r for _, r in readable])
-            link_years(session, report_ids, cross_year)
-            refresh_error_counts(session, report_ids)
+            restored = _restore_versions(session, saved, set(report_ids))
+            held = [
+                Held(rid, r["report"].get("agency_key"), r["report"].get("year"), r["report"].get("region"), r)
+                for rid, (_, r) in zip(report_ids, readable, strict=True)
+            ]
+            index.restore(restored, [h for h, keep in zip(held, keep_ids, strict=True) if keep is not None])
+            new = [h for h, keep in zip(held, keep_ids, strict=True) if keep is None]
+            superseded = _place_versions(session, index, new, keep_both=versions == "keep-both")
+            severities, errors = _insert_findings(session, held)
+            link_held(session, index, held, cross_year, errors)
+            _set_error_counts(session, errors)
             refresh_totals(session, [*report_ids, *saved])  # stats totals (totals.py): after every write
         return WriteResult(
             reports=len(report_ids),
@@ -178,13 +215,14 @@ def _version_state(session: Session, ids: list[int]) -> VersionState:
     return out
 
 
-def _restore_versions(session: Session, saved: VersionState, present: set[int]) -> None:
+def _restore_versions(session: Session, saved: VersionState, present: set[int]) -> VersionState:
     """Put back what re-read reports (deleted and inserted again under their ids) said of their versions.
 
     A successor that is no report any more (its source now fails to read) hands on to its own successor.
+    Returns what was put back: report id → (version, superseded_by).
     """
     if not saved:
-        return
+        return {}
     named = {rid for rid in saved} | {s for _, s in saved.values() if s is not None}
     existing = present | _existing(session, sorted(named - present))
 
@@ -195,12 +233,13 @@ def _restore_versions(session: Session, saved: VersionState, present: set[int]) 
             rid = saved.get(rid, (1, None))[1]
         return rid if rid in existing else None
 
-    rows = [
-        {"id": rid, "version": version, "superseded_by": successor_of(successor)}
-        for rid, (version, successor) in saved.items()
-        if rid in existing
-    ]
-    session.execute(update(StoredReport), rows)
+    restored: VersionState = {
+        rid: (version, successor_of(successor)) for rid, (version, successor) in saved.items() if rid in existing
+    }
+    if restored:
+        rows = [{"id": rid, "version": v, "superseded_by": s} for rid, (v, s) in restored.items()]
+        session.execute(update(StoredReport), rows)
+    return restored
 
 
 def _existing(session: Session, ids: list[int]) -> set[int]:
@@ -210,56 +249,38 @@ def _existing(session: Session, ids: list[int]) -> set[int]:
     return found
 
 
-def _place_versions(session: Session, new_ids: list[int], *, keep_both: bool) -> int:
+def _place_versions(session: Session, index: YearIndex, new: list[Held], *, keep_both: bool) -> int:
     """Number the new reports among their agency-year's versions and supersede the current ones.
 
     New reports are placed in the order stored, so the last of a batch is the newest version.
     Returns how many reports were superseded.
     """
-    rows: list[Any] = []
-    for part in chunks(new_ids):
-        rows += session.execute(
-            select(StoredReport.id, StoredReport.agency_key, StoredReport.region, StoredReport.year).where(
-                StoredReport.id.in_(part), StoredReport.agency_key.is_not(None), StoredReport.year.is_not(None)
-            )
-        ).all()
-    if not rows:
-        return 0
-    new = {row.id for row in rows}
-    # (key, year) → [id, region, version, superseded_by] of every version already placed
-    placed: dict[tuple[str, int], list[list[Any]]] = {}
-    for part in chunks(list({row.agency_key for row in rows})):
-        for other in session.execute(
-            select(
-                StoredReport.id,
-                StoredReport.agency_key,
-                StoredReport.region,
-                StoredReport.year,
-                StoredReport.version,
-                StoredReport.superseded_by,
-            ).where(StoredReport.agency_key.in_(part), StoredReport.year.is_not(None))
-        ):
-            if other.id not in new:
-                placed.setdefault((other.agency_key, other.year), []).append(
-                    [other.id, other.region, other.version, other.superseded_by]
-                )
     successors: dict[int, int] = {}
     numbers: dict[int, int] = {}
-    for row in sorted(rows, key=lambda r: r.id):
-        group = placed.setdefault((row.agency_key, row.year), [])
-        same = [v for v in group if regions_agree(row.region, v[1])]
-        version = max((v[2] for v in same), default=0) + 1
+    for held in sorted(new, key=lambda h: h.id):
+        if held.key is None or held.year is None:
+            continue
+        group = index.versions(held.key, held.year)
+        same = [v for v in group if regions_agree(held.region, v.region)]
+        version = max((v.version for v in same), default=0) + 1
         if not keep_both:
             for v in same:
-                if v[3] is None:
-                    v[3] = successors[v[0]] = row.id
-        group.append([row.id, row.region, version, None])
+                if v.superseded_by is None:
+                    v.superseded_by = successors[v.id] = held.id
+        index.add(Version(held.id, held.key, held.year, held.region, version, None))
         if version != 1:
-            numbers[row.id] = version
+            numbers[held.id] = version
+    table = REPORTS
     if successors:
-        session.execute(update(StoredReport), [{"id": i, "superseded_by": s} for i, s in successors.items()])
+        session.execute(
+            table.update().where(table.c.id == bindparam("rid")).values(superseded_by=bindparam("successor")),
+            [{"rid": i, "successor": s} for i, s in successors.items()],
+        )
     if numbers:
-        session.execute(update(StoredReport), [{"id": i, "version": n} for i, n in numbers.items()])
+        session.execute(
+            table.update().where(table.c.id == bindparam("rid")).values(version=bindparam("number")),
+            [{"rid": i, "number": n} for i, n in numbers.items()],
+        )
     return len(successors)
 
 
@@ -294,88 +315,91 @@ def _store_sources(session: Session, fresh: list[Record], stored: Stored) -> lis
     return ids
 
 
-def _report_values(source_id: int, rep: Record, keep: int | None) -> dict[str, Any]:
-    published = rep.get("published")
-    return {
-        "source_id": source_id,
-        "agency": rep.get("agency"),
-        "agency_key": rep.get("agency_key"),
-        "region": rep.get("region"),
-        "entity_type": rep.get("entity_type") or "other",
-        "year": rep.get("year"),
-        "format": rep.get("format"),
-        "published": date.fromisoformat(published) if published else None,
-        "title": rep.get("title"),
-        "reader_version": rep.get("reader_version") or "",
-        "notes": rep.get("notes") or [],
-        "errors": 0,
-        **({"id": keep} if keep is not None else {}),
-    }
-
-
 def _insert_reports(session: Session, readable: list[tuple[int, Record]], keep_ids: list[int | None]) -> list[int]:
-    """Insert reports with their cells and sections; a re-read report keeps its id."""
+    """Insert prepared reports with their cells, sections and kept figures; a re-read report keeps its id."""
     if not readable:
         return []
+    table = REPORTS
     rows = [
-        _report_values(source_id, record["report"], keep)
+        _stored_report(record["rows"]["report"], source_id, keep)
         for (source_id, record), keep in zip(readable, keep_ids, strict=True)
     ]
     kept = [row for row in rows if "id" in row]
     if kept:
-        session.execute(insert(StoredReport), kept)
+        session.execute(table.insert(), kept)
     new_rows = [row for row in rows if "id" not in row]
     new_ids = iter(
-        session.scalars(insert(StoredReport).returning(StoredReport.id, sort_by_parameter_order=True), new_rows).all()
+        session.scalars(table.insert().returning(table.c.id, sort_by_parameter_order=True), new_rows).all()
         if new_rows
         else []
     )
     report_ids = [row["id"] if "id" in row else next(new_ids) for row in rows]
-    cells: list[dict[str, Any]] = []
-    sections: list[dict[str, Any]] = []
-    numbers: list[tuple[int, list[tuple[str, float | None]]]] = []  # for the kept figures
+    cells: list[tuple[Any, ...]] = []
+    sections: list[tuple[Any, ...]] = []
+    figures: list[dict[str, Any]] = []
     for report_id, (_, record) in zip(report_ids, readable, strict=True):
-        rep = record["report"]
-        pairs: list[tuple[str, float | None]] = []
-        for seq, (cid, text, raw, state, unit, place) in enumerate(rep["cells"]):
-            pairs.append((cid, float(text) if text is not None else None))
-            stored_raw, stored_place = pack_cell(text, raw, place)
-            cells.append(
-                {
-                    "report_id": report_id,
-                    "cell_id": cid,
-                    "seq": seq,
-                    "value_text": text,
-                    "raw": stored_raw,
-                    "state": state,
-                    "unit": unit,
-                    "place": stored_place,
-                }
-            )
-        numbers.append((report_id, pairs))
-        for number, heading, text in rep.get("sections", []):
-            sections.append({"report_id": report_id, "number": number, "heading": heading, "text": text})
+        prepared = record["rows"]
+        cells += [(report_id, *cell) for cell in prepared["cells"]]
+        sections += [(report_id, *section) for section in prepared["sections"]]
+        figures.append({"report_id": report_id, **prepared["figures"]})
+    connection = session.connection()
     if cells:  # in key order: SQLite appends to full pages instead of splitting them
-        session.execute(insert(StoredCell), sorted(cells, key=itemgetter("report_id", "cell_id")))
+        cells.sort(key=lambda row: (row[0], row[1]))
+        execute_many(connection, "cells", ("report_id", *CELL_COLUMNS), cells)
     if sections:
-        session.execute(insert(StoredSection), sections)
-    session.execute(insert(ReportFigures), figure_rows(numbers))
+        execute_many(connection, "sections", ("report_id", *SECTION_COLUMNS), sections)
+    session.execute(ReportFigures.__table__.insert(), figures)
     return report_ids
 
 
-def _insert_findings(session: Session, report_ids: list[int], records: list[Record]) -> Counter[str]:
-    """Insert each report's own findings (reviews re-attached); their counts by severity."""
+def _stored_report(values: dict[str, Any], source_id: int, keep: int | None) -> dict[str, Any]:
+    published = values["published"]
+    return {
+        **values,
+        "published": date.fromisoformat(published) if published else None,
+        "source_id": source_id,
+        "errors": 0,
+        "version": 1,
+        "superseded_by": None,
+        **({"id": keep} if keep is not None else {}),
+    }
+
+
+def execute_many(connection: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """``INSERT`` ready rows through the driver's own executemany: no per-row work in this process.
+
+    Values go to the database as they are: the rows carry the stored forms (``records.stored_cell``).
+    """
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    values = ", ".join(marker for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)  # type: ignore[arg-type]
+
+
+def _insert_findings(session: Session, held: list[Held]) -> tuple[Counter[str], dict[int, int]]:
+    """Insert each report's own findings (reviews re-attached); their counts by severity, and each report's errors.
+
+    A report's errors are its error-level findings no reviewer dismissed (``base.refresh_error_counts``).
+    """
     rows = []
     severities: Counter[str] = Counter()
-    known = {
-        rid: (rec["sha256"], rec["report"].get("agency_key"), rec["report"].get("year"))
-        for rid, rec in zip(report_ids, records, strict=True)
-    }
-    reviewed = decisions(session, list(known.values()))
-    for report_id, record in zip(report_ids, records, strict=True):
-        for finding in record.get("findings", []):
-            rows.append(finding_values(report_id, finding, False, known[report_id], reviewed))
+    errors: dict[int, int] = {}
+    reviewed = decisions(session, [h.identity for h in held])
+    for h in held:
+        count = 0
+        for finding in h.record.get("findings", []):
+            row = finding_values(h.id, finding, False, h.identity, reviewed)
+            rows.append(row)
             severities[finding["severity"]] += 1
+            count += row["severity"] == "error" and row["status"] != "dismissed"
+        errors[h.id] = count
     if rows:
-        session.execute(insert(StoredFinding), rows)
-    return severities
+        session.execute(insert(FINDINGS), rows)
+    return severities, errors
+
+
+def _set_error_counts(session: Session, errors: dict[int, int]) -> None:
+    """Set the error counts worked out for the batch's reports (inserted with 0)."""
+    table = REPORTS
+    rows = [{"rid": rid, "count": n} for rid, n in errors.items() if n]
+    if rows:
+        session.execute(table.update().where(table.c.id == bindparam("rid")).values(errors=bindparam("count")), rows)
