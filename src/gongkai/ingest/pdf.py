@@ -47,70 +47,70 @@ def open_pdf(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> pdfium
     return pdf
 
 
-def _char_box(raw: object, i: int, height: float, loose: pdfium_c.FS_RECTF) -> Box | None:
-    """The character's box: tight horizontally, font-high vertically.
+def _page_chars(page: pdfium.PdfPage, height: float) -> list[Word]:
+    """The page's visible characters, each with its box: tight horizontally, font-high vertically.
 
     The loose box gives equal heights along a line, but some fonts report
     absurd loose boxes (200 pt wide for vertical table labels), so it is only
-    trusted where it agrees with the tight box.
+    trusted where it agrees with the tight box. A page holds hundreds of
+    characters, so the loop calls pdfium directly with output doubles made once
+    per page, and skips whitespace before asking whether pdfium generated it.
     """
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
-        return None
-    x0, x1 = left.value, right.value
-    glyph = max(x1 - x0, top.value - bottom.value, 1.0)
-    size = pdfium_c.FPDFText_GetFontSize(raw, i)
-    if not 0 < size <= FONT_SIZE_SLACK * glyph:
-        size = glyph  # a font matrix that scales the glyph (vertical labels) reports a bogus size
-    centre = (bottom.value + top.value) / 2
-    if pdfium_c.FPDFText_GetLooseCharBox(raw, i, loose):
-        sane = loose.top - loose.bottom <= 2 * size and loose.bottom <= centre <= loose.top
-        if sane:
-            if x1 - x0 <= 0:
-                x0, x1 = loose.left, loose.right
-            return (x0, height - loose.top, x1, height - loose.bottom)
-    return (x0, height - centre - size / 2, x1, height - centre + size / 2)
-
-
-def _page_chars(page: pdfium.PdfPage, height: float) -> list[Word]:
     textpage = page.get_textpage()
     raw = textpage.raw
     words: list[Word] = []
+    append = words.append
     loose = pdfium_c.FS_RECTF()
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
+    char_box, font_size, loose_box = (
+        pdfium_c.FPDFText_GetCharBox,
+        pdfium_c.FPDFText_GetFontSize,
+        pdfium_c.FPDFText_GetLooseCharBox,
+    )
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code == 0 or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+        code = get_unicode(raw, i)
+        if code == 0:
             continue
         char = chr(code)
-        if char.isspace() or not char.isprintable():
+        if char.isspace() or not char.isprintable() or is_generated(raw, i) == 1:
             continue
-        box = _char_box(raw, i, height, loose)
-        if box is not None:
-            words.append(Word(char, box))
+        if not char_box(raw, i, left, right, bottom, top):
+            continue
+        x0, x1, low, high = left.value, right.value, bottom.value, top.value
+        glyph = max(x1 - x0, high - low, 1.0)
+        size = font_size(raw, i)
+        if not 0 < size <= FONT_SIZE_SLACK * glyph:
+            size = glyph  # a font matrix that scales the glyph (vertical labels) reports a bogus size
+        centre = (low + high) / 2
+        if loose_box(raw, i, loose):
+            loose_top, loose_bottom = loose.top, loose.bottom
+            if loose_top - loose_bottom <= 2 * size and loose_bottom <= centre <= loose_top:
+                if x1 - x0 <= 0:
+                    x0, x1 = loose.left, loose.right
+                append(Word(char, (x0, height - loose_top, x1, height - loose_bottom)))
+                continue
+        append(Word(char, (x0, height - centre - size / 2, x1, height - centre + size / 2)))
     textpage.close()
     return words
 
 
-def _path_rules(obj: pdfium.PdfObject, height: float, settings: LayoutSettings) -> list[Rule]:
-    left, bottom, right, top = obj.get_bounds()
-    box: Box = (left, height - top, right, height - bottom)
-    thin = rule_from_box(box, settings)
-    if thin is not None:
-        return [thin]
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-    if not stroke.value:
-        return []  # a filled area (cell shading) draws no rule
-    matrix = obj.get_matrix()
+def _segment_rules(raw: object, height: float, settings: LayoutSettings) -> list[Rule]:
+    """The axis-aligned edges of a stroked path, each as a thin rule."""
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(raw, matrix):
+        raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
+    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
     half = 0.5
     rules: list[Rule] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     start: tuple[float, float] | None = None
     previous: tuple[float, float] | None = None
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+    for i in range(pdfium_c.FPDFPath_CountSegments(raw)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(raw, i)
         pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = matrix.on_point(x.value, y.value)
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, b * px + d * py + f)
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
         ends = []
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
@@ -135,9 +135,41 @@ def _path_rules(obj: pdfium.PdfObject, height: float, settings: LayoutSettings) 
 
 
 def _page_rules(page: pdfium.PdfPage, height: float, settings: LayoutSettings) -> list[Rule]:
+    """Ruling lines from the page's top-level path objects (form XObjects are not entered).
+
+    Text pages hold hundreds of objects, nearly all text, so objects are walked
+    through the raw API and only paths are looked at: no wrapper per object.
+    """
+    raw_page = page.raw
+    get_object, get_type, get_bounds = (
+        pdfium_c.FPDFPage_GetObject,
+        pdfium_c.FPDFPageObj_GetType,
+        pdfium_c.FPDFPageObj_GetBounds,
+    )
+    path = pdfium_c.FPDF_PAGEOBJ_PATH
+    count = pdfium_c.FPDFPage_CountObjects(raw_page)
+    if count < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
     rules: list[Rule] = []
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1):
-        rules.extend(_path_rules(obj, height, settings))
+    for i in range(count):
+        obj = get_object(raw_page, i)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        if get_type(obj) != path:
+            continue
+        if not get_bounds(obj, left, bottom, right, top):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        box: Box = (left.value, height - top.value, right.value, height - bottom.value)
+        thin = rule_from_box(box, settings)
+        if thin is not None:
+            rules.append(thin)
+            continue
+        fill.value = stroke.value = 0  # as if fresh: a failed call leaves them unset
+        pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
+        if stroke.value:  # a filled area (cell shading) draws no rule
+            rules.extend(_segment_rules(obj, height, settings))
     return rules
 
 
