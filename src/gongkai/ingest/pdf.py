@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -29,6 +30,33 @@ FONT_SIZE_SLACK = 3.0
 """A reported font size over this many times the glyph's tight box is not believed."""
 
 _METADATA_KEYS = {"Title": "title", "Author": "author", "CreationDate": "created", "ModDate": "modified"}
+
+
+def _address(function: object) -> int:
+    address = ctypes.cast(function, ctypes.c_void_p).value  # type: ignore[arg-type]
+    assert address is not None
+    return address
+
+
+def _bare(function: object, restype: type) -> Any:
+    """The same pdfium function with no argument types declared: ctypes then converts nothing.
+
+    pypdfium2 declares every argument's type, and checking them costs more than the
+    call itself in the per-character loop. A bare call takes a pointer as a
+    ``c_void_p``, an index as a Python int (a C int) and an output as ``byref``.
+    """
+    return ctypes.CFUNCTYPE(restype)(_address(function))
+
+
+# called once per character of every page
+_GET_UNICODE = _bare(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_IS_GENERATED = _bare(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+_GET_CHAR_BOX = _bare(pdfium_c.FPDFText_GetCharBox, ctypes.c_int)
+_GET_FONT_SIZE = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_GET_LOOSE_CHAR_BOX = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+# called once per page object: an address in, an address (int, or None) out
+_GET_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(_address(pdfium_c.FPDFPage_GetObject))
+_GET_TYPE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(_address(pdfium_c.FPDFPageObj_GetType))
 
 
 def open_pdf(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> pdfium.PdfDocument:
@@ -53,29 +81,27 @@ def _page_chars(page: pdfium.PdfPage, height: float) -> list[Word]:
     The loose box gives equal heights along a line, but some fonts report
     absurd loose boxes (200 pt wide for vertical table labels), so it is only
     trusted where it agrees with the tight box. A page holds hundreds of
-    characters, so the loop calls pdfium directly with output doubles made once
-    per page, and skips whitespace before asking whether pdfium generated it.
+    characters, so the loop makes bare pdfium calls with outputs made once per
+    page, and skips whitespace before asking whether pdfium generated it.
     """
     textpage = page.get_textpage()
-    raw = textpage.raw
+    raw = ctypes.c_void_p(_address(textpage.raw))
     words: list[Word] = []
     append = words.append
     loose = pdfium_c.FS_RECTF()
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
-    char_box, font_size, loose_box = (
-        pdfium_c.FPDFText_GetCharBox,
-        pdfium_c.FPDFText_GetFontSize,
-        pdfium_c.FPDFText_GetLooseCharBox,
-    )
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+    out_box = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+    out_loose = ctypes.byref(loose)
+    get_unicode, is_generated, char_box = _GET_UNICODE, _IS_GENERATED, _GET_CHAR_BOX
+    font_size, loose_box = _GET_FONT_SIZE, _GET_LOOSE_CHAR_BOX
+    for i in range(pdfium_c.FPDFText_CountChars(textpage.raw)):
         code = get_unicode(raw, i)
         if code == 0:
             continue
         char = chr(code)
         if char.isspace() or not char.isprintable() or is_generated(raw, i) == 1:
             continue
-        if not char_box(raw, i, left, right, bottom, top):
+        if not char_box(raw, i, *out_box):
             continue
         x0, x1, low, high = left.value, right.value, bottom.value, top.value
         glyph = max(x1 - x0, high - low, 1.0)
@@ -83,7 +109,7 @@ def _page_chars(page: pdfium.PdfPage, height: float) -> list[Word]:
         if not 0 < size <= FONT_SIZE_SLACK * glyph:
             size = glyph  # a font matrix that scales the glyph (vertical labels) reports a bogus size
         centre = (low + high) / 2
-        if loose_box(raw, i, loose):
+        if loose_box(raw, i, out_loose):
             loose_top, loose_bottom = loose.top, loose.bottom
             if loose_top - loose_bottom <= 2 * size and loose_bottom <= centre <= loose_top:
                 if x1 - x0 <= 0:
@@ -140,26 +166,22 @@ def _page_rules(page: pdfium.PdfPage, height: float, settings: LayoutSettings) -
     Text pages hold hundreds of objects, nearly all text, so objects are walked
     through the raw API and only paths are looked at: no wrapper per object.
     """
-    raw_page = page.raw
-    get_object, get_type, get_bounds = (
-        pdfium_c.FPDFPage_GetObject,
-        pdfium_c.FPDFPageObj_GetType,
-        pdfium_c.FPDFPageObj_GetBounds,
-    )
-    path = pdfium_c.FPDF_PAGEOBJ_PATH
-    count = pdfium_c.FPDFPage_CountObjects(raw_page)
+    raw_page = ctypes.c_void_p(_address(page.raw))
+    get_object, get_type, path = _GET_OBJECT, _GET_TYPE, pdfium_c.FPDF_PAGEOBJ_PATH
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
     if count < 0:
         raise pdfium.PdfiumError("Failed to get number of pageobjects.")
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     rules: list[Rule] = []
     for i in range(count):
-        obj = get_object(raw_page, i)
-        if not obj:
+        address = get_object(raw_page, i)
+        if not address:
             raise pdfium.PdfiumError("Failed to get pageobject.")
-        if get_type(obj) != path:
+        if get_type(address) != path:
             continue
-        if not get_bounds(obj, left, bottom, right, top):
+        obj = ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT)
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
         box: Box = (left.value, height - top.value, right.value, height - bottom.value)
         thin = rule_from_box(box, settings)

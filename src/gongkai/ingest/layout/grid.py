@@ -141,6 +141,16 @@ def _covered_share(rules: list[Rule], at: float, lo: float, hi: float, horizonta
     return covered / max(hi - lo, 1e-6)
 
 
+def _near(rules: list[Rule], at: float, horizontal: bool, tol: float) -> list[Rule]:
+    """The rules (in their order) that lie on the line ``at``, as ``_covered_share`` tests them."""
+    near = []
+    for r in rules:
+        x0, y0, x1, y1 = r.bbox
+        if abs(((y0 + y1) / 2 if horizontal else (x0 + x1) / 2) - at) <= tol:
+            near.append(r)
+    return near
+
+
 def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSettings) -> TablePart | None:
     tol = settings.snap
     # the outer extents count as grid lines too: a table cut by a page break has no closing rule
@@ -149,6 +159,7 @@ def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSetti
     if len(xs) < 2 or len(ys) < 2:
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    cover = settings.edge_cover
     # union-find over slots: merge neighbours with no rule drawn between them
     parent = list(range(n_rows * n_cols))
 
@@ -158,11 +169,14 @@ def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSetti
             i = parent[i]
         return i
 
+    # the rules near each inner grid line, found once per line rather than once per slot edge
+    v_near = [_near(vs, x, False, tol) for x in xs]
+    h_near = [_near(hs, y, True, tol) for y in ys]
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and _covered_share(vs, xs[c + 1], ys[r], ys[r + 1], False, tol) < settings.edge_cover:
+            if c + 1 < n_cols and _covered_share(v_near[c + 1], xs[c + 1], ys[r], ys[r + 1], False, tol) < cover:
                 parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
-            if r + 1 < n_rows and _covered_share(hs, ys[r + 1], xs[c], xs[c + 1], True, tol) < settings.edge_cover:
+            if r + 1 < n_rows and _covered_share(h_near[r + 1], ys[r + 1], xs[c], xs[c + 1], True, tol) < cover:
                 parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
     # each merged group becomes its bounding rectangle; overlapping rectangles merge until stable
     rects: dict[int, list[int]] = {}
@@ -202,22 +216,32 @@ def fill_cells(part: TablePart, words: list[Word], settings: LayoutSettings) -> 
     """
     buckets: dict[int, list[Word]] = {}
     rest: list[Word] = []
+    cells = part.cells
     covering = _covering(part)
+    xs, ys = part.xs, part.ys
+    everything = range(len(cells))
     for word in words:
-        cx, cy = word.cx, word.cy
+        x0, y0, x1, y1 = word.bbox
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if covering is None:
+            candidates: Iterable[int] = everything
+        else:
+            candidates = [i for r in _slots(ys, cy) for c in _slots(xs, cx) for i in covering.get((r, c), ())]
         found = None
-        for i in _candidates(part, covering, cx, cy):
-            x0, y0, x1, y1 = part.cells[i].bbox
-            if x0 <= cx <= x1 and y0 <= cy <= y1 and (found is None or i < found):
+        for i in candidates:
+            bx0, by0, bx1, by1 = cells[i].bbox
+            if bx0 <= cx <= bx1 and by0 <= cy <= by1 and (found is None or i < found):
                 found = i
         if found is None:
             rest.append(word)
+        elif found in buckets:
+            buckets[found].append(word)
         else:
-            buckets.setdefault(found, []).append(word)
+            buckets[found] = [word]
     for i, cell_words in buckets.items():
         lines = group_lines(cell_words, settings)
-        part.cells[i].text = join_lines([line_text(ln, settings, column_mark=" ") for ln in lines])
-        part.cells[i].confidence = min_confidence(cell_words)
+        cells[i].text = join_lines([line_text(ln, settings, column_mark=" ") for ln in lines])
+        cells[i].confidence = min_confidence(cell_words)
     return rest
 
 
@@ -238,12 +262,5 @@ def _covering(part: TablePart) -> dict[tuple[int, int], list[int]] | None:
 def _slots(edges: list[float], value: float) -> list[int]:
     """The slots between consecutive ``edges`` that hold ``value`` (two when it lies on an edge)."""
     k = bisect_right(edges, value) - 1
-    return [j for j in (k - 1, k) if 0 <= j < len(edges) - 1 and edges[j] <= value <= edges[j + 1]]
-
-
-def _candidates(
-    part: TablePart, covering: dict[tuple[int, int], list[int]] | None, cx: float, cy: float
-) -> Iterable[int]:
-    if covering is None:
-        return range(len(part.cells))
-    return [i for r in _slots(part.ys, cy) for c in _slots(part.xs, cx) for i in covering.get((r, c), ())]
+    last = len(edges) - 2
+    return [j for j in (k - 1, k) if 0 <= j <= last and edges[j] <= value <= edges[j + 1]]

@@ -26,18 +26,35 @@ def _is_cjk(ch: str) -> bool:
 def group_lines(words: Sequence[Word], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[TextLine]:
     """Words gathered into text lines, top to bottom, each line left to right."""
     lines: list[TextLine] = []
-    for word in sorted(words, key=lambda w: (w.cy, w.bbox[0])):
-        if lines:
-            line = lines[-1]
-            overlap = min(line.bbox[3], word.bbox[3]) - max(line.bbox[1], word.bbox[1])
-            if overlap >= settings.line_overlap * max(min(line.height, word.height), 0.1):
-                line.words.append(word)
-                line.bbox = union((line.bbox, word.bbox))
+    ratio = settings.line_overlap
+    current: list[Word] = []
+    # the current line's box, grown word by word (the union of its words' boxes)
+    lx0 = ly0 = lx1 = ly1 = 0.0
+    for word in sorted(words, key=_reading_key):
+        x0, y0, x1, y1 = word.bbox
+        if current:
+            overlap = min(ly1, y1) - max(ly0, y0)
+            if overlap >= ratio * max(min(ly1 - ly0, y1 - y0), 0.1):
+                current.append(word)
+                lx0, ly0, lx1, ly1 = min(lx0, x0), min(ly0, y0), max(lx1, x1), max(ly1, y1)
                 continue
-        lines.append(TextLine([word], word.bbox))
+            lines.append(TextLine(current, (lx0, ly0, lx1, ly1)))
+        current = [word]
+        lx0, ly0, lx1, ly1 = x0, y0, x1, y1
+    if current:
+        lines.append(TextLine(current, (lx0, ly0, lx1, ly1)))
     for line in lines:
-        line.words.sort(key=lambda w: w.bbox[0])
+        line.words.sort(key=_left)
     return lines
+
+
+def _reading_key(word: Word) -> tuple[float, float]:
+    box = word.bbox
+    return ((box[1] + box[3]) / 2, box[0])  # (cy, x0)
+
+
+def _left(word: Word) -> float:
+    return word.bbox[0]
 
 
 def line_text(line: TextLine, settings: LayoutSettings = DEFAULT_SETTINGS, column_mark: str = "\t") -> str:
