@@ -7,7 +7,7 @@ between them. Words go to the cell that holds their centre.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -141,14 +141,33 @@ def _covered_share(rules: list[Rule], at: float, lo: float, hi: float, horizonta
     return covered / max(hi - lo, 1e-6)
 
 
-def _near(rules: list[Rule], at: float, horizontal: bool, tol: float) -> list[Rule]:
-    """The rules (in their order) that lie on the line ``at``, as ``_covered_share`` tests them."""
-    near = []
-    for r in rules:
-        x0, y0, x1, y1 = r.bbox
-        if abs(((y0 + y1) / 2 if horizontal else (x0 + x1) / 2) - at) <= tol:
-            near.append(r)
-    return near
+def _near_lines(rules: list[Rule], lines: list[float], horizontal: bool, tol: float) -> list[list[Rule]]:
+    """Per grid line, the rules (in their order) that lie on it, as ``_covered_share`` tests them.
+
+    The rules are sorted by position once; each line then looks only at a window around
+    it (wider than ``tol``) and applies the exact test there.
+    """
+    positions = [(r.bbox[1] + r.bbox[3]) / 2 if horizontal else (r.bbox[0] + r.bbox[2]) / 2 for r in rules]
+    order = sorted(range(len(rules)), key=positions.__getitem__)
+    ordered = [positions[i] for i in order]
+    out = []
+    for at in lines:
+        window = order[bisect_left(ordered, at - tol - 1.0) : bisect_right(ordered, at + tol + 1.0)]
+        out.append([rules[i] for i in sorted(window) if abs(positions[i] - at) <= tol])
+    return out
+
+
+def _overlapping(boxes: list[list[int]], n_rows: int, n_cols: int) -> bool:
+    """Whether two slot rectangles [r0, c0, r1, c1) share a slot (painted on the slot grid)."""
+    painted = bytearray(n_rows * n_cols)
+    for r0, c0, r1, c1 in boxes:
+        for r in range(r0, r1):
+            row = r * n_cols
+            for i in range(row + c0, row + c1):
+                if painted[i]:
+                    return True
+                painted[i] = 1
+    return False
 
 
 def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSettings) -> TablePart | None:
@@ -170,8 +189,8 @@ def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSetti
         return i
 
     # the rules near each inner grid line, found once per line rather than once per slot edge
-    v_near = [_near(vs, x, False, tol) for x in xs]
-    h_near = [_near(hs, y, True, tol) for y in ys]
+    v_near = _near_lines(vs, xs, False, tol)
+    h_near = _near_lines(hs, ys, True, tol)
     for r in range(n_rows):
         for c in range(n_cols):
             if c + 1 < n_cols and _covered_share(v_near[c + 1], xs[c + 1], ys[r], ys[r + 1], False, tol) < cover:
@@ -189,7 +208,7 @@ def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSetti
         else:
             rects[root] = [r, c, r + 1, c + 1]
     boxes = list(rects.values())
-    changed = True
+    changed = _overlapping(boxes, n_rows, n_cols)  # nearly always False: nothing to merge
     while changed:
         changed = False
         for i in range(len(boxes)):
@@ -220,13 +239,21 @@ def fill_cells(part: TablePart, words: list[Word], settings: LayoutSettings) -> 
     covering = _covering(part)
     xs, ys = part.xs, part.ys
     everything = range(len(cells))
+    last_col, last_row = len(xs) - 2, len(ys) - 2
+    nothing: list[int] = []
     for word in words:
         x0, y0, x1, y1 = word.bbox
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         if covering is None:
             candidates: Iterable[int] = everything
         else:
-            candidates = [i for r in _slots(ys, cy) for c in _slots(xs, cx) for i in covering.get((r, c), ())]
+            # the usual case first: a centre strictly inside one slot (_slots gives that slot alone)
+            c = bisect_right(xs, cx) - 1
+            r = bisect_right(ys, cy) - 1
+            if 0 <= c <= last_col and 0 <= r <= last_row and xs[c] < cx < xs[c + 1] and ys[r] < cy < ys[r + 1]:
+                candidates = covering.get((r, c), nothing)
+            else:
+                candidates = [i for r in _slots(ys, cy) for c in _slots(xs, cx) for i in covering.get((r, c), ())]
         found = None
         for i in candidates:
             bx0, by0, bx1, by1 = cells[i].bbox
