@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .geometry import Box, LayoutSettings, Rule, Word, min_confidence, union
 from .lines import group_lines, join_lines, line_text
@@ -238,22 +239,26 @@ def fill_cells(part: TablePart, words: list[Word], settings: LayoutSettings) -> 
     cells = part.cells
     covering = _covering(part)
     xs, ys = part.xs, part.ys
-    everything = range(len(cells))
+    n_cols = len(xs) - 1
+    left, right, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
     last_col, last_row = len(xs) - 2, len(ys) - 2
+    everything = range(len(cells))
     nothing: list[int] = []
     for word in words:
         x0, y0, x1, y1 = word.bbox
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         if covering is None:
             candidates: Iterable[int] = everything
+        elif cx < left or cx > right or cy < top or cy > bottom:
+            candidates = nothing  # outside the table: no slot holds it (the edges are sorted)
         else:
             # the usual case first: a centre strictly inside one slot (_slots gives that slot alone)
             c = bisect_right(xs, cx) - 1
             r = bisect_right(ys, cy) - 1
             if 0 <= c <= last_col and 0 <= r <= last_row and xs[c] < cx < xs[c + 1] and ys[r] < cy < ys[r + 1]:
-                candidates = covering.get((r, c), nothing)
+                candidates = covering[r * n_cols + c]
             else:
-                candidates = [i for r in _slots(ys, cy) for c in _slots(xs, cx) for i in covering.get((r, c), ())]
+                candidates = [i for r in _slots(ys, cy) for c in _slots(xs, cx) for i in covering[r * n_cols + c]]
         found = None
         for i in candidates:
             bx0, by0, bx1, by1 = cells[i].bbox
@@ -272,17 +277,19 @@ def fill_cells(part: TablePart, words: list[Word], settings: LayoutSettings) -> 
     return rest
 
 
-def _covering(part: TablePart) -> dict[tuple[int, int], list[int]] | None:
-    """Slot (row, column) → the cells covering it; None when a cell's box is not on the slot grid."""
-    if any(a > b for a, b in zip(part.xs, part.xs[1:])) or any(a > b for a, b in zip(part.ys, part.ys[1:])):
+def _covering(part: TablePart) -> list[list[int]] | None:
+    """Per slot (``row * n_cols + column``), the cells covering it; None when a cell's box is not on the slot grid."""
+    xs, ys = part.xs, part.ys
+    if any(a > b for a, b in pairwise(xs)) or any(a > b for a, b in pairwise(ys)):
         return None
-    covering: dict[tuple[int, int], list[int]] = {}
+    n_cols = len(xs) - 1
+    covering: list[list[int]] = [[] for _ in range(n_cols * (len(ys) - 1))]
     for i, cell in enumerate(part.cells):
-        if cell.bbox != (part.xs[cell.c0], part.ys[cell.r0], part.xs[cell.c1], part.ys[cell.r1]):
+        if cell.bbox != (xs[cell.c0], ys[cell.r0], xs[cell.c1], ys[cell.r1]):
             return None
         for r in range(cell.r0, cell.r1):
             for c in range(cell.c0, cell.c1):
-                covering.setdefault((r, c), []).append(i)
+                covering[r * n_cols + c].append(i)
     return covering
 
 

@@ -33,10 +33,19 @@ def group_lines(words: Sequence[Word], settings: LayoutSettings = DEFAULT_SETTIN
     for word in sorted(words, key=_reading_key):
         x0, y0, x1, y1 = word.bbox
         if current:
-            overlap = min(ly1, y1) - max(ly0, y0)
-            if overlap >= ratio * max(min(ly1 - ly0, y1 - y0), 0.1):
+            # min(a, b) and max(a, b) written out (b only when strictly beyond a, as the builtins do)
+            overlap = (y1 if y1 < ly1 else ly1) - (y0 if y0 > ly0 else ly0)
+            smaller = y1 - y0 if y1 - y0 < ly1 - ly0 else ly1 - ly0
+            if overlap >= ratio * (0.1 if smaller < 0.1 else smaller):
                 current.append(word)
-                lx0, ly0, lx1, ly1 = min(lx0, x0), min(ly0, y0), max(lx1, x1), max(ly1, y1)
+                if x0 < lx0:
+                    lx0 = x0
+                if y0 < ly0:
+                    ly0 = y0
+                if x1 > lx1:
+                    lx1 = x1
+                if y1 > ly1:
+                    ly1 = y1
                 continue
             lines.append(TextLine(current, (lx0, ly0, lx1, ly1)))
         current = [word]
@@ -63,13 +72,13 @@ def line_text(line: TextLine, settings: LayoutSettings = DEFAULT_SETTINGS, colum
     parts: list[str] = []
     previous: Word | None = None
     height = max(line.height, 1.0)
+    column, space = settings.column_gap * height, settings.space_gap * height
     for word in line.words:
         if previous is not None and parts:
             gap = word.bbox[0] - previous.bbox[2]
-            latin = not _is_cjk(previous.text[-1]) and not _is_cjk(word.text[0])
-            if gap >= settings.column_gap * height:
+            if gap >= column:
                 parts.append(column_mark)
-            elif latin and gap > settings.space_gap * height:
+            elif gap > space and not _is_cjk(previous.text[-1]) and not _is_cjk(word.text[0]):
                 parts.append(" ")
         parts.append(word.text)
         previous = word
