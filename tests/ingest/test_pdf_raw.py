@@ -14,8 +14,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
+from gongkai.ingest import pdf as pdf_module
 from gongkai.ingest.layout import DEFAULT_SETTINGS, Box, LayoutSettings, Rule, Word, rule_from_box
-from gongkai.ingest.pdf import AXIS_SLACK, FONT_SIZE_SLACK, _page_chars, _page_rules, text_page_layout
+from gongkai.ingest.pdf import AXIS_SLACK, FONT_SIZE_SLACK, _page_chars, _page_rules, _visible, text_page_layout
 
 from .helpers import DEV_PDFS, dev_pdf
 
@@ -145,3 +146,13 @@ def test_a_page_object_that_is_no_path_is_skipped_and_a_filled_shape_draws_no_ru
     assert len(rules) == 4 and sum(r.horizontal for r in rules) == 2
     page.close()
     pdf.close()
+
+
+def test_visible_characters_are_remembered_up_to_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_module, "_VISIBLE", {})
+    monkeypatch.setattr(pdf_module, "VISIBLE_CACHE", 2)
+    remembered = pdf_module._VISIBLE
+    assert [_visible(code) for code in (0, 0x20, 0x3000, 0x0A, 0x07, 0xAD)] == [None] * 6
+    assert remembered == {}
+    assert [_visible(ord(c)) for c in "甲乙丙"] == ["甲", "乙", "丙"]
+    assert remembered == {ord("甲"): "甲", ord("乙"): "乙"}  # the third is read, not remembered

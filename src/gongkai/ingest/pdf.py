@@ -57,6 +57,7 @@ _GET_LOOSE_CHAR_BOX = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
 # called once per page object: an address in, an address (int, or None) out
 _GET_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(_address(pdfium_c.FPDFPage_GetObject))
 _GET_TYPE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(_address(pdfium_c.FPDFPageObj_GetType))
+_GET_BOUNDS = _bare(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int)
 
 
 def open_pdf(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> pdfium.PdfDocument:
@@ -75,6 +76,25 @@ def open_pdf(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> pdfium
     return pdf
 
 
+_VISIBLE: dict[int, str] = {}
+"""Character codes already seen to be visible (not 0, not whitespace, printable), as characters."""
+
+VISIBLE_CACHE = 20_000
+"""At most this many codes are remembered (CJK text uses a few thousand; a hostile PDF may use every code)."""
+
+
+def _visible(code: int) -> str | None:
+    """The character of ``code`` if it is visible (remembered in ``_VISIBLE``), else None."""
+    if code == 0:
+        return None
+    char = chr(code)
+    if char.isspace() or not char.isprintable():
+        return None
+    if len(_VISIBLE) < VISIBLE_CACHE:
+        _VISIBLE[code] = char
+    return char
+
+
 def _page_chars(page: pdfium.PdfPage, height: float) -> list[Word]:
     """The page's visible characters, each with its box: tight horizontally, font-high vertically.
 
@@ -90,18 +110,21 @@ def _page_chars(page: pdfium.PdfPage, height: float) -> list[Word]:
     append = words.append
     loose = pdfium_c.FS_RECTF()
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    out_box = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+    out_left, out_right, out_bottom, out_top = (ctypes.byref(v) for v in (left, right, bottom, top))
     out_loose = ctypes.byref(loose)
     get_unicode, is_generated, char_box = _GET_UNICODE, _IS_GENERATED, _GET_CHAR_BOX
     font_size, loose_box = _GET_FONT_SIZE, _GET_LOOSE_CHAR_BOX
+    visible = _VISIBLE
     for i in range(pdfium_c.FPDFText_CountChars(textpage.raw)):
         code = get_unicode(raw, i)
-        if code == 0:
+        char = visible.get(code)
+        if char is None:
+            char = _visible(code)
+            if char is None:
+                continue
+        if is_generated(raw, i) == 1:
             continue
-        char = chr(code)
-        if char.isspace() or not char.isprintable() or is_generated(raw, i) == 1:
-            continue
-        if not char_box(raw, i, *out_box):
+        if not char_box(raw, i, out_left, out_right, out_bottom, out_top):
             continue
         x0, x1, low, high = left.value, right.value, bottom.value, top.value
         glyph = max(x1 - x0, high - low, 1.0)
@@ -172,6 +195,7 @@ def _page_rules(page: pdfium.PdfPage, height: float, settings: LayoutSettings) -
     if count < 0:
         raise pdfium.PdfiumError("Failed to get number of pageobjects.")
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    out_bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     rules: list[Rule] = []
     for i in range(count):
@@ -180,14 +204,14 @@ def _page_rules(page: pdfium.PdfPage, height: float, settings: LayoutSettings) -
             raise pdfium.PdfiumError("Failed to get pageobject.")
         if get_type(address) != path:
             continue
-        obj = ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT)
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        if not _GET_BOUNDS(ctypes.c_void_p(address), *out_bounds):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
         box: Box = (left.value, height - top.value, right.value, height - bottom.value)
         thin = rule_from_box(box, settings)
         if thin is not None:
             rules.append(thin)
             continue
+        obj = ctypes.cast(address, pdfium_c.FPDF_PAGEOBJECT)
         fill.value = stroke.value = 0  # as if fresh: a failed call leaves them unset
         pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
         if stroke.value:  # a filled area (cell shading) draws no rule
