@@ -7,9 +7,10 @@ between them. Words go to the cell that holds their centre.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .geometry import Box, LayoutSettings, Rule, Word, min_confidence, union
 from .lines import group_lines, join_lines, line_text
@@ -141,6 +142,35 @@ def _covered_share(rules: list[Rule], at: float, lo: float, hi: float, horizonta
     return covered / max(hi - lo, 1e-6)
 
 
+def _near_lines(rules: list[Rule], lines: list[float], horizontal: bool, tol: float) -> list[list[Rule]]:
+    """Per grid line, the rules (in their order) that lie on it, as ``_covered_share`` tests them.
+
+    The rules are sorted by position once; each line then looks only at a window around
+    it (wider than ``tol``) and applies the exact test there.
+    """
+    positions = [(r.bbox[1] + r.bbox[3]) / 2 if horizontal else (r.bbox[0] + r.bbox[2]) / 2 for r in rules]
+    order = sorted(range(len(rules)), key=positions.__getitem__)
+    ordered = [positions[i] for i in order]
+    out = []
+    for at in lines:
+        window = order[bisect_left(ordered, at - tol - 1.0) : bisect_right(ordered, at + tol + 1.0)]
+        out.append([rules[i] for i in sorted(window) if abs(positions[i] - at) <= tol])
+    return out
+
+
+def _overlapping(boxes: list[list[int]], n_rows: int, n_cols: int) -> bool:
+    """Whether two slot rectangles [r0, c0, r1, c1) share a slot (painted on the slot grid)."""
+    painted = bytearray(n_rows * n_cols)
+    for r0, c0, r1, c1 in boxes:
+        for r in range(r0, r1):
+            row = r * n_cols
+            for i in range(row + c0, row + c1):
+                if painted[i]:
+                    return True
+                painted[i] = 1
+    return False
+
+
 def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSettings) -> TablePart | None:
     tol = settings.snap
     # the outer extents count as grid lines too: a table cut by a page break has no closing rule
@@ -149,6 +179,7 @@ def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSetti
     if len(xs) < 2 or len(ys) < 2:
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    cover = settings.edge_cover
     # union-find over slots: merge neighbours with no rule drawn between them
     parent = list(range(n_rows * n_cols))
 
@@ -158,11 +189,14 @@ def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSetti
             i = parent[i]
         return i
 
+    # the rules near each inner grid line, found once per line rather than once per slot edge
+    v_near = _near_lines(vs, xs, False, tol)
+    h_near = _near_lines(hs, ys, True, tol)
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and _covered_share(vs, xs[c + 1], ys[r], ys[r + 1], False, tol) < settings.edge_cover:
+            if c + 1 < n_cols and _covered_share(v_near[c + 1], xs[c + 1], ys[r], ys[r + 1], False, tol) < cover:
                 parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
-            if r + 1 < n_rows and _covered_share(hs, ys[r + 1], xs[c], xs[c + 1], True, tol) < settings.edge_cover:
+            if r + 1 < n_rows and _covered_share(h_near[r + 1], ys[r + 1], xs[c], xs[c + 1], True, tol) < cover:
                 parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
     # each merged group becomes its bounding rectangle; overlapping rectangles merge until stable
     rects: dict[int, list[int]] = {}
@@ -175,7 +209,7 @@ def build_table(hs: list[Rule], vs: list[Rule], page: int, settings: LayoutSetti
         else:
             rects[root] = [r, c, r + 1, c + 1]
     boxes = list(rects.values())
-    changed = True
+    changed = _overlapping(boxes, n_rows, n_cols)  # nearly always False: nothing to merge
     while changed:
         changed = False
         for i in range(len(boxes)):
@@ -202,48 +236,65 @@ def fill_cells(part: TablePart, words: list[Word], settings: LayoutSettings) -> 
     """
     buckets: dict[int, list[Word]] = {}
     rest: list[Word] = []
+    cells = part.cells
     covering = _covering(part)
+    xs, ys = part.xs, part.ys
+    n_cols = len(xs) - 1
+    left, right, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
+    last_col, last_row = len(xs) - 2, len(ys) - 2
+    everything = range(len(cells))
+    nothing: list[int] = []
     for word in words:
-        cx, cy = word.cx, word.cy
+        x0, y0, x1, y1 = word.bbox
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if covering is None:
+            candidates: Iterable[int] = everything
+        elif cx < left or cx > right or cy < top or cy > bottom:
+            candidates = nothing  # outside the table: no slot holds it (the edges are sorted)
+        else:
+            # the usual case first: a centre strictly inside one slot (_slots gives that slot alone)
+            c = bisect_right(xs, cx) - 1
+            r = bisect_right(ys, cy) - 1
+            if 0 <= c <= last_col and 0 <= r <= last_row and xs[c] < cx < xs[c + 1] and ys[r] < cy < ys[r + 1]:
+                candidates = covering[r * n_cols + c]
+            else:
+                candidates = [i for r in _slots(ys, cy) for c in _slots(xs, cx) for i in covering[r * n_cols + c]]
         found = None
-        for i in _candidates(part, covering, cx, cy):
-            x0, y0, x1, y1 = part.cells[i].bbox
-            if x0 <= cx <= x1 and y0 <= cy <= y1 and (found is None or i < found):
+        for i in candidates:
+            bx0, by0, bx1, by1 = cells[i].bbox
+            if bx0 <= cx <= bx1 and by0 <= cy <= by1 and (found is None or i < found):
                 found = i
         if found is None:
             rest.append(word)
+        elif found in buckets:
+            buckets[found].append(word)
         else:
-            buckets.setdefault(found, []).append(word)
+            buckets[found] = [word]
     for i, cell_words in buckets.items():
         lines = group_lines(cell_words, settings)
-        part.cells[i].text = join_lines([line_text(ln, settings, column_mark=" ") for ln in lines])
-        part.cells[i].confidence = min_confidence(cell_words)
+        cells[i].text = join_lines([line_text(ln, settings, column_mark=" ") for ln in lines])
+        cells[i].confidence = min_confidence(cell_words)
     return rest
 
 
-def _covering(part: TablePart) -> dict[tuple[int, int], list[int]] | None:
-    """Slot (row, column) → the cells covering it; None when a cell's box is not on the slot grid."""
-    if any(a > b for a, b in zip(part.xs, part.xs[1:])) or any(a > b for a, b in zip(part.ys, part.ys[1:])):
+def _covering(part: TablePart) -> list[list[int]] | None:
+    """Per slot (``row * n_cols + column``), the cells covering it; None when a cell's box is not on the slot grid."""
+    xs, ys = part.xs, part.ys
+    if any(a > b for a, b in pairwise(xs)) or any(a > b for a, b in pairwise(ys)):
         return None
-    covering: dict[tuple[int, int], list[int]] = {}
+    n_cols = len(xs) - 1
+    covering: list[list[int]] = [[] for _ in range(n_cols * (len(ys) - 1))]
     for i, cell in enumerate(part.cells):
-        if cell.bbox != (part.xs[cell.c0], part.ys[cell.r0], part.xs[cell.c1], part.ys[cell.r1]):
+        if cell.bbox != (xs[cell.c0], ys[cell.r0], xs[cell.c1], ys[cell.r1]):
             return None
         for r in range(cell.r0, cell.r1):
             for c in range(cell.c0, cell.c1):
-                covering.setdefault((r, c), []).append(i)
+                covering[r * n_cols + c].append(i)
     return covering
 
 
 def _slots(edges: list[float], value: float) -> list[int]:
     """The slots between consecutive ``edges`` that hold ``value`` (two when it lies on an edge)."""
     k = bisect_right(edges, value) - 1
-    return [j for j in (k - 1, k) if 0 <= j < len(edges) - 1 and edges[j] <= value <= edges[j + 1]]
-
-
-def _candidates(
-    part: TablePart, covering: dict[tuple[int, int], list[int]] | None, cx: float, cy: float
-) -> Iterable[int]:
-    if covering is None:
-        return range(len(part.cells))
-    return [i for r in _slots(part.ys, cy) for c in _slots(part.xs, cx) for i in covering.get((r, c), ())]
+    last = len(edges) - 2
+    return [j for j in (k - 1, k) if 0 <= j <= last and edges[j] <= value <= edges[j + 1]]

@@ -26,18 +26,44 @@ def _is_cjk(ch: str) -> bool:
 def group_lines(words: Sequence[Word], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[TextLine]:
     """Words gathered into text lines, top to bottom, each line left to right."""
     lines: list[TextLine] = []
-    for word in sorted(words, key=lambda w: (w.cy, w.bbox[0])):
-        if lines:
-            line = lines[-1]
-            overlap = min(line.bbox[3], word.bbox[3]) - max(line.bbox[1], word.bbox[1])
-            if overlap >= settings.line_overlap * max(min(line.height, word.height), 0.1):
-                line.words.append(word)
-                line.bbox = union((line.bbox, word.bbox))
+    ratio = settings.line_overlap
+    current: list[Word] = []
+    # the current line's box, grown word by word (the union of its words' boxes)
+    lx0 = ly0 = lx1 = ly1 = 0.0
+    for word in sorted(words, key=_reading_key):
+        x0, y0, x1, y1 = word.bbox
+        if current:
+            # min(a, b) and max(a, b) written out (b only when strictly beyond a, as the builtins do)
+            overlap = (y1 if y1 < ly1 else ly1) - (y0 if y0 > ly0 else ly0)
+            smaller = y1 - y0 if y1 - y0 < ly1 - ly0 else ly1 - ly0
+            if overlap >= ratio * (0.1 if smaller < 0.1 else smaller):
+                current.append(word)
+                if x0 < lx0:
+                    lx0 = x0
+                if y0 < ly0:
+                    ly0 = y0
+                if x1 > lx1:
+                    lx1 = x1
+                if y1 > ly1:
+                    ly1 = y1
                 continue
-        lines.append(TextLine([word], word.bbox))
+            lines.append(TextLine(current, (lx0, ly0, lx1, ly1)))
+        current = [word]
+        lx0, ly0, lx1, ly1 = x0, y0, x1, y1
+    if current:
+        lines.append(TextLine(current, (lx0, ly0, lx1, ly1)))
     for line in lines:
-        line.words.sort(key=lambda w: w.bbox[0])
+        line.words.sort(key=_left)
     return lines
+
+
+def _reading_key(word: Word) -> tuple[float, float]:
+    box = word.bbox
+    return ((box[1] + box[3]) / 2, box[0])  # (cy, x0)
+
+
+def _left(word: Word) -> float:
+    return word.bbox[0]
 
 
 def line_text(line: TextLine, settings: LayoutSettings = DEFAULT_SETTINGS, column_mark: str = "\t") -> str:
@@ -46,13 +72,13 @@ def line_text(line: TextLine, settings: LayoutSettings = DEFAULT_SETTINGS, colum
     parts: list[str] = []
     previous: Word | None = None
     height = max(line.height, 1.0)
+    column, space = settings.column_gap * height, settings.space_gap * height
     for word in line.words:
         if previous is not None and parts:
             gap = word.bbox[0] - previous.bbox[2]
-            latin = not _is_cjk(previous.text[-1]) and not _is_cjk(word.text[0])
-            if gap >= settings.column_gap * height:
+            if gap >= column:
                 parts.append(column_mark)
-            elif latin and gap > settings.space_gap * height:
+            elif gap > space and not _is_cjk(previous.text[-1]) and not _is_cjk(word.text[0]):
                 parts.append(" ")
         parts.append(word.text)
         previous = word

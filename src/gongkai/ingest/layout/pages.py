@@ -78,9 +78,8 @@ def _stitch(
 
     out = []
     for p in parts:
-        cells = [
-            TableCell(k.r0, index(p.xs[k.c0]), k.r1, index(p.xs[k.c1]), k.bbox, k.text, k.confidence) for k in p.cells
-        ]
+        column = [index(x) for x in p.xs]  # the part's column line → its line on the merged grid
+        cells = [TableCell(k.r0, column[k.c0], k.r1, column[k.c1], k.bbox, k.text, k.confidence) for k in p.cells]
         out.append((p, cells))
     return xs, out
 
