@@ -172,6 +172,65 @@ def test_a_reader_that_kills_its_process_fails_only_its_source(monkeypatch: pyte
     assert os.getpid() > 0  # and this process lives on
 
 
+def test_a_task_is_read_by_one_forked_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = shared_or_skip(TXT).read_bytes()
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counted() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    monkeypatch.setattr(work, "can_isolate", lambda: True)
+    records = read_batch(_task(("a.txt", data), ("b.txt", data + b"\n"), ("c.txt", data + b"\n\n")))
+    assert [r["error"] for r in records] == [None, None, None] and len(forks) == 1
+    assert records[0]["rows"]["cells"] == records[2]["rows"]["cells"]
+
+
+_READ_BEFORE = {"any": False}
+
+
+def test_memory_left_behind_by_earlier_sources_is_not_counted_against_a_source(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A source that runs out of memory in the task's worker after others is read again alone, in a fresh child."""
+    data = shared_or_skip(TXT).read_bytes()
+    real = work.read_and_check_bytes
+
+    def short_after_the_first(data: bytes, name: str, limits: Limits | None = None) -> object:
+        if _READ_BEFORE["any"]:  # only in the worker that read a source already; a fresh fork starts False
+            raise MemoryError
+        _READ_BEFORE["any"] = True
+        return real(data, name, limits)
+
+    monkeypatch.setattr(work, "read_and_check_bytes", short_after_the_first)
+    monkeypatch.setattr(work, "can_isolate", lambda: True)
+    first, second = read_batch(_task(("first.txt", data), ("second.txt", data + b"\n")))
+    assert first["error"] is None and second["error"] is None and second["report"] is not None
+
+
+def test_a_source_truly_over_memory_still_fails_after_its_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = shared_or_skip(TXT).read_bytes()
+    real = work.read_and_check_bytes
+
+    def greedy_for_one(data: bytes, name: str, limits: Limits | None = None) -> object:
+        if name == "greedy.txt":
+            _eat_memory()
+        return real(data, name, limits)
+
+    monkeypatch.setattr(work, "read_and_check_bytes", greedy_for_one)
+    monkeypatch.setattr(work, "can_isolate", lambda: True)
+    fine, greedy, after = read_batch(
+        _task(("fine.txt", data), ("greedy.txt", data + b"\n"), ("after.txt", data + b"\n\n")),
+        Limits(max_memory=300 * MIB),
+    )
+    assert greedy["error"] == "读取所需内存超过上限 300.0 MiB（Limits.max_memory），已终止"
+    assert fine["error"] is None and after["error"] is None
+
+
 def test_a_memory_error_read_in_place_names_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     def oom(data: bytes, name: str, limits: Limits | None = None) -> object:
         raise MemoryError

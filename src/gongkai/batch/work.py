@@ -9,7 +9,8 @@ nothing is written to disk. A source that cannot be read becomes a record with i
 ``error`` (the Chinese problem of the ``SourceError``); the batch goes on.
 
 Each source is read under the time and memory budgets of ``Limits`` (``max_seconds``,
-``max_memory``) in a child process the worker kills when it overruns (``budget.run_budgeted``);
+``max_memory``) in a child process the worker kills when it overruns (one forked for each task,
+``budget_pool.WorkerPool``; a source that ran out of memory there is read again alone, ``budget.run_budgeted``);
 a source over budget is a record whose ``error`` names the limit. A task whose worker died
 anyway (``kill -9``) comes back from ``submit_batch`` as failed records, never as an exception.
 """
@@ -30,7 +31,8 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..store.corrections import apply_corrections
 from ..store.records import Record, finding_record, prepare, report_record
 from ..store.views import CorrectionRow
-from .budget import can_isolate, run_budgeted
+from .budget import Outcome, can_isolate, run_budgeted
+from .budget_pool import WorkerPool
 
 Task = list[tuple[str, bytes, str]]  # (name shown to users, content, sha256)
 
@@ -115,6 +117,11 @@ def read_budgeted(
     """``read_one`` in a child process under the time and memory budgets; over budget, a record with its ``error``."""
     limits = limits or DEFAULT_LIMITS
     outcome = run_budgeted(read_one, (name, data, sha256, limits, accept_unrecognised, corrections), limits)
+    return _budgeted_record(outcome, name, data, sha256)
+
+
+def _budgeted_record(outcome: Outcome, name: str, data: bytes, sha256: str) -> Record:
+    """The record of a budgeted read: its value, or a record whose ``error`` says which budget ended it."""
     if outcome.ok:
         record: Record = outcome.value
         return record
@@ -130,6 +137,30 @@ def read_budgeted(
     return record
 
 
+def _read_isolated(
+    task: Task, limits: Limits, accept_unrecognised: bool, fixes: Mapping[str, Sequence[CorrectionRow]]
+) -> list[Record]:
+    """The task's sources read one after another by one budgeted worker forked for the task (``budget_pool``).
+
+    A source that ran out of memory or whose reader died after others were read in the same
+    worker is read again alone in a fresh child (``read_budgeted``): what earlier sources left
+    behind must not be counted against it. A hang is not retried.
+    """
+    args = [(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
+    with WorkerPool(read_one, limits, jobs=1) as pool:
+        outcomes = pool.run_each(args)
+    over_memory = _over_memory(limits)
+    records = []
+    for index, (outcome, (name, data, sha)) in enumerate(zip(outcomes, task, strict=True)):
+        died = not outcome.ok and outcome.limit != "max_seconds" and outcome.error is None
+        short = outcome.ok and outcome.value["error"] == over_memory  # read_one caught the MemoryError itself
+        if index and (died or short):
+            records.append(read_budgeted(*args[index]))
+        else:
+            records.append(_budgeted_record(outcome, name, data, sha))
+    return records
+
+
 def read_batch(
     task: Task,
     limits: Limits | None = None,
@@ -140,14 +171,16 @@ def read_batch(
 
     ``corrections``: sha256 → the reviewers' corrections in force for that content.
 
-    Each source is read in a child process under the time and memory budgets where this process
-    may fork (a pool worker); elsewhere (a threaded server, a Dask worker) it is read in place.
+    The sources are read by a child process forked for the task, one after another, each under the
+    time and memory budgets, where this process may fork (a pool worker); elsewhere (a threaded
+    server, a Dask worker) they are read in place.
     """
     fixes = corrections or {}
-    reader = read_one if not can_isolate() else read_budgeted
-    if reader is read_budgeted:
+    if can_isolate():
         _warm()
-    read = [reader(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
+        read = _read_isolated(task, limits or DEFAULT_LIMITS, accept_unrecognised, fixes)
+    else:
+        read = [read_one(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
     return [prepare(record) for record in read]
 
 

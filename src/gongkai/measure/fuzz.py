@@ -18,7 +18,7 @@ mutations, chosen by a ``random.Random(seed)`` so a run is repeatable:
 
 Each input is read under the per-file budget (``--max-seconds``, ``--max-memory``): by default by
 ``--jobs`` long-lived worker processes that read many inputs in a row, watched by the parent, which
-kills and replaces a worker past the time budget (``measure.fuzz_pool``); with ``--fork`` in a child
+kills and replaces a worker past the time budget (``batch.budget_pool``); with ``--fork`` in a child
 forked for each input (``batch.budget.run_budgeted``: slower, the most isolated). The outcome is
 a Report or a ``GongkaiError``; anything else is a crash: the input and its traceback are written
 to ``--out`` as a reproducer. An input that overruns the time budget is a hang, one that overruns
@@ -504,7 +504,7 @@ def run_fuzz(
     """Mutate ``seeds`` and read each input under ``limits``; stop after ``inputs`` (0: no cap) or ``seconds``.
 
     With ``jobs`` 0 each input is read in a child forked for it (``run_budgeted``); with ``jobs`` N,
-    N long-lived workers read the inputs one after another under the same budget (``fuzz_pool``).
+    N long-lived workers read the inputs one after another under the same budget (``batch.budget_pool``).
     The inputs are the same either way: the same seed makes the same series.
     """
     summary = FuzzSummary(seed=seed)
@@ -546,7 +546,7 @@ def _run_pooled(
     cap: int,
 ) -> None:
     """Feed the inputs to ``jobs`` long-lived workers; each one's outcome counted as it ends."""
-    from .fuzz_pool import WorkerPool
+    from ..batch.budget_pool import WorkerPool
 
     sent = 0
     with WorkerPool(probe, limits, jobs, warm_up=_warm_up) as pool:

@@ -1,4 +1,5 @@
-"""Long-lived fuzz workers: many tasks in a row, and every hang, crash and memory overrun still an outcome."""
+"""Long-lived budgeted workers (the ingest's per-task reader, the fuzz harness's pool): many tasks in a row, and every
+hang, crash and memory overrun still an outcome."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from gongkai.batch.budget import can_isolate
+from gongkai.batch.budget_pool import WorkerPool
 from gongkai.limits import MIB, Limits
 from gongkai.measure import fuzz
 from gongkai.measure.fuzz import FORMS, corpus_seeds, run_fuzz
-from gongkai.measure.fuzz_pool import WorkerPool
 
 from ..conftest import CORPUS, shared_or_skip
 
