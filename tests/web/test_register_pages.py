@@ -194,12 +194,12 @@ def test_a_store_error_is_shown_on_the_form(filled: TestClient, monkeypatch: pyt
     repo = filled.app.state.repo  # type: ignore[attr-defined]
 
     def taken(app: object, by: str | None = None) -> object:
-        raise StoreError(f"{OTHER_AGENCY} 的登记号被同时登记的申请占用，5 次未能取得新号，请重试")
+        raise StoreError(f"{OTHER_AGENCY} 的登记号被同时登记的申请占用，20 次未能取得新号，请重试")
 
     monkeypatch.setattr(repo, "add_numbered", taken)
     refused = _form(filled, agency=OTHER_AGENCY, channel="email", arrived="2026-11-02", applicant_type="person")
     assert refused.status_code == 400
-    assert "5次未能取得新号" in _flat(refused.text)
+    assert "20次未能取得新号" in _flat(refused.text)
 
 
 def test_one_application_shows_its_clock_and_timeline(filled: TestClient) -> None:

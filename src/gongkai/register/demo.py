@@ -205,6 +205,9 @@ def _walk(rng: random.Random, cal: WorkCalendar, b: _Builder, path: str, receipt
             return
         budget += 20 if path == "extension" else 0
     if path.startswith("art35"):
+        asked = cal.step(start, 2)  # Art. 35: the applicant is asked to explain first (no pause)
+        if b.add(EventKind.REASONS_REQUESTED, asked, {"reply_by": cal.step(asked, 5).isoformat()}) is None:
+            return
         if path == "art35_reject":
             _decide(rng, b, cal.step(start, rng.randint(5, 15)), cal, CLOSING.mass.id)
             return

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import random
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, StoreError
@@ -35,7 +37,7 @@ from .base import Part, chunks, now
 from .models import RegisterApplication, RegisterEvent, RegisterSetting
 
 SALT_KEY = "id_hash_salt"
-NUMBERING_ATTEMPTS = 5  # tries of add_numbered against registrars numbering at the same moment
+NUMBERING_ATTEMPTS = 20  # tries of add_numbered against registrars numbering at the same moment
 
 
 class Register(Part):
@@ -73,14 +75,16 @@ class Register(Part):
         number first, the database's unique constraint refuses the insert and the next free number is tried.
         """
         validate_application(app)
-        for _ in range(NUMBERING_ATTEMPTS):
+        for attempt in range(NUMBERING_ATTEMPTS):
             try:
                 with self.database.sessions.begin() as session:
                     numbered = replace(app, id=_next_number(session, app.agency, app.arrived.year))
                     _insert_applications(session, [numbered], self._salt(session), by, look=False)
                 return numbered
-            except IntegrityError:
-                continue
+            except (IntegrityError, OperationalError) as exc:
+                if isinstance(exc, OperationalError) and not _lost_a_race(exc):
+                    raise
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))  # out of step with the other registrars
         raise StoreError(f"{app.agency} 的登记号被同时登记的申请占用，{NUMBERING_ATTEMPTS} 次未能取得新号，请重试")
 
     def next_number(self, agency: str, year: int) -> str:
@@ -139,6 +143,11 @@ class Register(Part):
             return list(
                 session.scalars(select(RegisterApplication.agency).distinct().order_by(RegisterApplication.agency))
             )
+
+
+def _lost_a_race(exc: OperationalError) -> bool:
+    """SQLite refusing a write because another writer committed since this transaction read (WAL snapshot)."""
+    return "database is locked" in str(exc.orig) or "database is busy" in str(exc.orig)
 
 
 def _next_number(session: Session, agency: str, year: int) -> str:
