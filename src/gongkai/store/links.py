@@ -21,7 +21,7 @@ rows it has just written; only a year stored earlier is loaded from the database
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from ..check.finding import Finding
 from ..model import Report
-from .base import chunks, identities, load_reports, refresh_error_counts
+from .base import Identity, chunks, identities, load_reports, refresh_error_counts
 from .models import StoredFinding, StoredReport
 from .records import Record, finding_record, report_from_rows
 from .reviews import decisions, finding_values
@@ -102,7 +102,18 @@ def link_years(session: Session, new_ids: list[int], check: CrossYearCheck) -> N
     if not linked:
         return
     reports = load_reports(session, list(set(linked) | set(linked.values())))
-    known = identities(session, list(linked))
+    _insert_pair_findings(session, linked, reports, identities(session, list(linked)), check)
+    refresh_error_counts(session, list(linked))
+
+
+def _insert_pair_findings(
+    session: Session,
+    linked: dict[int, int],
+    reports: Mapping[int, Report],
+    known: Mapping[int, Identity],
+    check: CrossYearCheck,
+) -> list[dict[str, Any]]:
+    """Run ``check`` on each (report, previous year) pair and insert its findings, reviews re-attached; the rows."""
     reviewed = decisions(session, list(known.values()))
     rows = [
         finding_values(report_id, finding_record(finding), True, known[report_id], reviewed)
@@ -111,7 +122,7 @@ def link_years(session: Session, new_ids: list[int], check: CrossYearCheck) -> N
     ]
     if rows:
         session.execute(insert(StoredFinding), rows)
-    refresh_error_counts(session, list(linked))
+    return rows
 
 
 @dataclass(slots=True)
@@ -244,15 +255,7 @@ def link_held(
         reports.update(load_reports(session, sorted(wanted - set(batch))))
         known = {rid: batch[rid].identity for rid in linked if rid in batch}
         known.update(identities(session, [rid for rid in linked if rid not in batch]))
-        reviewed = decisions(session, list(known.values()))
-        rows = [
-            finding_values(report_id, finding_record(finding), True, known[report_id], reviewed)
-            for report_id, previous_id in linked.items()
-            for finding in check(reports[report_id], reports[previous_id])
-        ]
-        if rows:
-            session.execute(insert(StoredFinding), rows)
-        for row in rows:
+        for row in _insert_pair_findings(session, linked, reports, known, check):
             if row["report_id"] in batch and row["severity"] == "error" and row["status"] != "dismissed":
                 errors[row["report_id"]] = errors.get(row["report_id"], 0) + 1
     refresh_error_counts(session, outside)
