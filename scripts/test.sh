@@ -22,4 +22,5 @@ fi
 .venv/bin/ruff check src tests
 .venv/bin/ruff format --check src tests
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+# one test file per worker keeps module fixtures built once; GONGKAI_TEST_JOBS=0 runs in this process
+.venv/bin/python -m pytest -n "${GONGKAI_TEST_JOBS:-auto}" --dist loadfile "$@"
