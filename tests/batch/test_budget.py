@@ -245,3 +245,51 @@ def test_the_reproducible_source_of_a_failure_is_the_file(tmp_path: Path) -> Non
     # the record names the file (the batch shows "name: error"), the error names the limit
     [record] = read_batch(_task(("报告.txt", b"")), QUICK)
     assert record["name"] == "报告.txt" and record["error"] == "文件是空的（the file is empty）"
+
+
+@pytest.fixture
+def kept_reader(monkeypatch: pytest.MonkeyPatch) -> object:
+    """This process keeps one budgeted reader across tasks, as a pool process does (``work.keep_reader``)."""
+    monkeypatch.setattr(work._Kept, "on", True)
+    monkeypatch.setattr(work, "can_isolate", lambda: True)
+    yield
+    work._close_reader()
+
+
+def test_a_pool_process_keeps_one_reader_for_all_its_tasks(
+    monkeypatch: pytest.MonkeyPatch, kept_reader: object
+) -> None:
+    data = shared_or_skip(TXT).read_bytes()
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counted() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    first = read_batch(_task(("a.txt", data), ("b.txt", data + b"\n")))
+    second = read_batch(_task(("c.txt", data + b"\n\n")))
+    assert [r["error"] for r in first + second] == [None, None, None] and len(forks) == 1
+    assert second[0] == work.read_prepared("c.txt", data + b"\n\n", second[0]["sha256"])  # as read in place
+
+
+def test_a_kept_reader_short_of_memory_reads_the_source_again_alone(
+    monkeypatch: pytest.MonkeyPatch, kept_reader: object
+) -> None:
+    """The first source of a task is read after the sources of earlier tasks: short of memory, it is read again."""
+    data = shared_or_skip(TXT).read_bytes()
+    real = work.read_and_check_bytes
+
+    def short_after_the_first(data: bytes, name: str, limits: Limits | None = None) -> object:
+        if _READ_BEFORE["any"]:
+            raise MemoryError
+        _READ_BEFORE["any"] = True
+        return real(data, name, limits)
+
+    monkeypatch.setattr(work, "read_and_check_bytes", short_after_the_first)
+    [first] = read_batch(_task(("first.txt", data)))
+    [second] = read_batch(_task(("second.txt", data + b"\n")))
+    assert first["error"] is None and second["error"] is None and second["report"] is not None

@@ -97,6 +97,22 @@ def test_crashes_deaths_and_memory_overruns_are_outcomes() -> None:
     assert pool.restarts == 3  # after the memory overrun, the kill and the exit
 
 
+def test_a_worker_is_replaced_after_its_share_of_tasks_and_says_who_read_after_others() -> None:
+    with WorkerPool(_task, Limits(max_seconds=10), jobs=1, max_tasks=3) as pool:
+        outcomes = pool.run_each([("pid",)] * 7)
+    pids = [o.value for o in outcomes]
+    assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4] == pids[5] != pids[6]
+    assert [o.after_others for o in outcomes] == [False, True, True, False, True, True, False]
+    assert pool.restarts == 2  # after the third and the sixth
+
+
+def test_a_death_after_other_tasks_says_so_and_the_next_task_starts_fresh() -> None:
+    with WorkerPool(_task, Limits(max_seconds=10), jobs=1) as pool:
+        first, died, after = pool.run_each([("pid",), ("die",), ("pid",)])
+    assert not first.after_others and died.after_others and "SIGKILL" in (died.failure or "")
+    assert not after.after_others and after.value != first.value
+
+
 def test_a_pooled_run_reads_the_same_inputs_as_a_forked_one(tmp_path: Path) -> None:
     seeds = {"txt": corpus_seeds(shared_or_skip(CORPUS), ["txt"])["txt"]}
     limits = Limits(max_seconds=20, max_memory=1024 * MIB)

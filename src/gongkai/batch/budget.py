@@ -45,6 +45,7 @@ class Outcome:
     limit: str | None = None  # "max_seconds" or "max_memory" when a budget was hit
     seconds: float = 0.0
     peak_memory: int = 0  # bytes: the child's peak resident set (ru_maxrss)
+    after_others: bool = False  # read by a process that had read other inputs before (``budget_pool``)
 
     @property
     def ok(self) -> bool:

@@ -10,13 +10,19 @@ the inputs the parent sends it one after another. The parent is the watchdog: an
 unanswered after ``Limits.max_seconds`` is a hang, and its worker is killed and replaced; a
 worker that dies (the OOM killer, a crash in C code) is replaced too, and the input it held is
 the one recorded. A worker that ran out of memory exits after answering, so the next input
-starts in a fresh process. Every ending is an ``Outcome``, exactly as ``run_budgeted`` gives.
+starts in a fresh process; so does a worker that has served ``max_tasks`` inputs, so what a long
+run leaves behind in one process stays bounded. Every ending is an ``Outcome``, exactly as
+``run_budgeted`` gives, with ``after_others`` set when its worker had read other inputs before it
+(a caller may read such an input again alone when memory ran short). Each worker freezes what it
+holds after its warm-up (``gc.freeze``): the collector never walks, and so never copies, the pages
+it shares with the process that forked it.
 
 Messages on the pipes are pickles behind an 8-byte length.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import resource
@@ -45,23 +51,31 @@ class _Worker:
     token: Any = None  # what the parent called the task in flight
     started: float = 0.0
     busy: bool = False
+    served: int = 0  # inputs answered so far
 
 
 class WorkerPool:
     """``jobs`` forked workers calling ``fn`` on the tasks submitted, under ``limits`` per task.
 
     ``warm_up`` runs once in each new worker before its memory ceiling is taken (imports, caches).
+    ``max_tasks``: a worker is replaced after answering that many inputs (None: never).
     Use from a process with no other thread running (it forks).
     """
 
     def __init__(
-        self, fn: Callable[..., Any], limits: Limits, jobs: int = 1, warm_up: Callable[[], None] | None = None
+        self,
+        fn: Callable[..., Any],
+        limits: Limits,
+        jobs: int = 1,
+        warm_up: Callable[[], None] | None = None,
+        max_tasks: int | None = None,
     ) -> None:
         if jobs < 1:
             raise ValueError("jobs 须至少为 1")
         self.fn = fn
         self.limits = limits
         self.warm_up = warm_up
+        self.max_tasks = max_tasks
         self.workers: list[_Worker] = []
         for _ in range(jobs):  # one by one: each new worker closes the pipes of those before it
             self.workers.append(self._spawn())
@@ -123,7 +137,9 @@ class WorkerPool:
 
     def _answer(self, worker: _Worker) -> tuple[Any, Outcome]:
         token, seconds = worker.token, time.perf_counter() - worker.started
+        after = worker.served > 0
         worker.busy = False
+        worker.served += 1
         payload = _receive(worker.outbox)
         answer = None
         if payload is not None:
@@ -131,29 +147,34 @@ class WorkerPool:
                 answer = pickle.loads(payload)
         if answer is None:  # the worker died before answering, or while writing
             status = self._replace(worker)
-            return token, self._death(status, seconds)
+            return token, self._death(status, seconds, after)
         kind, value, trace, peak = answer
         self.peak_memory = max(self.peak_memory, peak)
+        if kind != "memory" and self.max_tasks is not None and worker.served >= self.max_tasks:
+            self._replace(worker)  # it has served its share: the next input starts in a fresh process
         if kind == "value":
-            return token, Outcome(value=value, seconds=seconds, peak_memory=peak)
+            return token, Outcome(value=value, seconds=seconds, peak_memory=peak, after_others=after)
         if kind == "error":
-            return token, Outcome(error=value, trace=trace, seconds=seconds, peak_memory=peak)
+            return token, Outcome(error=value, trace=trace, seconds=seconds, peak_memory=peak, after_others=after)
         self._replace(worker)  # "memory": the worker exits; the next task gets a fresh one
         failure = f"读取所需内存超过{self.limits.allowed('max_memory')}，已终止"
-        return token, Outcome(failure=failure, limit="max_memory", seconds=seconds, peak_memory=peak)
+        return token, Outcome(
+            failure=failure, limit="max_memory", seconds=seconds, peak_memory=peak, after_others=after
+        )
 
     def _hang(self, worker: _Worker) -> tuple[Any, Outcome]:
         token, seconds = worker.token, time.perf_counter() - worker.started
+        after = worker.served > 0
         self._replace(worker)
         failure = f"读取超时：{self.limits.allowed('max_seconds')}，已终止"
-        return token, Outcome(failure=failure, limit="max_seconds", seconds=seconds)
+        return token, Outcome(failure=failure, limit="max_seconds", seconds=seconds, after_others=after)
 
-    def _death(self, status: int, seconds: float) -> Outcome:
+    def _death(self, status: int, seconds: float, after: bool) -> Outcome:
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
             failure = f"读取进程被强行终止（SIGKILL），可能超过内存上限：{self.limits.allowed('max_memory')}"
-            return Outcome(failure=failure, limit="max_memory", seconds=seconds)
+            return Outcome(failure=failure, limit="max_memory", seconds=seconds, after_others=after)
         how = f"信号 {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"退出码 {os.waitstatus_to_exitcode(status)}"
-        return Outcome(failure=f"读取进程异常终止（{how}），未读出结果", seconds=seconds)
+        return Outcome(failure=f"读取进程异常终止（{how}），未读出结果", seconds=seconds, after_others=after)
 
     def _replace(self, worker: _Worker) -> int:
         """Start a worker in ``worker``'s place, then stop the old one; the old one's wait status.
@@ -164,7 +185,7 @@ class WorkerPool:
         fresh = self._spawn()
         status = self._stop(worker)
         worker.pid, worker.inbox, worker.outbox = fresh.pid, fresh.inbox, fresh.outbox
-        worker.busy, worker.token = False, None
+        worker.busy, worker.token, worker.served = False, None, 0
         self.restarts += 1
         return status
 
@@ -207,6 +228,7 @@ def _serve(fn: Callable[..., Any], limits: Limits, warm_up: Callable[[], None] |
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's; it kills us
         if warm_up is not None:
             warm_up()
+        gc.freeze()  # what it holds now stays shared with the parent: no collection walks (and copies) it
         _cap_memory(address_space() + limits.max_memory)
         while (payload := _receive(inbox)) is not None:
             out_of_memory = _one(fn, pickle.loads(payload), outbox)

@@ -34,20 +34,28 @@ class HealingPool(Executor):
     task in it fails with ``BrokenProcessPool`` and so does every later ``submit``. This pool replaces
     it with a fresh one on the next ``submit`` and sends each task the broken pool lost to the new pool
     once (``retries``); a task lost again fails with ``BrokenProcessPool`` (``work.submit_batch`` turns
-    that into failed records). ``replaced`` counts the pools thrown away.
+    that into failed records). ``replaced`` counts the pools thrown away. ``initializer`` runs in each
+    new process first.
     """
 
-    def __init__(self, workers: int, mp_context: BaseContext | None = None, retries: int = 1) -> None:
+    def __init__(
+        self,
+        workers: int,
+        mp_context: BaseContext | None = None,
+        retries: int = 1,
+        initializer: Callable[[], object] | None = None,
+    ) -> None:
         self.workers = workers
         self.mp_context = mp_context
         self.retries = retries
+        self.initializer = initializer
         self.replaced = 0
         self._lock = threading.Lock()
         self._closed = False
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=self.mp_context)
+        return ProcessPoolExecutor(self.workers, mp_context=self.mp_context, initializer=self.initializer)
 
     def _healed(self, broken: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
         """The current pool; a new one when ``broken`` is still the current one."""
@@ -111,7 +119,9 @@ def default_workers() -> int:
 
 @contextmanager
 def open_executor(workers: int | None = None, cluster: str | None = None) -> Iterator[Executor]:
-    """A ``concurrent.futures.Executor``: Dask at ``cluster`` (tcp://host:8786), else local processes."""
+    """A ``concurrent.futures.Executor``: Dask at ``cluster`` (tcp://host:8786), else local processes.
+
+    Each local process keeps one budgeted reader for all the tasks it runs (``work.keep_reader``)."""
     if cluster:
         from distributed import Client
 
@@ -125,5 +135,7 @@ def open_executor(workers: int | None = None, cluster: str | None = None) -> Ite
     if count <= 0:
         yield InlineExecutor()
         return
-    with HealingPool(count) as pool:
+    from .work import keep_reader
+
+    with HealingPool(count, initializer=keep_reader) as pool:
         yield pool

@@ -9,10 +9,15 @@ nothing is written to disk. A source that cannot be read becomes a record with i
 ``error`` (the Chinese problem of the ``SourceError``); the batch goes on.
 
 Each source is read under the time and memory budgets of ``Limits`` (``max_seconds``,
-``max_memory``) in a child process the worker kills when it overruns (one forked for each task,
-``budget_pool.WorkerPool``; a source that ran out of memory there is read again alone, ``budget.run_budgeted``);
-a source over budget is a record whose ``error`` names the limit. A task whose worker died
-anyway (``kill -9``) comes back from ``submit_batch`` as failed records, never as an exception.
+``max_memory``) in a child process the worker kills when it overruns (``budget_pool.WorkerPool``;
+a source that ran out of memory there, or whose reader died, after other sources were read in the
+same child is read again alone, ``budget.run_budgeted``); a source over budget is a record whose
+``error`` names the limit. The child prepares each record itself (``store.records.prepare``), so
+what comes back through the pipes is the compact rows. A pool worker started with ``keep_reader``
+(``executors.open_executor``'s processes) keeps one such child for all its tasks, replaced after
+``READER_TASKS`` sources or when it dies or runs short of memory; elsewhere one is forked for each
+task. A task whose worker died anyway (``kill -9``) comes back from ``submit_batch`` as failed
+records, never as an exception.
 """
 
 from __future__ import annotations
@@ -45,7 +50,17 @@ INTERNAL_ERROR = "内部错误：读取时 gongkai 自身出错，请报告此�
 LOST = "读取进程意外终止（worker process died），该来源未读取；可用 --retry-failed 重新读取"
 """The ``error`` of each source of a task whose worker process died twice (the pool was replaced)."""
 
+READER_TASKS = 2000
+"""Sources one kept budgeted child reads before a fresh one takes its place (what it accumulates stays bounded)."""
+
 log = logging.getLogger(__name__)
+
+
+class _Kept:
+    """This process's kept reader (``keep_reader``): on, and the pool once started."""
+
+    on = False
+    reader: WorkerPool | None = None
 
 
 def read_one(
@@ -137,24 +152,69 @@ def _budgeted_record(outcome: Outcome, name: str, data: bytes, sha256: str) -> R
     return record
 
 
+def read_prepared(
+    name: str,
+    data: bytes,
+    sha256: str,
+    limits: Limits | None = None,
+    accept_unrecognised: bool = False,
+    corrections: Sequence[CorrectionRow] = (),
+) -> Record:
+    """``read_one``'s record prepared for the database; what the budgeted child runs.
+
+    A source ``read_one`` found short of memory raises ``MemoryError`` again here, so the child
+    that ran short is replaced and the source counts as over memory (``budget_pool``)."""
+    record = read_one(name, data, sha256, limits, accept_unrecognised, corrections)
+    if record["error"] is not None and record["error"] == _over_memory(limits or DEFAULT_LIMITS):
+        raise MemoryError
+    return prepare(record)
+
+
+def keep_reader() -> None:
+    """Make this process keep one budgeted reader for all its tasks (a pool process's ``initializer``).
+
+    The reader is stopped and waited for when the process exits (so its CPU time is counted as the
+    pool's); a process that is killed takes it down too (its pipe closes)."""
+    from multiprocessing.util import Finalize
+
+    _Kept.on = True
+    Finalize(None, _close_reader, exitpriority=10)
+
+
+def _close_reader() -> None:
+    pool, _Kept.reader = _Kept.reader, None
+    if pool is not None:
+        pool.close()
+
+
+def _reader(limits: Limits) -> WorkerPool:
+    pool = _Kept.reader
+    if pool is None or pool.limits != limits:
+        _close_reader()
+        pool = _Kept.reader = WorkerPool(read_prepared, limits, jobs=1, max_tasks=READER_TASKS)
+    return pool
+
+
 def _read_isolated(
     task: Task, limits: Limits, accept_unrecognised: bool, fixes: Mapping[str, Sequence[CorrectionRow]]
 ) -> list[Record]:
-    """The task's sources read one after another by one budgeted worker forked for the task (``budget_pool``).
+    """The task's sources read one after another by one budgeted child (``budget_pool``): this process's
+    kept reader, or one forked for the task.
 
     A source that ran out of memory or whose reader died after others were read in the same
-    worker is read again alone in a fresh child (``read_budgeted``): what earlier sources left
+    child is read again alone in a fresh one (``read_budgeted``): what earlier sources left
     behind must not be counted against it. A hang is not retried.
     """
     args = [(name, data, sha, limits, accept_unrecognised, fixes.get(sha, ())) for name, data, sha in task]
-    with WorkerPool(read_one, limits, jobs=1) as pool:
-        outcomes = pool.run_each(args)
-    over_memory = _over_memory(limits)
+    if _Kept.on:
+        outcomes = _reader(limits).run_each(args)
+    else:
+        with WorkerPool(read_prepared, limits, jobs=1) as pool:
+            outcomes = pool.run_each(args)
     records = []
     for index, (outcome, (name, data, sha)) in enumerate(zip(outcomes, task, strict=True)):
         died = not outcome.ok and outcome.limit != "max_seconds" and outcome.error is None
-        short = outcome.ok and outcome.value["error"] == over_memory  # read_one caught the MemoryError itself
-        if index and (died or short):
+        if outcome.after_others and died:
             records.append(read_budgeted(*args[index]))
         else:
             records.append(_budgeted_record(outcome, name, data, sha))
