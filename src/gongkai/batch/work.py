@@ -34,7 +34,7 @@ from ..errors import GongkaiError, SourceError
 from ..ingest import source_kind
 from ..limits import DEFAULT_LIMITS, Limits
 from ..store.corrections import apply_corrections
-from ..store.records import Record, finding_record, prepare, report_record
+from ..store.records import Record, finding_record, prepare, report_prepared, report_record
 from ..store.views import CorrectionRow
 from .budget import Outcome, can_isolate, run_budgeted
 from .budget_pool import WorkerPool
@@ -77,6 +77,20 @@ def read_one(
     (``NOT_A_REPORT``), so no statistic counts it, unless ``accept_unrecognised``. Reviewers'
     ``corrections`` in force for this content are put in before the report is checked.
     """
+    return _read(name, data, sha256, limits, accept_unrecognised, corrections, prepared=False)
+
+
+def _read(
+    name: str,
+    data: bytes,
+    sha256: str,
+    limits: Limits | None,
+    accept_unrecognised: bool,
+    corrections: Sequence[CorrectionRow],
+    *,
+    prepared: bool,
+) -> Record:
+    """``read_one``; with ``prepared`` its report straight as the prepared record's (``records.report_prepared``)."""
     record = _blank(name, data, sha256)
     try:
         record["kind"] = source_kind(data, name)
@@ -100,7 +114,10 @@ def read_one(
     if corrections:
         findings = check(apply_corrections(report, corrections))
     report.source = name
-    record["report"] = report_record(report)
+    if prepared:
+        record["report"], record["rows"] = report_prepared(report)
+    else:
+        record["report"] = report_record(report)
     record["findings"] = [finding_record(f) for f in findings]
     return record
 
@@ -164,10 +181,10 @@ def read_prepared(
 
     A source ``read_one`` found short of memory raises ``MemoryError`` again here, so the child
     that ran short is replaced and the source counts as over memory (``budget_pool``)."""
-    record = read_one(name, data, sha256, limits, accept_unrecognised, corrections)
+    record = _read(name, data, sha256, limits, accept_unrecognised, corrections, prepared=True)
     if record["error"] is not None and record["error"] == _over_memory(limits or DEFAULT_LIMITS):
         raise MemoryError
-    return prepare(record)
+    return record
 
 
 def keep_reader() -> None:

@@ -17,11 +17,14 @@ database takes (``report_rows``: the reports row's values, each cell as its row 
 figures), so the single writing process only executes them. A prepared record's
 ``report`` keeps only what the writer decides by (agency, key, region, kind, year);
 the rows are under ``rows``. The store prepares a record handed to it unprepared.
+The worker builds them straight from the ``Report`` (``report_prepared``), without the
+record's dicts in between; what it gives is exactly what ``prepare`` gives.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -41,7 +44,8 @@ from ..model import (
     format_by_id,
     format_value,
 )
-from .places import STATE_CODES, STATES, pack_cell, unpack_cell
+from .figures import WANTED_CELLS, figures_of
+from .places import BY_CODES, STATE_CODES, STATES, pack_cell, unpack_cell
 
 Record = dict[str, Any]
 CellRow = tuple[str, str | None, str | None, str, str | None, dict[str, object] | None]
@@ -100,10 +104,15 @@ def cell_row(cell: Cell) -> list[Any]:
     return [cell.id, value_text(cell.value), cell.raw, cell.state.value, cell.unit, place or None]
 
 
-def report_record(report: Report) -> Record:
+def _cell_order(report: Report) -> list[str]:
+    """The report's cell ids in stored order: its format's declared cells, then any others as read."""
     order = report.format.cell_ids() if report.format else []
-    ids = order + [cid for cid in report.cells if cid not in set(order)]
-    cells = [cell_row(cell) for cid in ids if (cell := report.cells.get(cid)) is not None]
+    declared = set(order)
+    return order + [cid for cid in report.cells if cid not in declared]
+
+
+def report_record(report: Report) -> Record:
+    cells = [cell_row(cell) for cid in _cell_order(report) if (cell := report.cells.get(cid)) is not None]
     return {
         "agency": report.agency,
         "agency_key": normalise_agency_key(report.agency) if report.agency else None,
@@ -155,8 +164,6 @@ def report_values(rep: Record) -> dict[str, Any]:
 
 def report_rows(rep: Record) -> Record:
     """What the database takes for one report record: ``report`` values, ``cells``, ``sections``, ``figures``."""
-    from .figures import figures_of
-
     cells = [stored_cell(c, seq) for seq, c in enumerate(rep.get("cells", []))]
     return {
         "report": report_values(rep),
@@ -175,6 +182,89 @@ def prepare(record: Record) -> Record:
     out["report"] = {key: rep.get(key) for key in META}
     out["rows"] = report_rows(rep)
     return out
+
+
+def report_prepared(report: Report) -> tuple[Record, Record]:
+    """(``report``, ``rows``) of the prepared record of ``report``: ``prepare`` of its ``report_record``, built
+    straight from the report (the worker's hot path; a cell out of the common shapes takes the general one)."""
+    published = report.published.isoformat() if report.published else None
+    agency_key = normalise_agency_key(report.agency) if report.agency else None
+    region = agency_region(report.agency)
+    values = {
+        "agency": report.agency,
+        "agency_key": agency_key,
+        "region": region,
+        "entity_type": report.entity_type.value or "other",
+        "year": report.year,
+        "format": report.format_id,
+        "published": published,
+        "title": report.title,
+        "reader_version": __version__ or "",
+        "notes": list(report.notes),
+    }
+    held = report.cells
+    present = [cell for cid in _cell_order(report) if (cell := held.get(cid)) is not None]
+    cells = [_stored(cell, seq) for seq, cell in enumerate(present)]
+    sections = [(s.number, s.heading, s.text) for s in sorted(report.sections.values(), key=lambda s: s.number)]
+    figures = figures_of((c[0], float(c[2]) if c[2] is not None else None) for c in cells if c[0] in WANTED_CELLS)
+    meta = {key: values[key] for key in META}
+    return meta, {"report": values, "cells": cells, "sections": sections, "figures": figures}
+
+
+def _stored(cell: Cell, seq: int) -> StoredCellRow:
+    """``stored_cell(cell_row(cell), seq)``, without the place dict in between where the cell has a common shape."""
+    value = cell.value
+    text = None if value is None else (str(value) if type(value) is int else format_value(value))
+    raw = cell.raw
+    try:
+        place = _place_text(cell, raw is None and text is not None)
+    except _Uncommon:
+        return stored_cell(cell_row(cell), seq)
+    return (cell.id, seq, text, None if raw == text else raw, STATE_CODES[cell.state.value], cell.unit, place)
+
+
+class _Uncommon(Exception):
+    """A cell whose place is not of the shapes ``_place_text`` encodes itself."""
+
+
+def _place_text(cell: Cell, raw_none: bool) -> str | None:
+    """``encode_place`` of the cell's place dict, for the shapes the readers give (exact ints, finite floats, a
+    placement without evidence, no correction); ``_Uncommon`` for any other, which the general path encodes."""
+    if cell.correction is not None:
+        raise _Uncommon
+    out = ""
+    place = cell.place
+    if place is not None:
+        for tag, number in (("L", place.line), ("S", place.start), ("E", place.end), ("P", place.page)):
+            if number is not None:
+                if type(number) is not int:
+                    raise _Uncommon
+                out += tag + str(number)
+        if place.bbox is not None:
+            if len(place.bbox) != 4:
+                raise _Uncommon
+            out += "B" + ",".join([_exact(v) for v in place.bbox])
+        if place.confidence is not None:
+            out += "C" + _exact(place.confidence)
+    placement = cell.placement
+    if placement is not None:
+        if placement.evidence:
+            raise _Uncommon
+        out += "Y" + BY_CODES[placement.by.value]
+        if placement.score is not None:
+            out += "Q" + _exact(round(placement.score, 1))
+    if raw_none:
+        out += "N"
+    return out or None  # nothing kept: no place, no placement
+
+
+def _exact(value: object) -> str:
+    """``places._number``: an int's or a finite float's exact text; ``_Uncommon`` for any other value."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is float and math.isfinite(value):
+        return repr(value)
+    raise _Uncommon
 
 
 def report_from_rows(source: str, rows: Record) -> Report:
