@@ -39,6 +39,7 @@ from ..store.repository import Repository
 from ..store.signatures import Signature, signature_key
 from ..store.signatures import settled as signatures_settled
 from .sources import Limits, Loaded, Skipped, SourceRef, count_sources, iter_sources, load
+from .trim import release_freed_memory
 from .work import Task, submit_batch
 
 Progress = Callable[[int, int], None]  # (sources done since the last call, sources in all)
@@ -140,6 +141,7 @@ def ingest(
         summary.findings.update(result.findings)
         summary.failed += [(r["name"], r["error"]) for r in buffer if r.get("error")]
         buffer.clear()
+        release_freed_memory()  # the batch's rows are gone: their pages go back (memory flat in corpus size)
 
     def collect(done: set[Future[list[Record]]]) -> None:
         for future in done:

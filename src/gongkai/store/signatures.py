@@ -20,11 +20,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import BigInteger, Column, String, Table, Text, delete, insert, select
+from sqlalchemy import BigInteger, Column, String, Table, Text, delete, insert
 from sqlalchemy.orm import Session
 
 from .base import chunks
-from .models import Base, Source
+from .models import Base
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's time stamps (FAT keeps 2 s)
@@ -58,26 +58,22 @@ def settled(signature: Signature, read_at_ns: int) -> bool:
 
 def signed_hashes(session: Session, wanted: Sequence[tuple[str, Signature]]) -> dict[str, tuple[str, bool]]:
     """Path → (sha256, failed to read) for the paths whose remembered signature is the one given and whose
-    content is stored."""
+    content is stored.
+
+    One plain query a chunk, through the driver (the re-ingest of a corpus asks it for every file)."""
     given = dict(wanted)
     out: dict[str, tuple[str, bool]] = {}
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     for part in chunks(list(given)):
-        rows = session.execute(
-            select(
-                SIGNATURES.c.path,
-                SIGNATURES.c.size,
-                SIGNATURES.c.mtime_ns,
-                SIGNATURES.c.ctime_ns,
-                SIGNATURES.c.inode,
-                SIGNATURES.c.sha256,
-                Source.error,
-            )
-            .join(Source, Source.sha256 == SIGNATURES.c.sha256)
-            .where(SIGNATURES.c.path.in_(part))
+        query = (
+            "SELECT g.path, g.size, g.mtime_ns, g.ctime_ns, g.inode, g.sha256, s.error IS NOT NULL"
+            " FROM source_signatures g JOIN sources s ON s.sha256 = g.sha256"
+            f" WHERE g.path IN ({', '.join([marker] * len(part))})"
         )
-        for path, size, mtime, ctime, inode, sha, error in rows:
+        for path, size, mtime, ctime, inode, sha, failed in connection.exec_driver_sql(query, tuple(part)):
             if given[path] == (size, mtime, ctime, inode):
-                out[path] = (sha, error is not None)
+                out[path] = (sha, bool(failed))
     return out
 
 
