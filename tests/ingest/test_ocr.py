@@ -22,7 +22,7 @@ from gongkai.ingest.ocr import (
     raster_rules,
     shipped_model,
 )
-from gongkai.ingest.ocr_models import CPU, CUDA, choose_providers, int8_detector
+from gongkai.ingest.ocr_models import CPU, CUDA, choose_providers, int8_detector, int8_recogniser
 from gongkai.read.linear import LinearText
 
 from .helpers import DEV_PDFS, cells, dev_pdf, grids, image_only_pdf, page_images, read, wrong_cells
@@ -100,9 +100,10 @@ def test_half_width_brackets_in_chinese_labels_become_full_width() -> None:
 
 
 def test_defaults_are_the_measured_settings() -> None:
-    assert (DEFAULT_OCR.det_max_side, DEFAULT_OCR.det_int8, DEFAULT_OCR.device) == (1280, False, "auto")
+    assert (DEFAULT_OCR.det_max_side, DEFAULT_OCR.det_int8, DEFAULT_OCR.device) == (1280, True, "auto")
     assert (DEFAULT_OCR.rec_strip_px, DEFAULT_OCR.rec_gap_px, DEFAULT_OCR.rec_line_px) == (480, 48, 24)
-    assert engine_key(replace(DEFAULT_OCR, threads=1)) == (1, 1280, False, "auto")
+    assert DEFAULT_OCR.rec_int8 is True
+    assert engine_key(replace(DEFAULT_OCR, threads=1)) == (1, 1280, True, "auto", True)
 
 
 def test_cuda_is_chosen_when_onnxruntime_offers_it(caplog: pytest.LogCaptureFixture) -> None:
@@ -139,10 +140,10 @@ def test_the_engine_asks_rapidocr_for_cuda_when_it_is_offered(monkeypatch: pytes
     monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: [CUDA, CPU])
     ocr_engine.cache_clear()
     try:
-        engine = ocr_engine(1, 704, True, "auto")  # det_int8 is ignored on CUDA: both models stay fp32
+        engine = ocr_engine(1, 704, True, "auto", True)  # the int8 models are not used on CUDA: both stay fp32
         assert engine.cfg.EngineConfig.onnxruntime.use_cuda is True
         assert engine.cfg.EngineConfig.onnxruntime.cuda_ep_cfg.cudnn_conv_algo_search == "HEURISTIC"
-        assert engine.cfg.Det.model_path is None
+        assert engine.cfg.Det.model_path is None and engine.cfg.Rec.model_path is None
         cpu_engine = ocr_engine(1, 704, False, "cpu")
         assert cpu_engine.cfg.EngineConfig.onnxruntime.use_cuda is False
     finally:
@@ -214,6 +215,34 @@ def test_the_int8_detector_is_built_once_and_cached(monkeypatch: pytest.MonkeyPa
 
     grey = np.asarray(engine_page)
     monkeypatch.setenv("GONGKAI_OCR_CACHE", str(tmp_path))
-    fp32 = image_layout(grey, 1, 72 / 150, replace(DEFAULT_OCR, threads=1, det_max_side=1280))
-    int8 = image_layout(grey, 1, 72 / 150, replace(DEFAULT_OCR, threads=1, det_max_side=1280, det_int8=True))
+    fp32 = image_layout(grey, 1, 72 / 150, replace(DEFAULT_OCR, threads=1, det_int8=False, rec_int8=False))
+    int8 = image_layout(grey, 1, 72 / 150, replace(DEFAULT_OCR, threads=1, det_int8=True, rec_int8=False))
+    fp32_text, int8_text = ("".join(w.text for w in layout.words) for layout in (fp32, int8))
+    # the same page read, but for one digit of the text layer's "0517-87222589" that fp32 misses
+    assert "0517-87222589" in int8_text and "0517-8722589" in fp32_text
+    assert int8_text.replace("0517-87222589", "") == fp32_text.replace("0517-8722589", "")
+
+
+def test_the_int8_recogniser_quantises_only_its_classifier_and_reads_as_fp32(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pytest.importorskip("onnx")
+    import numpy as np
+    import onnx
+
+    from gongkai.ingest.ocr import image_layout
+
+    source = shipped_model("rec")
+    built = int8_recogniser(source, tmp_path)
+    assert built is not None and ocr_models.REC_RECIPE in built.name
+    assert int8_recogniser(source, tmp_path) == built  # cached: the same file, not rebuilt
+    fp32_ops = [n.op_type for n in onnx.load(str(source)).graph.node]
+    int8_ops = [n.op_type for n in onnx.load(str(built)).graph.node]
+    assert fp32_ops.count("Conv") == int8_ops.count("Conv")  # the convolutions stay fp32
+    assert int8_ops.count("MatMul") == fp32_ops.count("MatMul") - 1  # the classifier alone is int8
+    assert ocr_models.classifier_node(onnx.load(str(source))) == "MatMul.12"
+    grey = np.asarray(page_images(dev_pdf(STEM), dpi=150, seed=3)[1])
+    monkeypatch.setenv("GONGKAI_OCR_CACHE", str(tmp_path))
+    fp32 = image_layout(grey, 2, 72 / 150, replace(DEFAULT_OCR, threads=1, det_int8=False, rec_int8=False))
+    int8 = image_layout(grey, 2, 72 / 150, replace(DEFAULT_OCR, threads=1, det_int8=False, rec_int8=True))
     assert [w.text for w in int8.words] == [w.text for w in fp32.words]

@@ -52,13 +52,17 @@ class OcrSettings:
     with the square of it, and text lines stay well above the detector's minimum size.
     1024 cuts the detector from 0.30 to 0.19 s CPU a page (43 scanned pages, 150 dpi, one
     thread) but loses a cell of a scanned round trip (a lone ``0`` is no longer detected)."""
-    det_int8: bool = False
+    det_int8: bool = True
     """On the CPU, detect with an int8 detector (``ocr_models``: built locally from the wheel's
     fp32 model on first use and cached; needs the ``onnx`` package, else fp32 is used).
-    Measured on 43 scanned round-trip pages: detector 0.29 → 0.18 s CPU a page (page −7 %),
-    every cell as before. Off by default: it needs ``onnx`` installed and a first-use build,
-    for 7 %; at 1024 px it reads two cells wrongly. The recogniser stays fp32: int8 (all
-    layers) made it 35 % faster but read 18 cells wrongly without flagging them."""
+    Measured on the scanned round trips (38 pages, one thread, same minutes): detector
+    0.62 → 0.20 s CPU a page, every cell as before; at 1024 px it reads two cells wrongly.
+    Int8 of the recogniser's convolutions made it 35 % faster but read 18 cells wrongly
+    without flagging them: see ``rec_int8``."""
+    rec_int8: bool = True
+    """On the CPU, recognise with the recogniser whose classifier (the MatMul from each
+    column's features to the 18,710 characters) has int8 weights, its convolutions left
+    in fp32 (``ocr_models``, built and cached like the int8 detector)."""
     device: str = "auto"
     """Where onnxruntime runs: "auto" (CUDA when onnxruntime-gpu offers it, else the CPU),
     "cuda" or "cpu". On CUDA both models run in fp32."""
@@ -112,9 +116,9 @@ def _threads(settings: OcrSettings) -> int:
     return int(os.environ.get("GONGKAI_OCR_THREADS", "-1"))
 
 
-def engine_key(settings: OcrSettings) -> tuple[int, int, bool, str]:
+def engine_key(settings: OcrSettings) -> tuple[int, int, bool, str, bool]:
     """The ``ocr_engine`` arguments for ``settings``."""
-    return (_threads(settings), settings.det_max_side, settings.det_int8, settings.device)
+    return (_threads(settings), settings.det_max_side, settings.det_int8, settings.device, settings.rec_int8)
 
 
 def shipped_model(task: str) -> Path:
@@ -130,18 +134,19 @@ def ocr_engine(
     det_max_side: int = DEFAULT_OCR.det_max_side,
     det_int8: bool = False,
     device: str = DEFAULT_OCR.device,
+    rec_int8: bool = False,
 ) -> Any:
     """The rapidocr engine, detector and recogniser loaded (once per process and setting).
 
     ``recognise`` drives the engine's detector and recogniser itself; the engine
     stays callable whole (``engine(image)``) with the same settings. The execution
-    provider follows ``device`` (the choice is logged); ``det_int8`` takes the
-    locally built int8 detector on the CPU, when it can be built.
+    provider follows ``device`` (the choice is logged); ``det_int8`` and ``rec_int8``
+    take the locally built int8 models on the CPU, when they can be built.
     """
     import onnxruntime
     from rapidocr import RapidOCR
 
-    from .ocr_models import CUDA, choose_providers, int8_detector
+    from .ocr_models import CUDA, choose_providers, int8_detector, int8_recogniser
 
     use_cuda = CUDA in choose_providers(onnxruntime.get_available_providers(), device)
     models: dict[str, str] = {}
@@ -149,6 +154,10 @@ def ocr_engine(
         built = int8_detector(shipped_model("det"))
         if built is not None:
             models["Det.model_path"] = str(built)
+    if rec_int8 and not use_cuda:
+        built = int8_recogniser(shipped_model("rec"))
+        if built is not None:
+            models["Rec.model_path"] = str(built)
     engine = RapidOCR(
         params={
             **models,

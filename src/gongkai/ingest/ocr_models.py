@@ -1,11 +1,15 @@
-"""The OCR models' variants: an int8 detector built locally, and the execution provider.
+"""The OCR models' variants: int8 models built locally, and the execution provider.
 
 The int8 detector is made from the fp32 detector shipped in the ``rapidocr`` wheel
 by onnxruntime's static quantisation (per-channel weights, QDQ), calibrated on
 synthetic table pages drawn here, deterministically: nothing is downloaded, and
-the same wheel gives the same model on every machine. It is built on first use
-into a cache folder (``GONGKAI_OCR_CACHE``, else ``~/.cache/gongkai/ocr``), keyed
-by the source model's digest and the recipe version.
+the same wheel gives the same model on every machine. The recogniser keeps its
+convolutions in fp32 (int8 ones misread without flagging) and only its classifier,
+the MatMul from each column's features to the 18,710 characters, gets int8 weights
+(onnxruntime's dynamic quantisation: activations are quantised per run, so there is
+nothing to calibrate). Both are built on first use (``onnx`` is needed for that) into
+a cache folder (``GONGKAI_OCR_CACHE``, else ``~/.cache/gongkai/ocr``), keyed by the
+source model's digest and the recipe version, and written atomically.
 """
 
 from __future__ import annotations
@@ -15,15 +19,19 @@ import itertools
 import logging
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 log = logging.getLogger(__name__)
 
 RECIPE = "det-int8-qdq-pc-v1"
-"""Changes whenever the quantisation recipe does, so a cached model is never stale."""
+"""Changes whenever the detector's quantisation recipe does, so a cached model is never stale."""
+
+REC_RECIPE = "rec-classifier-int8-dyn-v1"
+"""The same for the recogniser's."""
 
 CALIBRATION_PAGES = 6
 CALIBRATION_SIDE = 1280
@@ -147,15 +155,50 @@ def build_int8_detector(source: Path, out: Path) -> Path:
     return out
 
 
-def int8_detector(source: Path, folder: Path | None = None) -> Path | None:
-    """The cached int8 detector for ``source``, built if missing; None if it cannot be built."""
+def classifier_node(model: Any) -> str:
+    """Name of the recogniser's classifier: the MatMul with the widest constant weight (features → characters)."""
+    weights = {init.name: list(init.dims) for init in model.graph.initializer}
+    matmuls = [
+        (weights[n.input[1]][-1], n.name) for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in weights
+    ]
+    if not matmuls:
+        raise ValueError("the recogniser has no MatMul with a constant weight")
+    return max(matmuls)[1]
+
+
+def build_int8_recogniser(source: Path, out: Path) -> Path:
+    """The recogniser at ``source`` with its classifier's weights in int8 (dynamic quantisation), into ``out``."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    node = classifier_node(onnx.load(str(source), load_external_data=False))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent) as work:
+        quantised = Path(work) / "int8.onnx"
+        quantize_dynamic(str(source), str(quantised), nodes_to_quantize=[node], weight_type=QuantType.QInt8)
+        os.replace(quantised, out)  # atomic: a concurrent worker sees the whole model or none
+    return out
+
+
+def _cached(source: Path, recipe: str, build: Callable[[Path, Path], Path], folder: Path | None) -> Path | None:
+    """The model built from ``source`` by ``recipe``, from the cache or built into it; None if it cannot be built."""
     folder = folder or cache_dir()
-    out = folder / f"{source.stem}.{_digest(source)}.{RECIPE}.onnx"
+    out = folder / f"{source.stem}.{_digest(source)}.{recipe}.onnx"
     if out.exists():
         return out
     try:
-        log.info("OCR: building the int8 detector into %s", out)
-        return build_int8_detector(source, out)
+        log.info("OCR: building %s into %s", recipe, out)
+        return build(source, out)
     except Exception as exc:  # a model that cannot be built must not stop OCR: the fp32 one reads on
-        log.warning("OCR: int8 detector unavailable (%s); using the fp32 detector", exc)
+        log.warning("OCR: %s unavailable (%s); using the fp32 model", recipe, exc)
         return None
+
+
+def int8_detector(source: Path, folder: Path | None = None) -> Path | None:
+    """The cached int8 detector for ``source``, built if missing; None if it cannot be built."""
+    return _cached(source, RECIPE, build_int8_detector, folder)
+
+
+def int8_recogniser(source: Path, folder: Path | None = None) -> Path | None:
+    """The cached recogniser for ``source`` with an int8 classifier, built if missing; None if it cannot be built."""
+    return _cached(source, REC_RECIPE, build_int8_recogniser, folder)
