@@ -21,7 +21,7 @@ from .conftest import upload
 
 # path template → statements a warm request may execute (the corpus generation's one lookup included)
 PINNED = {
-    "/reports/{a}": 11,  # the report (4), its listing line, finding history (3), versions (2), the generation
+    "/reports/{a}": 7,  # store/report_page.py: row, cells, sections, findings, history, versions; the generation
     "/api/reports/{a}": 5,
     "/reports": 1,  # the pinyin-ordered list and the facets are kept: the generation only
     "/reports?sort=year&page=1": 2,  # one page from the database

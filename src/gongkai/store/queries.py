@@ -34,6 +34,7 @@ from .links import regions_agree
 from .models import Source, StoredCell, StoredFinding, StoredReport
 from .places import decode_place
 from .records import value_text
+from .report_page import ReportPage, read_report_page
 from .views import SORTS, CellDiff, Facets, FindingRow, ReportFilter, ReportRow, VersionDiff, VersionRow
 
 _SORT_COLUMNS: dict[str, Any] = {
@@ -95,6 +96,10 @@ class Queries(Part):
         """One report's listing line (current or superseded), or None."""
         rows = self.page_reports(ReportFilter(ids=(report_id,)), limit=1)
         return rows[0] if rows else None
+
+    def report_page(self, report_id: int) -> ReportPage | None:
+        """Everything a report's page shows, in one connection (``report_page.read_report_page``), or None."""
+        return read_report_page(self.database, report_id)
 
     def count_reports(self, flt: ReportFilter = ANY) -> int:
         with self.database.sessions() as session:

@@ -310,8 +310,11 @@ def _place(data: dict[str, Any] | None) -> SourcePlace | None:
     )
 
 
-def report_from_record(source: str, record: Record) -> Report:
-    """Rebuild the Report a record was made from (prose statements are not kept)."""
+def report_from_record(source: str, record: Record, *, places: bool = True) -> Report:
+    """Rebuild the Report a record was made from (prose statements are not kept).
+
+    ``places=False`` leaves each cell's source place out (``Cell.place`` None), for a reader that shows none.
+    """
     published = record.get("published")
     report = Report(
         source=source,
@@ -332,7 +335,7 @@ def report_from_record(source: str, record: Record) -> Report:
             parse_value(text),
             raw,
             _STATES.get(state) or CellState(state),
-            _place(place),
+            _place(place) if places else None,
             unit,
             placement,
             correction,

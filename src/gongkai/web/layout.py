@@ -124,6 +124,92 @@ def report_tables(report: Report, findings: list[FindingRow]) -> list[ShownTable
     return tables(report.format_id, make)
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedTable:
+    """A shown table already as HTML (``report_tables_html``)."""
+
+    heading: str
+    html: Markup
+
+
+# a data cell of a table plan: (its id, HTML before its tooltip, its label escaped, HTML between tooltip and text)
+_DataCell = tuple[str, str, str, str]
+_Plan = tuple[tuple[str, tuple[str | _DataCell, ...]], ...]
+
+
+@cache
+def _plan(format_id: str | None) -> _Plan:
+    """Each table of a format as ``table_html`` writes it, less the opening tag: fixed HTML and data cells.
+
+    What every report of the format shares (headers, labels, spans, the cells' ids and labels) is
+    escaped and joined here once; a report fills in each data cell's classes, tooltip and text.
+    """
+    fmt = FORMATS.get(format_id) if format_id else None
+    out = []
+    for heading, rows in _skeleton(format_id):
+        parts: list[str | _DataCell] = []
+        fixed: list[str] = []
+        for row in rows:
+            fixed.append("<tr>")
+            for slot in row:
+                spans = (f' rowspan="{slot.rowspan}"' if slot.rowspan > 1 else "") + (
+                    f' colspan="{slot.colspan}"' if slot.colspan > 1 else ""
+                )
+                if slot.cell_id is None:
+                    tag, css = ("th", "head") if slot.header else ("td", "label")
+                    fixed.append(f'<{tag} class="{css}"{spans}>{escape(slot.text)}</{tag}>')
+                    continue
+                fixed.append('<td class="cell ')
+                parts.append("".join(fixed))
+                fixed = []
+                label = fmt.label_of(slot.cell_id) if fmt else slot.cell_id
+                before = f'" data-cell="{escape(slot.cell_id)}" title="'
+                parts.append((slot.cell_id, before, str(escape(label)), f'" tabindex="0"{spans}>'))
+                fixed.append("</td>")
+            fixed.append("</tr>")
+        fixed.append("</table>")
+        parts.append("".join(fixed))
+        out.append((heading, tuple(parts)))
+    return tuple(out)
+
+
+def report_tables_html(report: Report, findings: list[FindingRow], source_url: str) -> list[RenderedTable]:
+    """``table_html(t, source_url)`` of each of ``report_tables(report, findings)``, the same HTML, made faster.
+
+    A report page's hottest loop: the format's fixed HTML comes from ``_plan``, and each data
+    cell costs one string, without the slots in between.
+    """
+    worst = worst_severity(findings)
+    cells = report.cells
+    opening = f'<table class="official" data-source="{escape(source_url)}">'
+    out = []
+    for heading, parts in _plan(report.format_id):
+        html = [opening]
+        for part in parts:
+            if isinstance(part, str):
+                html.append(part)
+                continue
+            cell_id, before, label, after = part
+            cell = cells.get(cell_id)
+            text = cell_text(cell)
+            css = "state-" + _STATE_CLASS[cell.state if cell is not None else CellState.ABSENT]
+            severity = worst.get(cell_id)
+            if severity:
+                css += f" sev-{severity}"
+            title = label
+            if cell is not None:
+                placement = cell.placement
+                if cell.correction is not None:
+                    css += " corrected"
+                    title = label + str(escape(f"（{correction_note(cell)}）"))
+                elif placement is not None and not placement.certain:
+                    css += " uncertain"
+                    title = label + str(escape(f"（读取存疑：{placement.by.zh}）"))
+            html.append(f"{escape(css)}{before}{title}{after}{escape(text)}")
+        out.append(RenderedTable(heading, Markup("".join(html))))
+    return out
+
+
 def compare_tables(a: Report, b: Report) -> list[ShownTable]:
     """Both reports in the first one's layout; a slot whose values differ is marked."""
     fmt = a.format or b.format

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...model import Report
+from ...store.report_page import ReportPage
 from ...store.repository import Repository
 from ...store.views import FindingRow, ReportRow
 from ..deps import ReportPath
@@ -27,5 +28,17 @@ def load(repo: Repository, report_id: ReportPath) -> Loaded:
     if found is None or row is None:
         raise WebError(404, f"没有编号为 {report_id} 的报告")
     report, findings = found
-    findings = sorted(findings, key=lambda f: (STATUS_RANK.get(f.status, 9), SEVERITY_RANK.get(f.severity, 9), f.id))
-    return Loaded(row, report, findings)
+    return Loaded(row, report, shown_order(findings))
+
+
+def load_page(repo: Repository, report_id: ReportPath) -> ReportPage:
+    """What a report's page shows (``store.report_page``: its cells without source places), findings in shown order."""
+    page = repo.report_page(report_id)
+    if page is None:
+        raise WebError(404, f"没有编号为 {report_id} 的报告")
+    return replace(page, findings=shown_order(page.findings))
+
+
+def shown_order(findings: list[FindingRow]) -> list[FindingRow]:
+    """Open before decided, errors before warnings, then as stored."""
+    return sorted(findings, key=lambda f: (STATUS_RANK.get(f.status, 9), SEVERITY_RANK.get(f.severity, 9), f.id))

@@ -122,10 +122,11 @@ def _years(repo: Repo, agency_key: str, changes_only: bool = False) -> dict[str,
     ordered: list[Report] = [reports[rid] for _, rid in years if rid in reports]
     fmt = next((r.format for r in reversed(ordered) if r.format), None)
     ids = list(dict.fromkeys(cid for r in ordered if r.format for cid in r.format.cell_ids()))
+    has = [frozenset(r.format.cell_ids()) if r.format else frozenset() for r in ordered]  # once, not per cell
     rows = []
     for cid in ids:
-        values = [shown_value(r, cid)[0] if r.format and cid in r.format.cell_ids() else "—" for r in ordered]
-        numbers = [r.value(cid) if r.format and cid in r.format.cell_ids() else None for r in ordered]
+        values = [shown_value(r, cid)[0] if cid in has[i] else "—" for i, r in enumerate(ordered)]
+        numbers = [r.value(cid) if cid in has[i] else None for i, r in enumerate(ordered)]
         changed = [
             i > 0 and values[i] != values[i - 1] and "—" not in (values[i], values[i - 1]) for i in range(len(values))
         ]

@@ -14,7 +14,7 @@ from ..deps import Repo, ReportPath
 from ..errors import WebError
 from ..security import writer
 from ..templating import render
-from ._common import load
+from ._common import load, load_page
 from .reports import _detail
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -60,7 +60,7 @@ def decide_page(
 
 def workspace_context(repo: Repo, report_id: ReportPath) -> dict[str, Any]:
     """The report workspace's context with each finding's review history."""
-    return {**_detail(load(repo, report_id)), "history": repo.finding_history(report_id)}
+    return _detail(load_page(repo, report_id))
 
 
 @api.get("/reports/{report_id}/findings", summary="一份报告的问题、审核状态及每个问题的审核记录")

@@ -8,16 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ...store.report_page import ReportPage
 from ...store.views import SORTS
 from ..deps import Repo, ReportPath, Selected
 from ..errors import WebError
-from ..layout import report_tables, shown_value
+from ..layout import report_tables_html, shown_value
 from ..order import pinyin_key
 from ..security import writer
 from ..shared_reads import facets, next_in_queue
 from ..sources import decoded_text, source_kind, text_excerpt
 from ..templating import is_htmx, render
-from ._common import load
+from ._common import load, load_page
 from .versions import version_context
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -76,25 +77,27 @@ def reports_api(
 @pages.get("/reports/{report_id}", response_class=HTMLResponse)
 def report_page(request: Request, repo: Repo, selected: Selected, report_id: ReportPath) -> Response:
     """One report; a queue's filter in the query string decides which report is 下一份待审."""
-    loaded = load(repo, report_id)
+    page = load_page(repo, report_id)
     review = {
-        "history": repo.finding_history(report_id),
         "next_report": next_in_queue(request, repo, report_id, selected),
         "queue_query": selected.query(),
     }
-    return render(request, "reports/detail.html", {**_detail(loaded), **version_context(repo, loaded.row), **review})
+    context = {**_detail(page), **version_context(repo, page.row, page.versions), **review}
+    return render(request, "reports/detail.html", context)
 
 
-def _detail(loaded: Any) -> dict[str, Any]:
+def _detail(page: ReportPage) -> dict[str, Any]:
+    """The report workspace's context (``reports/_workspace.html``): its tables, findings and their history."""
     counts = {
-        s: sum(1 for f in loaded.findings if f.severity == s and f.status != "dismissed")
+        s: sum(1 for f in page.findings if f.severity == s and f.status != "dismissed")
         for s in ("error", "warning", "info")
     }
     return {
-        "row": loaded.row,
-        "report": loaded.report,
-        "findings": loaded.findings,
-        "tables": report_tables(loaded.report, loaded.findings),
+        "row": page.row,
+        "report": page.report,
+        "findings": page.findings,
+        "history": page.history,
+        "tables": report_tables_html(page.report, page.findings, f"/reports/{page.row.id}/cells/"),
         "counts": counts,
     }
 

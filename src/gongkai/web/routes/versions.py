@@ -77,9 +77,13 @@ def _diff(repo: Repository, older: int, newer: int) -> dict[str, Any]:
     return {"diff": diff, "changed": changed}
 
 
-def version_context(repo: Repository, row: ReportRow) -> dict[str, Any]:
-    """What ``reports/_versions.html`` shows for the report ``row``: its versions and one pair's differences."""
-    versions = _versions(repo, row.id)
+def version_context(repo: Repository, row: ReportRow, versions: list[VersionRow] | None = None) -> dict[str, Any]:
+    """What ``reports/_versions.html`` shows for the report ``row``: its versions and one pair's differences.
+
+    ``versions``: those of ``row``'s agency-year when already read (``store.report_page``), else read here.
+    """
+    if versions is None:
+        versions = _versions(repo, row.id)
     current = next((v for v in versions if v.current and v.id != row.id), None) if not row.current else None
     context: dict[str, Any] = {"versions": versions, "current_version": current, "version_diff": None}
     other = _counterpart(versions, row.id)
