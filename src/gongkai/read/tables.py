@@ -281,7 +281,8 @@ class TableReader:
             elif layout == "tab":
                 own_line_end = text.find("\n", fields[-1].end)
                 own_line_end = lt.lin(nxt) if own_line_end < 0 else own_line_end
-                extra = number_lines(text[own_line_end : lt.lin(nxt)], own_line_end, n)
+                below = text[own_line_end : lt.lin(nxt)]
+                extra = number_lines(below, own_line_end, n) if "\t" in below else []  # only tab lines count
                 on_label_line = "\n" not in text[lin_a : fields[0].start]
                 # a stand-in label (（六）其他处理 for its rows) does not pin its line to one row
                 pinned = 0 if on_label_line and m.how != "fallback" else None
@@ -290,10 +291,10 @@ class TableReader:
                     fields_end = extra[-1][-1].end
                     spans.append((label_at, fields_end))
             spans.append((label_at, max(lin_a, fields[-1].end if fields else lin_a)))
-            if _glue_candidate(layout, fields, n):
+            if layout == "spaces" and _glue_candidate(layout, fields, n):
                 self._read_glued(block, ids, fields, label_at)
                 continue
-            if _unplaceable(layout, fields, n):
+            if layout == "spaces" and _unplaceable(layout, fields, n):
                 self._read_sparse(block, ids, fields, label_at)
                 continue
             if layout != "tab" and _several_rows(layout, fields, n, text[lin_a : fields[0].start] if fields else ""):
