@@ -8,15 +8,52 @@ The reader never opens files; it walks these blocks.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 LOW_CONFIDENCE = 0.9
 """Below this OCR confidence (0-1) a cell's reading deserves a human look: the one threshold for all."""
+
+T = TypeVar("T")
+
+
+def quick_init(cls: type[T]) -> type[T]:
+    """Give a frozen, slotted dataclass a quicker ``__init__``: same signature, same defaults, same object.
+
+    The generated ``__init__`` of a frozen dataclass sets each field through
+    ``object.__setattr__`` (its own ``__setattr__`` refuses); setting the slots
+    through their descriptors does the same in about half the time. The class stays
+    frozen, equal and hashed as before; only building one is quicker (a read builds
+    places, paragraphs and characters by the thousand).
+    """
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    assert cls.__dataclass_params__.frozen and "__slots__" in cls.__dict__, f"{cls.__name__}: not frozen and slotted"  # type: ignore[attr-defined]
+    assert not hasattr(cls, "__post_init__"), f"{cls.__name__} has a __post_init__"
+    names: dict[str, Any] = {}
+    args, body = [], []
+    for f in fields:
+        assert f.init and not f.kw_only and f.default_factory is dataclasses.MISSING, f"{cls.__name__}.{f.name}"
+        names[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is dataclasses.MISSING:
+            args.append(f.name)
+        else:
+            names[f"_default_{f.name}"] = f.default
+            args.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    exec(f"def __init__(self, {', '.join(args)}):\n" + "\n".join(body or ["    pass"]) + "\n", names)
+    init = names["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
+
 
 REPLACEMENT = "\ufffd"
 """What decoding puts where bytes could not be decoded; the reader reports each one (rule ``text-damaged``)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SourcePlace:
     """Where a piece of text sits in the original file.
@@ -43,6 +80,7 @@ class SourcePlace:
         return out
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A run of text. For plain-text sources one paragraph is one line."""
@@ -51,6 +89,7 @@ class Paragraph:
     place: SourcePlace
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class GridCell:
     """One cell of a table grid.

@@ -81,7 +81,7 @@ def load_bytes(data: bytes, name: str, limits: Limits | None = None) -> Document
         raise LimitExceeded(path, limits.over("max_file", len(data)), limit="max_file")
     if not data.strip():
         raise UnsupportedSource(path, "文件是空的（the file is empty）")
-    kind = source_kind(data, str(path))
+    kind = sniff_kind(data, path.suffix.lower(), str(path))  # ``source_kind``, with the path made once
     if kind in ("txt", "md"):
         return text_document(decode_source(data, kind, path), path.name, kind)
     from . import forms  # heavier readers load only when needed

@@ -57,16 +57,18 @@ def _field(text: str, start: int) -> Field:
 
 
 def tab_fields(line: str, offset: int) -> list[Field]:
-    out = []
+    out: list[Field] = []
+    append = out.append
     pos = offset
     for part in line.split("\t"):
+        size = len(part)
         stripped = part.strip(_WHITE)  # ``_field``, inline: a report has hundreds of cells
-        if len(stripped) == len(part) or not stripped:
-            out.append(Field(part, pos, pos + len(part), parse_value(part)))
+        if not stripped or len(stripped) == size:
+            append(Field(part, pos, pos + size, parse_value(part)))
         else:
-            s = pos + len(part) - len(part.lstrip(_WHITE))
-            out.append(Field(part, s, s + len(stripped), parse_value(part)))
-        pos += len(part) + 1
+            s = pos + size - len(part.lstrip(_WHITE))
+            append(Field(part, s, s + len(stripped), parse_value(part)))
+        pos += size + 1
     return out
 
 

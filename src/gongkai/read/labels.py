@@ -7,12 +7,14 @@ from functools import lru_cache
 
 import regex
 
+from ..document import quick_init
 from .linear import normalize_label
 from .settings import ReaderSettings
 
 _CN_DIGITS = "一二三四五六七八九十"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LabelMatch:
     start: int  # normalised offset where the label (with its numbering) begins

@@ -197,7 +197,8 @@ class LinearText:
             return None
         seg_start, seg_end, p, at = self._segments[i]
         if at is not None and start <= seg_end:
-            s = at + (start - seg_start)
-            e = at + ((end if end < seg_end else seg_end) - seg_start)
-            return SourcePlace(p.line, s, e, p.page, p.bbox, p.confidence)
+            at -= seg_start
+            return SourcePlace(
+                p.line, at + start, at + (end if end < seg_end else seg_end), p.page, p.bbox, p.confidence
+            )
         return p

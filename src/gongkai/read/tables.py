@@ -61,7 +61,12 @@ def _placement(m: LabelMatch) -> Placement:
 
 
 def _cell_from_field(cell_id: str, f: Field, lt: LinearText, placement: Placement) -> Cell:
-    place = lt.place(f.start, f.end)
+    return _cell(cell_id, f, lt.place, placement)
+
+
+def _cell(cell_id: str, f: Field, places: Callable[[int, int], SourcePlace | None], placement: Placement) -> Cell:
+    """The cell a placed field makes; ``places`` is the text's ``LinearText.place``, looked up once a row."""
+    place = places(f.start, f.end)
     raw = f.text.strip(" \t\r\n")
     if f.kind is _NUMBER:
         if len(raw) > MAX_CELL_DIGITS and sum(map(str.isdigit, raw)) > MAX_CELL_DIGITS:
@@ -78,6 +83,8 @@ def _absent(cell_id: str, lt: LinearText, at: int | None, raw: str | None = None
 
 def _place(layout: str, fields: list[Field], n: int, total_index: int | None) -> list[Field | None]:
     """Put printed fields into ``n`` slots (None = not printed)."""
+    if len(fields) == n:
+        return fields  # type: ignore[return-value]  # every slot printed: the fields as they stand (read only)
     fields = list(fields)
     first_side, second_side = (0, -1) if layout == "tab" else (-1, 0)
     for side in (first_side, second_side):
@@ -108,14 +115,12 @@ def _glue_candidate(layout: str, fields: list[Field], n: int) -> bool:
 
 def _unplaceable(layout: str, fields: list[Field], n: int) -> bool:
     """Space-separated numbers fewer than the cells, more than one: where the blanks were is lost."""
-    numbers = sum(f.kind is Kind.NUMBER for f in fields)
-    return layout == "spaces" and numbers > 1 and len(fields) < n
+    return layout == "spaces" and len(fields) < n and sum(f.kind is Kind.NUMBER for f in fields) > 1
 
 
 def _several_rows(layout: str, fields: list[Field], n: int, before_first: str) -> bool:
     """Numbers for two rows or more, away from the label's line: other rows' numbers whose labels were lost."""
-    numbers = sum(f.kind is Kind.NUMBER for f in fields)
-    return layout != "tab" and numbers >= 2 * n and "\n" in before_first
+    return layout != "tab" and "\n" in before_first and sum(f.kind is Kind.NUMBER for f in fields) >= 2 * n
 
 
 def _row_fits(block: Block):  # type: ignore[no-untyped-def]
@@ -276,7 +281,8 @@ class TableReader:
             elif layout == "tab":
                 own_line_end = text.find("\n", fields[-1].end)
                 own_line_end = lt.lin(nxt) if own_line_end < 0 else own_line_end
-                extra = number_lines(text[own_line_end : lt.lin(nxt)], own_line_end, n)
+                below = text[own_line_end : lt.lin(nxt)]
+                extra = number_lines(below, own_line_end, n) if "\t" in below else []  # only tab lines count
                 on_label_line = "\n" not in text[lin_a : fields[0].start]
                 # a stand-in label (（六）其他处理 for its rows) does not pin its line to one row
                 pinned = 0 if on_label_line and m.how != "fallback" else None
@@ -285,13 +291,13 @@ class TableReader:
                     fields_end = extra[-1][-1].end
                     spans.append((label_at, fields_end))
             spans.append((label_at, max(lin_a, fields[-1].end if fields else lin_a)))
-            if _glue_candidate(layout, fields, n):
+            if layout == "spaces" and _glue_candidate(layout, fields, n):
                 self._read_glued(block, ids, fields, label_at)
                 continue
-            if _unplaceable(layout, fields, n):
+            if layout == "spaces" and _unplaceable(layout, fields, n):
                 self._read_sparse(block, ids, fields, label_at)
                 continue
-            if _several_rows(layout, fields, n, text[lin_a : fields[0].start] if fields else ""):
+            if layout != "tab" and _several_rows(layout, fields, n, text[lin_a : fields[0].start] if fields else ""):
                 raw = " ".join(f.text.strip() for f in fields if f.kind is _NUMBER)
                 for cid in ids:
                     cell = _absent(cid, lt, fields[0].start, raw)
@@ -299,10 +305,11 @@ class TableReader:
                     cells[cid] = cell
                 continue
             placement = _placement(m)
+            place = lt.place
             absent_place: SourcePlace | None = None
             for cid, slot in zip(ids, _place(layout, fields, n, total_index)):
                 if slot is not None:
-                    cells[cid] = _cell_from_field(cid, slot, lt, placement)
+                    cells[cid] = _cell(cid, slot, place, placement)
                 else:
                     if absent_place is None:
                         absent_place = lt.place(label_at, label_at + 1)

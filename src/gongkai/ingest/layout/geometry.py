@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ...document import quick_init
+
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 from the top-left, points
 
 
@@ -43,6 +45,7 @@ class LayoutSettings:
 DEFAULT_SETTINGS = LayoutSettings()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Word:
     """A positioned piece of text: one PDF character or one OCR character box."""
@@ -64,6 +67,7 @@ class Word:
         return self.bbox[3] - self.bbox[1]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A horizontal or vertical ruling line, as its (thin) box."""
