@@ -131,6 +131,7 @@ class Jobs:
                 shown = without_folder(summary.to_json(), folder)
                 shown["options"] = {"versions": options.versions, "accept_unrecognised": options.accept_unrecognised}
                 results = file_results(self.repo, hashes, shown, known, skipped)
+                shutil.rmtree(folder, ignore_errors=True)  # gone before the job says it is done
                 finish_job(database, job_id, shown, results)
         except Exception as exc:  # shown on the job's page; the server goes on
             with suppress(Exception):  # the database itself is gone: the job is marked failed once it stops beating
