@@ -32,6 +32,8 @@ def _task(kind: str, value: int = 0) -> object:
             pass
     if kind == "memory":
         return bytearray(value)
+    if kind == "touch":  # holds ``value`` bytes for a moment, hands back only their count
+        return len(b"x" * value)
     if kind == "die":
         os.kill(os.getpid(), signal.SIGKILL)
     if kind == "exit":
@@ -58,7 +60,11 @@ def test_one_worker_reads_many_tasks_in_a_row() -> None:
         done = _all(pool, [(n, "square", n) for n in range(50)] + [("a", "pid"), ("b", "pid")])
         assert {n: done[n].value for n in range(50)} == {n: n * n for n in range(50)}  # type: ignore[attr-defined]
         assert done["a"].value == done["b"].value != os.getpid()  # type: ignore[attr-defined]
-        assert pool.restarts == 0 and pool.peak_memory > 0
+        touched = _all(pool, [("t", "touch", 64 * MIB)])["t"]
+        assert touched.value == 64 * MIB  # type: ignore[attr-defined]
+        # the peak counts what the worker took beyond what it was forked with: the 64 MiB, not the test process
+        assert 60 * MIB < touched.peak_memory < 200 * MIB  # type: ignore[attr-defined]
+        assert pool.restarts == 0 and pool.peak_memory == touched.peak_memory  # type: ignore[attr-defined]
 
 
 def test_a_hang_is_killed_at_the_budget_and_the_worker_replaced() -> None:

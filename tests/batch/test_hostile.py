@@ -110,22 +110,10 @@ def _load(data: bytes, name: str, limits: Limits) -> str:
     return "read"
 
 
-def _resident() -> int:
-    """Bytes this process holds in memory now (a forked child starts its peak from here)."""
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize()
-
-
 def _budgeted(data: bytes, name: str, limits: Limits = BUDGET) -> tuple[str, float, int]:
-    """How loading ends, its seconds, and the memory the child took beyond what it inherited.
-
-    The child's peak resident set counts the pages it shares with this process, which holds whatever
-    earlier tests in it left (a test worker runs many files), so that share is taken off.
-    """
-    inherited = _resident()
     outcome = run_budgeted(_load, (data, name, limits), limits)
     assert outcome.ok, (outcome.failure, outcome.trace)
-    return outcome.value, outcome.seconds, outcome.peak_memory - inherited
+    return outcome.value, outcome.seconds, outcome.peak_memory
 
 
 # --- one by one ----------------------------------------------------------------------------------

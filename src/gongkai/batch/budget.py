@@ -44,7 +44,7 @@ class Outcome:
     failure: str | None = None  # Chinese problem: over time, over memory, the child died
     limit: str | None = None  # "max_seconds" or "max_memory" when a budget was hit
     seconds: float = 0.0
-    peak_memory: int = 0  # bytes: the child's peak resident set (ru_maxrss)
+    peak_memory: int = 0  # bytes: the child's peak resident set beyond what it started with (``resident``)
     after_others: bool = False  # read by a process that had read other inputs before (``budget_pool``)
 
     @property
@@ -66,6 +66,22 @@ def address_space() -> int:
         return 0
 
 
+def resident(*, anonymous: bool = False) -> int:
+    """Bytes of this process in memory now (``/proc/self/statm``; 0 where unknown); with
+    ``anonymous``, only the pages not backed by a file.
+
+    A forked child starts with its parent's anonymous pages counted as its own (file-backed ones
+    count once it touches them), so a child's peak (``ru_maxrss``) less that share is what its work
+    took: the share the memory budget bounds (``address_space`` at the start plus ``max_memory``)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            fields = statm.read().split()
+        pages = int(fields[1]) - (int(fields[2]) if anonymous else 0)
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * PAGE
+
+
 def run_budgeted(fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> Outcome:
     """Call ``fn(*args)`` in a forked child under ``limits.max_seconds`` and ``limits.max_memory``.
 
@@ -73,6 +89,7 @@ def run_budgeted(fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) 
     """
     started = time.perf_counter()
     ceiling = address_space() + limits.max_memory
+    inherited = resident(anonymous=True)
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -93,7 +110,7 @@ def run_budgeted(fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) 
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
     seconds = time.perf_counter() - started
-    peak = usage.ru_maxrss * 1024  # KiB on Linux
+    peak = max(0, usage.ru_maxrss * 1024 - inherited)  # ru_maxrss: KiB on Linux
     if timed_out:
         return Outcome(
             failure=f"读取超时：{limits.allowed('max_seconds')}，已终止",

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..limits import Limits
-from .budget import Outcome, address_space
+from .budget import Outcome, address_space, resident
 
 Task = tuple[Any, ...]  # the arguments ``fn`` is called with
 _LENGTH = struct.Struct(">Q")
@@ -230,8 +230,9 @@ def _serve(fn: Callable[..., Any], limits: Limits, warm_up: Callable[[], None] |
             warm_up()
         gc.freeze()  # what it holds now stays shared with the parent: no collection walks (and copies) it
         _cap_memory(address_space() + limits.max_memory)
+        started_with = resident()
         while (payload := _receive(inbox)) is not None:
-            out_of_memory = _one(fn, pickle.loads(payload), outbox)
+            out_of_memory = _one(fn, pickle.loads(payload), outbox, started_with)
             if out_of_memory:
                 break
     except BaseException:
@@ -247,15 +248,16 @@ def _cap_memory(ceiling: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def _one(fn: Callable[..., Any], task: Task, outbox: int) -> bool:
-    """Run one task and send its answer; True when it ran out of memory (the worker then exits)."""
+def _one(fn: Callable[..., Any], task: Task, outbox: int, started_with: int) -> bool:
+    """Run one task and send its answer with the worker's peak memory beyond ``started_with``;
+    True when it ran out of memory (the worker then exits)."""
     try:
         answer: tuple[str, Any, str | None] = ("value", fn(*task), None)
     except MemoryError:
         answer = ("memory", None, None)
     except BaseException as exc:
         answer = ("error", exc, traceback.format_exc())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    peak = max(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - started_with)  # KiB on Linux
     try:
         payload = pickle.dumps((*answer, peak))
     except MemoryError:

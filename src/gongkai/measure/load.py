@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import aiohttp
 import httpx
 
 from ..store import open_database
@@ -329,7 +330,7 @@ def warm_up(base: str, workers: int | None, report_id: int) -> None:
 
 
 async def _client(
-    http: httpx.AsyncClient,
+    http: aiohttp.ClientSession,
     rng: random.Random,
     s: Sample,
     mix: Sequence[tuple[str, int]],
@@ -343,22 +344,27 @@ async def _client(
         path = request_path(kind, rng, s)
         started = time.perf_counter()
         try:
-            response = await http.get(path)
-            await response.aread()
-            if response.status_code != 200:
-                result.errors[f"{kind} {response.status_code}"] += 1
-        except httpx.HTTPError as exc:
+            async with http.get(path) as response:
+                await response.read()
+                if response.status != 200:
+                    result.errors[f"{kind} {response.status}"] += 1
+        except (aiohttp.ClientError, TimeoutError) as exc:
             result.errors[f"{kind} {type(exc).__name__}"] += 1
         result.latencies.setdefault(kind, []).append(time.perf_counter() - started)
         result.requests += 1
 
 
 async def drive(base: str, s: Sample, seed: int, result: LoadResult) -> None:
-    """``result.clients`` clients asking one request after another of ``result.mix`` for ``seconds``."""
+    """``result.clients`` clients asking one request after another of ``result.mix`` for ``seconds``.
+
+    The clients are aiohttp's (its HTTP parser is C): ≈ 0.07 ms of client CPU a request here against
+    ≈ 2.7 ms for httpx's, which on a 2-core machine took more of the cores than the server it measured.
+    """
     mix = mix_named(result.mix)
     clients = result.clients
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+    connector = aiohttp.TCPConnector(limit=clients)
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as http:
         until = time.monotonic() + result.seconds
         started = time.perf_counter()
         await asyncio.gather(*(_client(http, random.Random(seed + n), s, mix, until, result) for n in range(clients)))
